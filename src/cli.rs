@@ -1,0 +1,213 @@
+//! The command line: one clap struct per subcommand, each with `run()`.
+//!
+//! Exit status: 0 on success, 1 when the site has errors, 2 when the command line is
+//! wrong (clap's own status for usage errors).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::error::Diagnostic;
+use crate::scaffold;
+use crate::site::{self, Failure, LoadOptions, Summary};
+
+/// Herald builds fast, accessible static portals for public campaigns from Markdown.
+#[derive(Debug, Parser)]
+#[command(name = "herald", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the site into the output folder.
+    Build(BuildArgs),
+    /// Check the whole site without writing anything.
+    Check(CheckArgs),
+    /// Write a new article with its front matter filled in.
+    New(NewArgs),
+    /// Create a new portal from the default theme.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+struct BuildArgs {
+    /// The site folder (holding config.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Where to write the site, relative to the current folder.
+    #[arg(long, short, default_value = "public")]
+    output: PathBuf,
+    /// Replace config.yaml's base_url, e.g. for a staging server.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include drafts and pages dated in the future.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// The site folder (holding config.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Include drafts and pages dated in the future.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Debug, Args)]
+struct NewArgs {
+    /// The new file: `articles/2026/opening.md` (inside content/), or a folder when
+    /// --title is given, to name the file after the title.
+    path: PathBuf,
+    /// The article's title.
+    #[arg(long)]
+    title: Option<String>,
+    /// The site folder (holding config.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// The folder to create the portal in (new or empty).
+    dir: PathBuf,
+}
+
+impl Cli {
+    /// Runs the command and returns the exit status.
+    pub fn run(self) -> ExitCode {
+        match self.command {
+            Command::Build(args) => args.run(),
+            Command::Check(args) => args.run(),
+            Command::New(args) => args.run(),
+            Command::Init(args) => args.run(),
+        }
+    }
+}
+
+impl BuildArgs {
+    fn run(self) -> ExitCode {
+        let mut options = LoadOptions::new(&self.root);
+        options.base_url = self.base_url;
+        options.drafts = self.drafts;
+        match site::build(&options, &self.output) {
+            Ok(summary) => {
+                print_warnings(&summary, &self.root);
+                println!(
+                    "built {} in {} ms → {}",
+                    counts(&summary),
+                    summary.elapsed.as_millis(),
+                    self.output.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(failure) => report_failure(&failure, "build"),
+        }
+    }
+}
+
+impl CheckArgs {
+    fn run(self) -> ExitCode {
+        let mut options = LoadOptions::new(&self.root);
+        options.drafts = self.drafts;
+        match site::check(&options) {
+            Ok(summary) => {
+                print_warnings(&summary, &self.root);
+                let warnings = match summary.warnings.len() {
+                    0 => "no problems".to_string(),
+                    n => format!("no errors, {n} warning{}", if n == 1 { "" } else { "s" }),
+                };
+                println!(
+                    "checked {} in {} ms: {warnings}",
+                    counts(&summary),
+                    summary.elapsed.as_millis()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(failure) => report_failure(&failure, "check"),
+        }
+    }
+}
+
+impl NewArgs {
+    fn run(self) -> ExitCode {
+        match scaffold::new_article(&self.root, &self.path, self.title.as_deref()) {
+            Ok(path) => {
+                println!("created {}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(d) => report(&[d], &self.root),
+        }
+    }
+}
+
+impl InitArgs {
+    fn run(self) -> ExitCode {
+        match scaffold::init(&self.dir) {
+            Ok(()) => {
+                println!(
+                    "created a new portal in {0}\nnext: herald build --root {0}   (or serve it while you edit)",
+                    self.dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(d) => report(&[d], Path::new("")),
+        }
+    }
+}
+
+fn counts(summary: &Summary) -> String {
+    format!(
+        "{} pages ({} articles, {} topics, {} tags)",
+        summary.pages, summary.articles, summary.topics, summary.tags
+    )
+}
+
+fn print_warnings(summary: &Summary, root: &Path) {
+    let mut err = std::io::stderr().lock();
+    for warning in &summary.warnings {
+        let _ = writeln!(err, "{}", warning.display_relative(root));
+    }
+}
+
+fn report_failure(failure: &Failure, what: &str) -> ExitCode {
+    let all: Vec<Diagnostic> = failure.diagnostics.iter().cloned().collect();
+    let code = report(&all, &failure.root);
+    let errors = failure.diagnostics.error_count();
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "{what} failed: {errors} error{}{}",
+        if errors == 1 { "" } else { "s" },
+        if what == "build" {
+            "; the previous output was left as it was"
+        } else {
+            ""
+        }
+    );
+    code
+}
+
+fn report(diagnostics: &[Diagnostic], root: &Path) -> ExitCode {
+    let mut err = std::io::stderr().lock();
+    for d in diagnostics {
+        let _ = writeln!(err, "{}", d.display_relative(root));
+    }
+    ExitCode::from(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

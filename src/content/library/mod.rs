@@ -1,0 +1,448 @@
+//! The library: every loaded page and section, and the lists built from them
+//! (archive, years, tags, topics, neighbours, related articles).
+//!
+//! Lists are computed once here, sorted once, and only read afterwards.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use super::page::{Page, PageId};
+use super::section::{Section, SectionId, SectionKind};
+use super::slug::slugify;
+use crate::error::Diagnostic;
+
+/// How many related articles an article gets.
+const RELATED: usize = 5;
+
+/// A page or a section, as named by its path inside `content/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Item {
+    /// A page.
+    Page(PageId),
+    /// A section.
+    Section(SectionId),
+}
+
+/// A tag and its articles, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// The name as first written.
+    pub name: String,
+    /// URL segment.
+    pub slug: String,
+    /// Articles, newest first.
+    pub pages: Vec<PageId>,
+}
+
+/// A special topic and its articles, pinned first, then newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic {
+    /// The folder name under `content/topics/`.
+    pub id: String,
+    /// Its `_index.md`.
+    pub section: SectionId,
+    /// Articles: pinned first, then newest first.
+    pub pages: Vec<PageId>,
+    /// How many of `pages` are pinned (they come first).
+    pub pinned: usize,
+}
+
+/// One year of the archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Year {
+    /// The year.
+    pub year: i32,
+    /// Its articles, newest first.
+    pub pages: Vec<PageId>,
+}
+
+/// What links one page to the others.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageLinks {
+    /// The next older article.
+    pub earlier: Option<PageId>,
+    /// The next newer article.
+    pub later: Option<PageId>,
+    /// Articles sharing the most topics and tags.
+    pub related: Vec<PageId>,
+    /// Indexes into [`Library::tags`].
+    pub tags: Vec<usize>,
+    /// Indexes into [`Library::topics`].
+    pub topics: Vec<usize>,
+    /// The nearest section above the page.
+    pub parent: Option<SectionId>,
+}
+
+/// All content, loaded and organised.
+#[derive(Debug, Default)]
+pub struct Library {
+    /// Pages, sorted by path inside `content/`.
+    pub pages: Vec<Page>,
+    /// Sections, sorted by path inside `content/`.
+    pub sections: Vec<Section>,
+    /// Pages and sections by their path inside `content/`.
+    pub by_rel: HashMap<String, Item>,
+    /// Drafts and future pages left out of this build, by path inside `content/`.
+    pub left_out: HashSet<String>,
+    /// Articles, newest first.
+    pub chronological: Vec<PageId>,
+    /// Articles as the archive lists them: pinned first, then newest first.
+    pub archive: Vec<PageId>,
+    /// Years, newest first.
+    pub years: Vec<Year>,
+    /// Tags, by slug.
+    pub tags: Vec<Tag>,
+    /// Topics, by weight then id.
+    pub topics: Vec<Topic>,
+    /// Years of the security-awareness week, newest first.
+    pub weeks: Vec<SectionId>,
+    /// Per page, indexed by [`PageId`].
+    pub links: Vec<PageLinks>,
+}
+
+impl Library {
+    /// Organises loaded pages and sections. Errors (unknown topics, bad tags) are
+    /// returned beside a library that leaves the offending links out.
+    pub fn new(
+        mut pages: Vec<Page>,
+        mut sections: Vec<Section>,
+        left_out: HashSet<String>,
+    ) -> (Library, Vec<Diagnostic>) {
+        pages.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
+        sections.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
+        let mut errors = Vec::new();
+        let mut by_rel = HashMap::with_capacity(pages.len() + sections.len());
+        for (id, page) in pages.iter().enumerate() {
+            by_rel.insert(page.file.rel.clone(), Item::Page(id));
+        }
+        for (id, section) in sections.iter().enumerate() {
+            by_rel.insert(section.file.rel.clone(), Item::Section(id));
+        }
+
+        let mut chronological: Vec<PageId> = (0..pages.len())
+            .filter(|&id| pages[id].is_article)
+            .collect();
+        chronological.sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
+        let archive = pinned_first(&chronological, |id| pages[id].meta.pinned).0;
+
+        let mut links = vec![PageLinks::default(); pages.len()];
+        for (i, &id) in chronological.iter().enumerate() {
+            links[id].later = i.checked_sub(1).map(|j| chronological[j]);
+            links[id].earlier = chronological.get(i + 1).copied();
+        }
+        for (id, page) in pages.iter().enumerate() {
+            links[id].parent = parent_section(&page.file.rel, &by_rel);
+        }
+
+        let years = group_years(&pages, &chronological);
+        let tags = collect_tags(&pages, &chronological, &mut links, &mut errors);
+        let topics = collect_topics(
+            &pages,
+            &sections,
+            &chronological,
+            &by_rel,
+            &mut links,
+            &mut errors,
+        );
+        let related = related_articles(&pages, &chronological, &links, &tags, &topics);
+        for (id, related) in related {
+            links[id].related = related;
+        }
+        let mut weeks: Vec<SectionId> = (0..sections.len())
+            .filter(|&id| matches!(sections[id].kind, SectionKind::Week(_)))
+            .collect();
+        weeks.sort_by_key(|&id| std::cmp::Reverse(week_year(&sections[id])));
+
+        let library = Library {
+            pages,
+            sections,
+            by_rel,
+            left_out,
+            chronological,
+            archive,
+            years,
+            tags,
+            topics,
+            weeks,
+            links,
+        };
+        (library, errors)
+    }
+
+    /// The first section of a kind.
+    pub fn section_of(&self, kind: &SectionKind) -> Option<SectionId> {
+        self.sections.iter().position(|s| &s.kind == kind)
+    }
+
+    /// The topic with this id.
+    pub fn topic(&self, id: &str) -> Option<&Topic> {
+        self.topics.iter().find(|t| t.id == id)
+    }
+
+    /// The number of articles.
+    pub fn article_count(&self) -> usize {
+        self.chronological.len()
+    }
+}
+
+fn week_year(section: &Section) -> i32 {
+    match section.kind {
+        SectionKind::Week(year) => year,
+        _ => 0,
+    }
+}
+
+/// Newest first; ties by path so that order never depends on anything else.
+fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
+    b.sort_date()
+        .cmp(&a.sort_date())
+        .then_with(|| a.file.rel.cmp(&b.file.rel))
+}
+
+/// Moves pinned items to the front, keeping both groups' order. Returns the list and
+/// the number pinned.
+fn pinned_first(ids: &[PageId], pinned: impl Fn(PageId) -> bool) -> (Vec<PageId>, usize) {
+    let (mut first, rest): (Vec<PageId>, Vec<PageId>) = ids.iter().partition(|&&id| pinned(id));
+    let count = first.len();
+    first.extend(rest);
+    (first, count)
+}
+
+/// The nearest folder above `rel` that has an `_index.md`.
+fn parent_section(rel: &str, by_rel: &HashMap<String, Item>) -> Option<SectionId> {
+    let mut folder = rel.rsplit_once('/').map_or("", |(f, _)| f);
+    loop {
+        let index = if folder.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{folder}/_index.md")
+        };
+        if let Some(Item::Section(id)) = by_rel.get(&index) {
+            return Some(*id);
+        }
+        if folder.is_empty() {
+            return None;
+        }
+        folder = folder.rsplit_once('/').map_or("", |(f, _)| f);
+    }
+}
+
+fn group_years(pages: &[Page], chronological: &[PageId]) -> Vec<Year> {
+    let mut years: Vec<Year> = Vec::new();
+    for &id in chronological {
+        let Some(date) = pages[id].sort_date() else {
+            continue;
+        };
+        let year = chrono::Datelike::year(&date);
+        match years.last_mut() {
+            Some(last) if last.year == year => last.pages.push(id),
+            _ => years.push(Year {
+                year,
+                pages: vec![id],
+            }),
+        }
+    }
+    years
+}
+
+fn collect_tags(
+    pages: &[Page],
+    chronological: &[PageId],
+    links: &mut [PageLinks],
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Tag> {
+    // Names by slug, from pages in path order, so the shown name is deterministic.
+    let mut names: HashMap<String, String> = HashMap::new();
+    for page in pages.iter().filter(|p| p.is_article) {
+        for name in &page.meta.tags {
+            let slug = slugify(name);
+            if slug.is_empty() {
+                let mut d = Diagnostic::error(format!("the tag `{name}` has no letters, digits or Chinese characters to make a URL from"))
+                    .in_file(&page.file.path)
+                    .with_help("give the tag a name with words in it");
+                d.line = page.key_line("tags");
+                errors.push(d);
+                continue;
+            }
+            names.entry(slug).or_insert_with(|| name.clone());
+        }
+    }
+    let mut tags: Vec<Tag> = names
+        .into_iter()
+        .map(|(slug, name)| Tag {
+            name,
+            slug,
+            pages: Vec::new(),
+        })
+        .collect();
+    tags.sort_by(|a, b| a.slug.cmp(&b.slug));
+    let index: HashMap<String, usize> = tags
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.slug.clone(), i))
+        .collect();
+    for &id in chronological {
+        for name in &pages[id].meta.tags {
+            if let Some(&t) = index.get(&slugify(name))
+                && !links[id].tags.contains(&t)
+            {
+                links[id].tags.push(t);
+                tags[t].pages.push(id);
+            }
+        }
+    }
+    tags
+}
+
+fn collect_topics(
+    pages: &[Page],
+    sections: &[Section],
+    chronological: &[PageId],
+    by_rel: &HashMap<String, Item>,
+    links: &mut [PageLinks],
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Topic> {
+    let mut order: Vec<SectionId> = (0..sections.len())
+        .filter(|&id| matches!(sections[id].kind, SectionKind::Topic(_)))
+        .collect();
+    order.sort_by(|&a, &b| {
+        (sections[a].meta.weight, &sections[a].path)
+            .cmp(&(sections[b].meta.weight, &sections[b].path))
+    });
+    let mut topics: Vec<Topic> = order
+        .iter()
+        .map(|&section| match &sections[section].kind {
+            SectionKind::Topic(id) => Topic {
+                id: id.clone(),
+                section,
+                pages: Vec::new(),
+                pinned: 0,
+            },
+            _ => unreachable!("filtered to topics"),
+        })
+        .collect();
+    let index: HashMap<&str, usize> = topics
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
+    let known: Vec<String> = topics.iter().map(|t| t.id.clone()).collect();
+    let mut members: Vec<Vec<PageId>> = vec![Vec::new(); topics.len()];
+    for &id in chronological {
+        for name in &pages[id].meta.topics {
+            match index.get(name.as_str()) {
+                Some(&t) => {
+                    links[id].topics.push(t);
+                    members[t].push(id);
+                }
+                None => errors.push(unknown_topic(&pages[id], name, &known)),
+            }
+        }
+    }
+    for (t, topic) in topics.iter_mut().enumerate() {
+        let section = &sections[topic.section];
+        let mut pinned_here: HashSet<PageId> = HashSet::new();
+        for written in &section.meta.pinned {
+            let rel = written.strip_prefix("@/").unwrap_or(written);
+            match by_rel.get(rel) {
+                Some(Item::Page(id)) if members[t].contains(id) => {
+                    pinned_here.insert(*id);
+                }
+                _ => {
+                    let mut d = Diagnostic::error(format!(
+                        "`pinned` names `{written}`, which is not an article of this topic"
+                    ))
+                    .in_file(&section.file.path)
+                    .with_help(format!(
+                        "pin articles whose `topics:` include `{}`, written as @/articles/...md",
+                        topic.id
+                    ));
+                    d.line = section.key_line("pinned");
+                    errors.push(d);
+                }
+            }
+        }
+        let (pages_in_order, pinned) = pinned_first(&members[t], |id| {
+            pages[id].meta.pinned || pinned_here.contains(&id)
+        });
+        topic.pages = pages_in_order;
+        topic.pinned = pinned;
+    }
+    topics
+}
+
+fn unknown_topic(page: &Page, name: &str, known: &[String]) -> Diagnostic {
+    let mut d = Diagnostic::error(format!(
+        "unknown topic `{name}`: there is no content/topics/{name}/_index.md"
+    ))
+    .in_file(&page.file.path);
+    d.line = page.key_line("topics");
+    match crate::yaml::nearest(name, known) {
+        Some(near) => d.with_help(format!(
+            "did you mean `{near}`? Or create content/topics/{name}/_index.md"
+        )),
+        None if known.is_empty() => d.with_help(format!(
+            "create content/topics/{name}/_index.md with a `title`"
+        )),
+        None => d.with_help(format!("known topics: {}", known.join(", "))),
+    }
+}
+
+/// For every article, the articles sharing the most topics (worth 3) and tags (1),
+/// newest first among equals.
+fn related_articles(
+    pages: &[Page],
+    chronological: &[PageId],
+    links: &[PageLinks],
+    tags: &[Tag],
+    topics: &[Topic],
+) -> Vec<(PageId, Vec<PageId>)> {
+    // Rank of each article in newest-first order: a smaller rank is newer.
+    let mut rank = vec![usize::MAX; pages.len()];
+    for (r, &id) in chronological.iter().enumerate() {
+        rank[id] = r;
+    }
+    chronological
+        .par_iter()
+        .map_init(
+            || (vec![0u32; pages.len()], Vec::<PageId>::new()),
+            |(scores, touched), &id| {
+                let mut add = |members: &[PageId], weight: u32| {
+                    for &other in members {
+                        if other != id {
+                            if scores[other] == 0 {
+                                touched.push(other);
+                            }
+                            scores[other] += weight;
+                        }
+                    }
+                };
+                for &t in &links[id].topics {
+                    add(&topics[t].pages, 3);
+                }
+                for &t in &links[id].tags {
+                    add(&tags[t].pages, 1);
+                }
+                let order = |a: &PageId, b: &PageId| {
+                    scores[*b].cmp(&scores[*a]).then(rank[*a].cmp(&rank[*b]))
+                };
+                let mut best: Vec<PageId> = touched.clone();
+                // Only the top few are kept: select them instead of sorting every candidate.
+                if best.len() > RELATED {
+                    best.select_nth_unstable_by(RELATED - 1, order);
+                    best.truncate(RELATED);
+                }
+                best.sort_unstable_by(order);
+                for &other in touched.iter() {
+                    scores[other] = 0;
+                }
+                touched.clear();
+                (id, best)
+            },
+        )
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

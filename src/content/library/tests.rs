@@ -1,0 +1,132 @@
+use std::path::PathBuf;
+
+use super::*;
+use crate::content::date::parse_offset;
+use crate::content::page::Visibility;
+use crate::content::walk::SourceFile;
+
+fn file(rel: &str) -> SourceFile {
+    SourceFile {
+        path: PathBuf::from("content").join(rel),
+        rel: rel.into(),
+    }
+}
+
+fn page(rel: &str, front: &str) -> Page {
+    let zone = parse_offset("+08:00").unwrap();
+    let visibility = Visibility {
+        drafts: true,
+        now: "2030-01-01T00:00:00+08:00".parse().unwrap(),
+    };
+    Page::parse(
+        file(rel),
+        &format!("---\n{front}\n---\n正文\n"),
+        zone,
+        visibility,
+    )
+    .unwrap()
+    .unwrap()
+}
+
+fn section(rel: &str, front: &str) -> Section {
+    Section::parse(file(rel), &format!("---\n{front}\n---\n")).unwrap()
+}
+
+fn titles(lib: &Library, ids: &[PageId]) -> Vec<String> {
+    ids.iter()
+        .map(|&id| lib.pages[id].meta.title.clone())
+        .collect()
+}
+
+fn sample() -> (Library, Vec<Diagnostic>) {
+    let pages = vec![
+        page(
+            "articles/a.md",
+            "title: A\ndate: 2025-03-01\ntags: [网络安全]\ntopics: [week]",
+        ),
+        page(
+            "articles/b.md",
+            "title: B\ndate: 2026-01-01\ntags: [网络安全, 反诈]",
+        ),
+        page(
+            "articles/c.md",
+            "title: C\ndate: 2024-05-01\npinned: true\ntopics: [week]",
+        ),
+        page(
+            "articles/d.md",
+            "title: D\ndate: 2026-02-01\ntags: [反诈]\ntopics: [week, nope]",
+        ),
+        page("about.md", "title: 关于"),
+    ];
+    let sections = vec![
+        section("_index.md", "title: 首页"),
+        section(
+            "topics/week/_index.md",
+            "title: 宣传周\npinned: ['@/articles/a.md']",
+        ),
+    ];
+    Library::new(pages, sections, HashSet::new())
+}
+
+#[test]
+fn archive_is_pinned_first_then_newest() {
+    let (lib, _) = sample();
+    assert_eq!(titles(&lib, &lib.chronological), ["D", "B", "A", "C"]);
+    assert_eq!(titles(&lib, &lib.archive), ["C", "D", "B", "A"]);
+}
+
+#[test]
+fn years_newest_first() {
+    let (lib, _) = sample();
+    let years: Vec<_> = lib.years.iter().map(|y| (y.year, y.pages.len())).collect();
+    assert_eq!(years, [(2026, 2), (2025, 1), (2024, 1)]);
+}
+
+#[test]
+fn tags_group_by_slug() {
+    let (lib, _) = sample();
+    let names: Vec<_> = lib
+        .tags
+        .iter()
+        .map(|t| (t.slug.as_str(), t.pages.len()))
+        .collect();
+    assert_eq!(names, [("fan-zha", 2), ("wang-luo-an-quan", 2)]);
+}
+
+#[test]
+fn topics_gather_and_pin() {
+    let (lib, errors) = sample();
+    let topic = lib.topic("week").unwrap();
+    assert_eq!(titles(&lib, &topic.pages), ["A", "C", "D"]);
+    assert_eq!(topic.pinned, 2);
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].message.contains("unknown topic `nope`"));
+    assert_eq!(errors[0].line, Some(5));
+    assert_eq!(errors[0].help.as_deref(), Some("known topics: week"));
+}
+
+#[test]
+fn neighbours_and_related() {
+    let (lib, _) = sample();
+    let d = lib.by_rel["articles/d.md"];
+    let Item::Page(d) = d else { panic!() };
+    assert_eq!(
+        lib.links[d]
+            .earlier
+            .map(|id| lib.pages[id].meta.title.as_str()),
+        Some("B")
+    );
+    assert_eq!(lib.links[d].later, None);
+    // D shares the topic with A and C (3 each) and a tag with B (1).
+    assert_eq!(titles(&lib, &lib.links[d].related), ["A", "C", "B"]);
+}
+
+#[test]
+fn parent_sections() {
+    let (lib, _) = sample();
+    let Item::Page(about) = lib.by_rel["about.md"] else {
+        panic!()
+    };
+    let parent = lib.links[about].parent.unwrap();
+    assert_eq!(lib.sections[parent].kind, SectionKind::Landing);
+}

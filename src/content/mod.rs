@@ -1,0 +1,14 @@
+//! Content: finding the files of `content/`, reading their front matter, and
+//! organising pages and sections into a [`Library`].
+
+pub mod date;
+pub mod front_matter;
+pub mod library;
+pub mod page;
+pub mod section;
+pub mod slug;
+pub mod walk;
+
+pub use library::{Item, Library};
+pub use page::{Page, PageId};
+pub use section::{Section, SectionId, SectionKind};

@@ -1,0 +1,176 @@
+//! File-system wrappers that put the path into every error.
+//!
+//! The pipeline calls these instead of `std::fs` so that no error reaches an
+//! editor without saying which file it is about.
+
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use crate::error::{Diagnostic, LineIndex};
+
+/// The largest text file (Markdown, YAML, template) Herald reads: far above any real
+/// article, low enough that a mistaken dump of data fails fast with a clear message.
+pub const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a UTF-8 text file, refusing binary files, invalid UTF-8 and huge files
+/// with an error that says which and where.
+pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    let size = fs::metadata(path)
+        .map_err(|e| io_error(path, "cannot read", &e))?
+        .len();
+    if size > MAX_TEXT_BYTES {
+        return Err(Diagnostic::error(format!(
+            "file is too large to be a text file ({:.1} MB; the limit is {} MB)",
+            size as f64 / 1_048_576.0,
+            MAX_TEXT_BYTES / 1_048_576
+        ))
+        .in_file(path)
+        .with_help("split it into smaller files, or move large data to static/"));
+    }
+    let bytes = fs::read(path).map_err(|e| io_error(path, "cannot read", &e))?;
+    text_from_bytes(path, bytes)
+}
+
+/// Turns bytes read from `path` into text, or explains why they are not text.
+pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        let line = bytes[..nul].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(Diagnostic::error(
+            "file contains a NUL byte: it looks like a binary file, not text",
+        )
+        .in_file(path)
+        .at_line(line)
+        .with_help("save the file as UTF-8 text, or move binary files out of this folder"));
+    }
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]);
+            let (line, column) = LineIndex::new(&prefix).line_column(&prefix, valid);
+            Err(Diagnostic::error("file is not valid UTF-8 text")
+                .in_file(path)
+                .at(line, column)
+                .with_help("save the file with UTF-8 encoding (not GBK or GB2312)"))
+        }
+    }
+}
+
+/// Reads a file's bytes.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    fs::read(path).map_err(|e| io_error(path, "cannot read", &e))
+}
+
+/// Writes `bytes` to `path`, creating parent folders.
+pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+    if let Some(parent) = path.parent() {
+        create_dir_all(parent)?;
+    }
+    fs::write(path, bytes).map_err(|e| io_error(path, "cannot write", &e))
+}
+
+/// Creates a folder and its parents.
+pub fn create_dir_all(path: &Path) -> Result<(), Diagnostic> {
+    fs::create_dir_all(path).map_err(|e| io_error(path, "cannot create folder", &e))
+}
+
+/// Removes a folder and everything in it; a folder that is already gone is fine.
+pub fn remove_dir_all(path: &Path) -> Result<(), Diagnostic> {
+    match fs::remove_dir_all(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(io_error(path, "cannot remove", &e)),
+        _ => Ok(()),
+    }
+}
+
+/// An error naming the path, the action and the system's reason.
+pub fn io_error(path: &Path, action: &str, error: &io::Error) -> Diagnostic {
+    let reason = match error.kind() {
+        io::ErrorKind::NotFound => "no such file or folder".to_string(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => error.to_string(),
+    };
+    Diagnostic::error(format!("{action}: {reason}")).in_file(path)
+}
+
+/// The path with forward slashes, relative to `base`, for use as a key and in URLs.
+pub fn slash_path(path: &Path, base: &Path) -> String {
+    let relative = path.strip_prefix(base).unwrap_or(path);
+    let mut out = String::new();
+    for component in relative.components() {
+        if !out.is_empty() {
+            out.push('/');
+        }
+        out.push_str(&component.as_os_str().to_string_lossy());
+    }
+    out
+}
+
+/// True for names that editors and tools leave behind and Herald must never treat as
+/// content: hidden files, vim swap and backup files, emacs lock and autosave files,
+/// and temporary files of atomic saves.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name == "4913" // vim probes whether it may write a folder with this name
+        || [".swp", ".swo", ".swx", ".tmp", ".bak", ".part", ".crdownload"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_names_line_and_column() {
+        let bytes = b"title\n\xe7\xbd\x91 ok \xff".to_vec();
+        let err = text_from_bytes(Path::new("a.md"), bytes).unwrap_err();
+        assert_eq!((err.line, err.column), (Some(2), Some(6)));
+        assert!(err.message.contains("UTF-8"));
+    }
+
+    #[test]
+    fn nul_byte_is_a_binary_file() {
+        let err = text_from_bytes(Path::new("a.md"), b"a\nb\0".to_vec()).unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("NUL"));
+    }
+
+    #[test]
+    fn bom_is_dropped() {
+        let text = text_from_bytes(Path::new("a.md"), "\u{feff}hi".as_bytes().to_vec()).unwrap();
+        assert_eq!(text, "hi");
+    }
+
+    #[test]
+    fn editor_leftovers_are_ignored() {
+        for name in [
+            ".a.md.swp",
+            "a.md~",
+            "#a.md#",
+            ".#a.md",
+            "4913",
+            "x.tmp",
+            ".hidden",
+        ] {
+            assert!(is_ignored_name(name), "{name}");
+        }
+        for name in ["a.md", "网络安全.md", "_index.md"] {
+            assert!(!is_ignored_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn slash_path_is_relative_with_forward_slashes() {
+        let p = Path::new("/site/content/articles/x.md");
+        assert_eq!(slash_path(p, Path::new("/site/content")), "articles/x.md");
+    }
+}

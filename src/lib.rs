@@ -1,0 +1,23 @@
+//! Herald: a static-site generator for publicity-campaign portals.
+//!
+//! The pipeline follows the modules: [`config`] and [`content`] load a site folder,
+//! [`markdown`] renders bodies, [`render`] fills templates, [`output`] writes the
+//! result atomically. [`site`] ties them together; [`cli`] is the command line.
+
+pub mod assets;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod fs;
+pub mod hash;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod site;
+pub mod theme;
+pub mod yaml;
+
+pub use error::{Diagnostic, Diagnostics, Severity};
+pub use site::{LoadOptions, Site};

@@ -1,0 +1,352 @@
+//! Markdown to HTML with pulldown-cmark, as a series of small passes over the event
+//! list: heading ids, internal links, images, code highlighting, tables, then text
+//! statistics and the summary.
+//!
+//! Rendering is pure: everything outside the text (where `@/` links point, image
+//! sizes) comes through a [`Resolver`], so pages render in parallel and the same
+//! input always gives the same output.
+
+pub mod headings;
+pub mod highlight;
+pub mod summary;
+pub mod text;
+
+use std::ops::Range;
+use std::path::Path;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+use crate::error::{Diagnostic, LineIndex};
+pub use headings::TocEntry;
+use text::TextStats;
+
+/// A rendered Markdown body and what was learnt from it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Rendered {
+    /// The body as HTML.
+    pub html: String,
+    /// The summary as an HTML fragment.
+    pub summary: String,
+    /// The summary as plain text, for meta descriptions and feeds.
+    pub description: String,
+    /// Table of contents, nested by level.
+    pub toc: Vec<TocEntry>,
+    /// Number of headings (all levels).
+    pub heading_count: usize,
+    /// Every heading id, in order, for checking `#anchor` links.
+    pub anchors: Vec<String>,
+    /// `@/` links found, for checking their anchors once every page is rendered.
+    pub links: Vec<InternalLink>,
+    /// Characters and words read.
+    pub stats: TextStats,
+    /// Minutes to read.
+    pub reading_time: u32,
+    /// The body's text without markup or code, for search.
+    pub text: String,
+}
+
+/// A `@/path.md#anchor` link found in a body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InternalLink {
+    /// The target's path inside `content/`.
+    pub target: String,
+    /// The `#anchor`, if any.
+    pub anchor: Option<String>,
+    /// 1-based line in the file.
+    pub line: usize,
+}
+
+/// An image as it should appear in HTML.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResolvedImage {
+    /// The `src` URL.
+    pub src: String,
+    /// Intrinsic width, when known.
+    pub width: Option<u32>,
+    /// Intrinsic height, when known.
+    pub height: Option<u32>,
+    /// A `srcset` of resized copies.
+    pub srcset: Option<String>,
+    /// The `sizes` attribute that goes with `srcset`.
+    pub sizes: Option<String>,
+}
+
+/// What rendering needs to know about the rest of the site.
+pub trait Resolver: Sync {
+    /// The URL of a content file named by a `@/` link (given without `@/`).
+    fn link(&self, target: &str) -> Result<String, String>;
+    /// An image written in the Markdown of the content file `from` (a path inside
+    /// `content/`).
+    fn image(&self, src: &str, from: &str) -> Result<ResolvedImage, String>;
+}
+
+/// One Markdown body to render.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// The Markdown.
+    pub body: &'a str,
+    /// The file, for errors.
+    pub file: &'a Path,
+    /// The file's path inside `content/`.
+    pub rel: &'a str,
+    /// Lines of the file before the body.
+    pub body_offset: usize,
+    /// A summary written in front matter (plain text).
+    pub summary: Option<&'a str>,
+}
+
+/// The Markdown features Herald turns on.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders one body. Problems (a missing link target, a missing image) come back as
+/// diagnostics beside a complete rendering.
+pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Diagnostic>) {
+    let mut events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(source.body, options())
+        .into_offset_iter()
+        .collect();
+    let lines = LineIndex::new(source.body);
+    let line_of = |offset: usize| lines.line(offset) + source.body_offset;
+    let mut problems = Vec::new();
+
+    let headings = headings::assign_ids(&mut events);
+    let links = resolve_links(&mut events, resolver, &line_of, source.file, &mut problems);
+    let (stats, text) = read_text(&events);
+    let events = replace_blocks(events, source, resolver, &line_of, &mut problems);
+
+    let summary_html = match (source.summary, summary::more_marker(&events)) {
+        (Some(written), _) => format!("<p>{}</p>", escape_html(written.trim())),
+        (None, Some(at)) => summary::html_before(&events, at),
+        (None, None) => {
+            let auto = summary::auto_text(&events);
+            if auto.is_empty() {
+                String::new()
+            } else {
+                format!("<p>{}</p>", escape_html(&auto))
+            }
+        }
+    };
+    let description = match source.summary {
+        Some(written) => text::truncate_chars(written, 160),
+        None => summary::auto_text(&events),
+    };
+    let mut html_out = String::with_capacity(source.body.len() * 3 / 2);
+    html::push_html(&mut html_out, events.into_iter());
+
+    let rendered = Rendered {
+        html: html_out,
+        summary: summary_html,
+        description,
+        heading_count: headings.len(),
+        anchors: headings.iter().map(|h| h.id.clone()).collect(),
+        toc: headings::nest(headings),
+        links,
+        reading_time: stats.reading_minutes(),
+        stats,
+        text,
+    };
+    (rendered, problems)
+}
+
+/// Points `@/` links at their pages' URLs and records them for anchor checks.
+fn resolve_links(
+    events: &mut [(Event<'_>, Range<usize>)],
+    resolver: &dyn Resolver,
+    line_of: &dyn Fn(usize) -> usize,
+    file: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<InternalLink> {
+    let mut links = Vec::new();
+    for (event, range) in events.iter_mut() {
+        let Event::Start(Tag::Link { dest_url, .. }) = event else {
+            continue;
+        };
+        let Some(written) = dest_url.strip_prefix("@/") else {
+            continue;
+        };
+        let (target, anchor) = match written.split_once('#') {
+            Some((t, a)) => (t.to_string(), Some(a.to_string())),
+            None => (written.to_string(), None),
+        };
+        let line = line_of(range.start);
+        match resolver.link(&target) {
+            Ok(url) => {
+                let href = match &anchor {
+                    Some(a) => format!("{url}#{a}"),
+                    None => url,
+                };
+                *dest_url = CowStr::from(href);
+            }
+            Err(why) => problems.push(
+                Diagnostic::error(format!("broken link `@/{written}`: {why}"))
+                    .in_file(file)
+                    .at_line(line)
+                    .with_help(
+                        "`@/` paths start inside content/, e.g. `@/articles/2026/opening.md`",
+                    ),
+            ),
+        }
+        links.push(InternalLink {
+            target,
+            anchor,
+            line,
+        });
+    }
+    links
+}
+
+/// Counts readable text and collects it (without code) for search.
+fn read_text(events: &[(Event<'_>, Range<usize>)]) -> (TextStats, String) {
+    let mut stats = TextStats::default();
+    let mut text = String::new();
+    let mut in_code = false;
+    for (event, _) in events {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(t) | Event::Code(t) => {
+                stats.add(t);
+                if !in_code {
+                    text.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) if !in_code => {
+                if !text.is_empty() && !text.ends_with(' ') {
+                    text.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    (stats, text.trim_end().to_string())
+}
+
+/// Replaces code blocks by highlighted HTML, images by `<img>` with sizes, and wraps
+/// tables so that they scroll on narrow screens.
+fn replace_blocks<'a>(
+    events: Vec<(Event<'a>, Range<usize>)>,
+    source: &Source<'_>,
+    resolver: &dyn Resolver,
+    line_of: &dyn Fn(usize) -> usize,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut iter = events.into_iter();
+    while let Some((event, range)) = iter.next() {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match &kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => info.to_string(),
+                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                };
+                let mut code = String::new();
+                for (inner, _) in iter.by_ref() {
+                    match inner {
+                        Event::Text(t) => code.push_str(&t),
+                        Event::End(TagEnd::CodeBlock) => break,
+                        _ => {}
+                    }
+                }
+                out.push(Event::Html(highlight::code_block(&info, &code).into()));
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let mut alt = String::new();
+                let mut depth = 0;
+                for (inner, _) in iter.by_ref() {
+                    match inner {
+                        Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                        Event::Start(_) => depth += 1,
+                        Event::End(TagEnd::Image) if depth == 0 => break,
+                        Event::End(_) => depth -= 1,
+                        _ => {}
+                    }
+                }
+                let image = match resolver.image(&dest_url, source.rel) {
+                    Ok(image) => image,
+                    Err(why) => {
+                        problems.push(
+                            Diagnostic::error(format!("image `{dest_url}`: {why}"))
+                                .in_file(source.file)
+                                .at_line(line_of(range.start)),
+                        );
+                        ResolvedImage {
+                            src: dest_url.to_string(),
+                            ..ResolvedImage::default()
+                        }
+                    }
+                };
+                if alt.trim().is_empty() {
+                    problems.push(
+                        Diagnostic::warning(format!("image `{dest_url}` has no alt text"))
+                            .in_file(source.file)
+                            .at_line(line_of(range.start))
+                            .with_help(
+                                "describe the picture for readers who cannot see it: ![描述](path)",
+                            ),
+                    );
+                }
+                out.push(Event::InlineHtml(img_tag(&image, &alt, &title).into()));
+            }
+            Event::Start(Tag::Table(_)) => {
+                out.push(Event::Html("<div class=\"table-wrap\">".into()));
+                out.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(event);
+                out.push(Event::Html("</div>\n".into()));
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// An `<img>` element with its size, so the page does not jump while it loads.
+pub fn img_tag(image: &ResolvedImage, alt: &str, title: &str) -> String {
+    let mut tag = format!(
+        "<img src=\"{}\" alt=\"{}\"",
+        escape_html(&image.src),
+        escape_html(alt)
+    );
+    if let (Some(w), Some(h)) = (image.width, image.height) {
+        tag.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
+    }
+    if let Some(srcset) = &image.srcset {
+        tag.push_str(&format!(" srcset=\"{}\"", escape_html(srcset)));
+        if let Some(sizes) = &image.sizes {
+            tag.push_str(&format!(" sizes=\"{}\"", escape_html(sizes)));
+        }
+    }
+    if !title.is_empty() {
+        tag.push_str(&format!(" title=\"{}\"", escape_html(title)));
+    }
+    tag.push_str(" loading=\"lazy\" decoding=\"async\">");
+    tag
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,140 @@
+use super::*;
+
+struct FakeSite;
+
+impl Resolver for FakeSite {
+    fn link(&self, target: &str) -> Result<String, String> {
+        match target {
+            "articles/known.md" => Ok("/articles/known/".into()),
+            _ => Err("no such file in content/".into()),
+        }
+    }
+    fn image(&self, src: &str, _from: &str) -> Result<ResolvedImage, String> {
+        match src {
+            "/images/a.png" => Ok(ResolvedImage {
+                src: src.into(),
+                width: Some(640),
+                height: Some(480),
+                ..ResolvedImage::default()
+            }),
+            _ => Err("no such image".into()),
+        }
+    }
+}
+
+fn render_md(body: &str) -> (Rendered, Vec<Diagnostic>) {
+    let source = Source {
+        body,
+        file: Path::new("content/articles/a.md"),
+        rel: "articles/a.md",
+        body_offset: 4,
+        summary: None,
+    };
+    render(&source, &FakeSite)
+}
+
+#[test]
+fn extensions_are_on() {
+    let (r, _) = render_md(
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n\nnote[^1]\n\n[^1]: foot\n",
+    );
+    assert!(
+        r.html.contains("<div class=\"table-wrap\"><table>"),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("<del>old</del>"));
+    assert!(r.html.contains("type=\"checkbox\""));
+    assert!(r.html.contains("footnote-definition"));
+}
+
+#[test]
+fn headings_have_ids_and_toc() {
+    let (r, _) = render_md("## 活动概况\n\n### 细节\n\n## 防范建议 {#tips}\n");
+    assert!(
+        r.html
+            .contains("<h2 id=\"huo-dong-gai-kuang\">活动概况</h2>"),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("<h2 id=\"tips\">防范建议</h2>"));
+    assert_eq!(r.toc.len(), 2);
+    assert_eq!(r.toc[0].children[0].id, "xi-jie");
+    assert_eq!(r.heading_count, 3);
+    assert_eq!(r.anchors, ["huo-dong-gai-kuang", "xi-jie", "tips"]);
+}
+
+#[test]
+fn internal_links_resolve_or_name_the_line() {
+    let (r, problems) =
+        render_md("见[已知](@/articles/known.md#part)。\n\n再见[缺失](@/articles/missing.md)。\n");
+    assert!(
+        r.html.contains("href=\"/articles/known/#part\""),
+        "{}",
+        r.html
+    );
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].line, Some(7));
+    assert!(problems[0].message.contains("@/articles/missing.md"));
+    assert_eq!(r.links.len(), 2);
+    assert_eq!(r.links[0].anchor.as_deref(), Some("part"));
+}
+
+#[test]
+fn images_get_size_and_lazy_loading() {
+    let (r, problems) = render_md("![海报](/images/a.png \"标题\")\n\n![](/images/missing.png)\n");
+    assert!(
+        r.html.contains("<img src=\"/images/a.png\" alt=\"海报\" width=\"640\" height=\"480\" title=\"标题\" loading=\"lazy\" decoding=\"async\">"),
+        "{}",
+        r.html
+    );
+    let severities: Vec<_> = problems.iter().map(|p| p.severity).collect();
+    assert_eq!(
+        severities,
+        [
+            crate::error::Severity::Error,
+            crate::error::Severity::Warning
+        ]
+    );
+}
+
+#[test]
+fn code_is_highlighted_and_not_searchable() {
+    let (r, _) = render_md("说明\n\n```rust\nlet secret = 1;\n```\n");
+    assert!(
+        r.html
+            .contains("<pre class=\"highlight\"><code class=\"language-rust\"")
+    );
+    assert!(!r.text.contains("secret"));
+    assert!(r.stats.latin_words >= 3);
+}
+
+#[test]
+fn summary_from_more_marker_or_auto() {
+    let (r, _) = render_md("第一段。\n\n<!-- more -->\n\n第二段。\n");
+    assert_eq!(r.summary, "<p>第一段。</p>");
+    let (r, _) = render_md("## 标题\n\n正文 <b>x</b> 一。\n");
+    assert_eq!(r.summary, "<p>正文 x 一。</p>");
+    assert_eq!(r.description, "正文 x 一。");
+}
+
+#[test]
+fn written_summary_is_escaped() {
+    let source = Source {
+        body: "正文",
+        file: Path::new("a.md"),
+        rel: "a.md",
+        body_offset: 0,
+        summary: Some("<script>摘要</script>"),
+    };
+    let (r, _) = render(&source, &FakeSite);
+    assert_eq!(r.summary, "<p>&lt;script&gt;摘要&lt;/script&gt;</p>");
+    assert_eq!(r.description, "<script>摘要</script>");
+}
+
+#[test]
+fn reading_time_counts_chinese() {
+    let body = "字".repeat(900);
+    let (r, _) = render_md(&body);
+    assert_eq!(r.reading_time, 3);
+}

@@ -1,0 +1,371 @@
+//! Where rendered files go.
+//!
+//! A build writes into a fresh staging folder beside the output folder and swaps it in
+//! only when everything succeeded, so a failed or killed build leaves the previous
+//! output complete. Files whose bytes did not change are hard-linked from the previous
+//! output, keeping their modification time, so `rsync` sends only what changed.
+//!
+//! Nothing is ever written outside the staging folder: every path is checked first.
+
+use std::collections::HashSet;
+use std::fs as stdfs;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::error::Diagnostic;
+use crate::fs::{self, io_error};
+use crate::theme::Origin;
+
+/// A destination for rendered files. Paths are relative, with `/`.
+pub trait Sink: Sync {
+    /// Writes a file.
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+    /// Publishes a copy of a file.
+    fn copy(&self, path: &str, origin: &Origin) -> Result<(), Diagnostic>;
+}
+
+/// Checks that a relative output path stays inside the output folder.
+pub fn check_output_path(path: &str) -> Result<(), String> {
+    if path.is_empty() {
+        return Err("the output path is empty".into());
+    }
+    if path.starts_with('/') || path.contains('\\') || path.contains('\0') {
+        return Err(format!(
+            "`{path}` is not a relative path inside the output folder"
+        ));
+    }
+    for part in path.split('/') {
+        if part.is_empty() || part == "." || part == ".." {
+            return Err(format!("`{path}` would leave the output folder"));
+        }
+    }
+    Ok(())
+}
+
+/// A sink that keeps nothing: `herald check` renders everything and writes nothing.
+#[derive(Debug, Default)]
+pub struct Discard;
+
+impl Sink for Discard {
+    fn write(&self, path: &str, _bytes: &[u8]) -> Result<(), Diagnostic> {
+        check_output_path(path).map_err(Diagnostic::error)
+    }
+    fn copy(&self, path: &str, _origin: &Origin) -> Result<(), Diagnostic> {
+        check_output_path(path).map_err(Diagnostic::error)
+    }
+}
+
+/// A fresh folder beside the output that becomes the output on [`Staging::commit`].
+#[derive(Debug)]
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    previous: Option<PathBuf>,
+    made_dirs: Mutex<HashSet<PathBuf>>,
+}
+
+const STAGING_MARK: &str = "herald-staging";
+const OLD_MARK: &str = "herald-old";
+
+impl Staging {
+    /// Prepares a staging folder for `output`, first removing what earlier
+    /// interrupted builds left behind.
+    pub fn begin(output: &Path) -> Result<Staging, Diagnostic> {
+        let output = absolute(output)?;
+        let parent = output
+            .parent()
+            .ok_or_else(|| Diagnostic::error("the output folder cannot be the file-system root"))?;
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        fs::create_dir_all(parent)?;
+        remove_leftovers(parent, &name);
+        if output.exists() && !output.is_dir() {
+            return Err(
+                Diagnostic::error("the output path exists and is not a folder")
+                    .in_file(&output)
+                    .with_help("remove it or choose another --output"),
+            );
+        }
+        let dir = parent.join(format!(".{name}.{STAGING_MARK}-{}", std::process::id()));
+        fs::remove_dir_all(&dir)?;
+        fs::create_dir_all(&dir)?;
+        let previous = output.is_dir().then(|| output.clone());
+        Ok(Staging {
+            output,
+            dir,
+            previous,
+            made_dirs: Mutex::new(HashSet::new()),
+        })
+    }
+
+    /// The staging folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Makes the staged files the output, replacing the previous output at once.
+    pub fn commit(self) -> Result<(), Diagnostic> {
+        if self.previous.is_none() {
+            return stdfs::rename(&self.dir, &self.output)
+                .map_err(|e| io_error(&self.output, "cannot create the output folder", &e));
+        }
+        if swap(&self.dir, &self.output).is_ok() {
+            // The staging path now holds the previous output.
+            return fs::remove_dir_all(&self.dir);
+        }
+        let old = old_name(&self.output);
+        stdfs::rename(&self.output, &old)
+            .map_err(|e| io_error(&self.output, "cannot move the previous output aside", &e))?;
+        stdfs::rename(&self.dir, &self.output)
+            .map_err(|e| io_error(&self.output, "cannot move the new output in place", &e))?;
+        fs::remove_dir_all(&old)
+    }
+
+    /// Drops the staged files; the output is untouched.
+    pub fn abandon(self) {
+        let _ = stdfs::remove_dir_all(&self.dir);
+    }
+
+    fn target(&self, path: &str) -> Result<PathBuf, Diagnostic> {
+        check_output_path(path).map_err(Diagnostic::error)?;
+        let target = self.dir.join(path);
+        if let Some(parent) = target.parent() {
+            let mut made = self.made_dirs.lock().unwrap_or_else(|e| e.into_inner());
+            if !made.contains(parent) {
+                fs::create_dir_all(parent)?;
+                made.insert(parent.to_path_buf());
+            }
+        }
+        Ok(target)
+    }
+
+    fn previous_file(&self, path: &str) -> Option<(PathBuf, stdfs::Metadata)> {
+        let file = self.previous.as_ref()?.join(path);
+        let meta = stdfs::symlink_metadata(&file).ok()?;
+        meta.is_file().then_some((file, meta))
+    }
+}
+
+impl Sink for Staging {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let target = self.target(path)?;
+        if let Some((old, meta)) = self.previous_file(path)
+            && meta.len() == bytes.len() as u64
+            && stdfs::read(&old).is_ok_and(|old_bytes| old_bytes == bytes)
+            && link_or_copy(&old, &target).is_ok()
+        {
+            return Ok(());
+        }
+        stdfs::write(&target, bytes).map_err(|e| io_error(&target, "cannot write", &e))
+    }
+
+    fn copy(&self, path: &str, origin: &Origin) -> Result<(), Diagnostic> {
+        let target = self.target(path)?;
+        let Origin::Disk(source) = origin else {
+            return self.write(path, &origin.read()?);
+        };
+        let source_meta =
+            stdfs::metadata(source).map_err(|e| io_error(source, "cannot read", &e))?;
+        if let Some((old, meta)) = self.previous_file(path)
+            && meta.len() == source_meta.len()
+            && meta.modified().ok() == source_meta.modified().ok()
+            && link_or_copy(&old, &target).is_ok()
+        {
+            return Ok(());
+        }
+        stdfs::copy(source, &target).map_err(|e| io_error(source, "cannot copy", &e))?;
+        // The copy carries the source's time, so an unchanged source is seen as unchanged.
+        if let Ok(modified) = source_meta.modified()
+            && let Ok(file) = stdfs::File::options().write(true).open(&target)
+        {
+            let _ = file.set_modified(modified);
+        }
+        Ok(())
+    }
+}
+
+fn link_or_copy(old: &Path, new: &Path) -> std::io::Result<()> {
+    if stdfs::hard_link(old, new).is_ok() {
+        return Ok(());
+    }
+    stdfs::copy(old, new)?;
+    let modified = stdfs::metadata(old)?.modified()?;
+    stdfs::File::options()
+        .write(true)
+        .open(new)?
+        .set_modified(modified)
+}
+
+/// Exchanges two folders in one step where the system can.
+fn swap(a: &Path, b: &Path) -> std::io::Result<()> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        let _ = (a, b);
+        Err(std::io::Error::other("no atomic exchange here"))
+    }
+}
+
+fn old_name(output: &Path) -> PathBuf {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    output.with_file_name(format!(".{name}.{OLD_MARK}-{}", std::process::id()))
+}
+
+/// Removes staging and old folders of `name` left by builds that are no longer running.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = stdfs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [
+        format!(".{name}.{STAGING_MARK}-"),
+        format!(".{name}.{OLD_MARK}-"),
+    ];
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().to_string();
+        let Some(pid) = prefixes
+            .iter()
+            .find_map(|p| file_name.strip_prefix(p.as_str()))
+        else {
+            continue;
+        };
+        let running = pid.parse::<u32>().is_ok_and(|pid| {
+            pid != std::process::id() && Path::new("/proc").join(pid.to_string()).exists()
+        });
+        if !running {
+            let _ = stdfs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn absolute(path: &Path) -> Result<PathBuf, Diagnostic> {
+    let path = std::path::absolute(path).map_err(|e| io_error(path, "cannot resolve", &e))?;
+    // Drop `.` and `..` lexically, so the parent and name are what the user meant.
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    Ok(out)
+}
+
+/// Refuses output folders whose replacement would destroy the site itself.
+pub fn check_output_folder(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+    let root = absolute(root)?;
+    let output = absolute(output)?;
+    let protected = [
+        "content",
+        "static",
+        "assets",
+        "themes",
+        "templates",
+        "data",
+        "src",
+        ".git",
+    ];
+    let bad =
+        root.starts_with(&output) || protected.iter().any(|p| output.starts_with(root.join(p)));
+    if bad {
+        return Err(Diagnostic::error(format!(
+            "refusing to use {} as the output folder: building replaces it entirely, and it holds the site's own files",
+            output.display()
+        ))
+        .with_help("use a folder of its own, such as the default `public`"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_cannot_escape() {
+        assert!(check_output_path("articles/x/index.html").is_ok());
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a//b",
+            "a\\b",
+            "./a",
+        ] {
+            assert!(check_output_path(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn commit_replaces_and_keeps_unchanged_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = Staging::begin(&out).unwrap();
+        first.write("a/index.html", b"same").unwrap();
+        first.write("b.html", b"old").unwrap();
+        first.commit().unwrap();
+        let before = stdfs::metadata(out.join("a/index.html"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+
+        let second = Staging::begin(&out).unwrap();
+        second.write("a/index.html", b"same").unwrap();
+        second.write("b.html", b"new!").unwrap();
+        assert_eq!(
+            stdfs::read(out.join("b.html")).unwrap(),
+            b"old",
+            "output untouched before commit"
+        );
+        second.commit().unwrap();
+        assert_eq!(stdfs::read(out.join("b.html")).unwrap(), b"new!");
+        let after = stdfs::metadata(out.join("a/index.html"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        assert_eq!(before, after, "unchanged file keeps its time");
+        let names: Vec<_> = stdfs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["public"], "no staging folders left");
+    }
+
+    #[test]
+    fn abandon_leaves_output_alone_and_leftovers_are_cleaned() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        stdfs::create_dir_all(&out).unwrap();
+        stdfs::write(out.join("keep.html"), "keep").unwrap();
+        let stale = dir.path().join(".public.herald-staging-999999999");
+        stdfs::create_dir_all(&stale).unwrap();
+        let staging = Staging::begin(&out).unwrap();
+        assert!(!stale.exists());
+        staging.write("x.html", b"x").unwrap();
+        staging.abandon();
+        assert_eq!(stdfs::read(out.join("keep.html")).unwrap(), b"keep");
+        assert!(!out.join("x.html").exists());
+    }
+
+    #[test]
+    fn refuses_to_replace_the_site() {
+        let root = Path::new("/site");
+        assert!(check_output_folder(root, Path::new("/site")).is_err());
+        assert!(check_output_folder(root, Path::new("/")).is_err());
+        assert!(check_output_folder(root, Path::new("/site/content")).is_err());
+        assert!(check_output_folder(root, Path::new("/site/public")).is_ok());
+    }
+}

@@ -1,0 +1,156 @@
+//! Template functions that read the site: `url`, `asset`, `get_page`, `get_section`,
+//! `get_topic`. They are registered on a per-build copy of the parsed templates, each
+//! holding the built site.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tera::{Function, Tera, Value};
+
+use super::views::{Detail, Views};
+use crate::content::Item;
+use crate::site::Site;
+
+/// Registers the site functions on `tera`.
+pub fn register(tera: &mut Tera, site: &Arc<Site>) {
+    tera.register_function("url", Url(site.clone()));
+    tera.register_function("asset", Asset(site.clone()));
+    tera.register_function("get_page", GetPage(site.clone()));
+    tera.register_function("get_section", GetSection(site.clone()));
+    tera.register_function("get_topic", GetTopic(site.clone()));
+}
+
+fn text_arg<'a>(
+    args: &'a HashMap<String, Value>,
+    name: &str,
+    function: &str,
+) -> tera::Result<&'a str> {
+    args.get(name)
+        .and_then(Value::as_str)
+        .ok_or_else(|| tera::Error::msg(format!("{function}() needs `{name}=\"…\"`")))
+}
+
+fn to_value<T: serde::Serialize>(value: &T) -> tera::Result<Value> {
+    tera::to_value(value).map_err(|e| tera::Error::msg(e.to_string()))
+}
+
+/// `url(path="@/articles/x.md")`, `url(path="tags/")`, `url(path=…, absolute=true)`.
+struct Url(Arc<Site>);
+
+impl Function for Url {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let path = text_arg(args, "path", "url")?;
+        let absolute = args
+            .get("absolute")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let views = Views::new(&self.0);
+        if path.starts_with("http://")
+            || path.starts_with("https://")
+            || path.starts_with("mailto:")
+        {
+            return Ok(Value::String(path.to_string()));
+        }
+        let href = match path.strip_prefix("@/") {
+            Some(rel) => {
+                let (rel, anchor) = rel
+                    .split_once('#')
+                    .map_or((rel, None), |(r, a)| (r, Some(a)));
+                let mut href = views
+                    .content_url(rel)
+                    .map_err(|why| tera::Error::msg(format!("url(path=\"{path}\"): {why}")))?;
+                if let Some(anchor) = anchor {
+                    href.push('#');
+                    href.push_str(anchor);
+                }
+                href
+            }
+            None => views.href(path.trim_start_matches('/')),
+        };
+        if absolute {
+            let site_path = href.strip_prefix(&self.0.config.base_path).unwrap_or(&href);
+            return Ok(Value::String(self.0.config.permalink(site_path)));
+        }
+        Ok(Value::String(href))
+    }
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// `asset(path="css/site.css")` → the fingerprinted URL.
+struct Asset(Arc<Site>);
+
+impl Function for Asset {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let path = text_arg(args, "path", "asset")?;
+        let published = self.0.files.asset(path).ok_or_else(|| {
+            tera::Error::msg(format!(
+                "asset(path=\"{path}\"): there is no {path} in assets/ or in the theme's assets/"
+            ))
+        })?;
+        Ok(Value::String(Views::new(&self.0).href(published)))
+    }
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// `get_page(path="articles/x.md")` → the page with its content.
+struct GetPage(Arc<Site>);
+
+impl Function for GetPage {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let path = text_arg(args, "path", "get_page")?;
+        let rel = path.trim_start_matches("@/");
+        match self.0.library.by_rel.get(rel) {
+            Some(Item::Page(id)) => to_value(&Views::new(&self.0).page(*id, Detail::WithContent)),
+            _ => Err(tera::Error::msg(format!(
+                "get_page(path=\"{path}\"): {}",
+                self.0.why_missing(rel)
+            ))),
+        }
+    }
+}
+
+/// `get_section(path="articles/_index.md")`.
+struct GetSection(Arc<Site>);
+
+impl Function for GetSection {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let path = text_arg(args, "path", "get_section")?;
+        let rel = path.trim_start_matches("@/");
+        match self.0.library.by_rel.get(rel) {
+            Some(Item::Section(id)) => to_value(&Views::new(&self.0).section(*id)),
+            _ => Err(tera::Error::msg(format!(
+                "get_section(path=\"{path}\"): no such _index.md in content/"
+            ))),
+        }
+    }
+}
+
+/// `get_topic(id="cyber-week-2026", limit=5)` → the topic, with its newest `limit`
+/// articles as `pages`.
+struct GetTopic(Arc<Site>);
+
+impl Function for GetTopic {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let id = text_arg(args, "id", "get_topic")?;
+        let limit = args.get("limit").and_then(Value::as_u64).unwrap_or(0) as usize;
+        let library = &self.0.library;
+        let index = library
+            .topics
+            .iter()
+            .position(|t| t.id == id)
+            .ok_or_else(|| {
+                tera::Error::msg(format!(
+                    "get_topic(id=\"{id}\"): there is no content/topics/{id}/_index.md"
+                ))
+            })?;
+        let views = Views::new(&self.0);
+        let mut value = to_value(&views.topic(index, false))?;
+        let pages = &library.topics[index].pages;
+        value["pages"] = to_value(&views.cards(&pages[..limit.min(pages.len())]))?;
+        Ok(value)
+    }
+}

@@ -1,0 +1,301 @@
+//! The list of files a build writes: one [`Job`] per output file, with its path and
+//! template. Planning checks that no two jobs share a path and that every path stays
+//! inside the output folder.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::pagination::{page_count, pager_path};
+use crate::content::{PageId, SectionId, SectionKind};
+use crate::error::Diagnostic;
+use crate::output::check_output_path;
+use crate::site::Site;
+
+/// One output file to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Job {
+    /// A page.
+    Page(PageId),
+    /// The landing page.
+    Landing,
+    /// A plain section listing its pages.
+    Section(SectionId),
+    /// Page `n` (1-based) of the article archive.
+    Archive(usize),
+    /// Page `n` of the archive of one year (index into the library's years).
+    Year(usize, usize),
+    /// The list of tags.
+    TagsIndex,
+    /// Page `n` of one tag.
+    Tag(usize, usize),
+    /// The list of topics.
+    TopicsIndex,
+    /// Page `n` of one topic.
+    Topic(usize, usize),
+    /// One topic's Atom feed.
+    TopicFeed(usize),
+    /// `/security-week/`: the current year.
+    CurrentWeek,
+    /// One year of the security-awareness week.
+    Week(SectionId),
+    /// The site's Atom feed.
+    SiteFeed,
+    /// `sitemap.xml`.
+    Sitemap,
+    /// `robots.txt`.
+    Robots,
+    /// `404.html`.
+    NotFound,
+    /// The search page.
+    Search,
+}
+
+/// A job with where it writes and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    /// What to render.
+    pub job: Job,
+    /// The site path of an HTML page (`articles/x/`), or the file path of others.
+    pub path: String,
+    /// The file to write, relative to the output folder.
+    pub output: String,
+    /// The template to render with.
+    pub template: String,
+}
+
+impl Planned {
+    /// True for pages readers browse (listed in the sitemap).
+    pub fn is_html_page(&self) -> bool {
+        self.output.ends_with("index.html") && !matches!(self.job, Job::NotFound)
+    }
+}
+
+/// Plans every output file of the site.
+pub fn plan(site: &Site) -> (Vec<Planned>, Vec<Diagnostic>) {
+    let lib = &site.library;
+    let per_page = site.config.paginate;
+    let mut jobs: Vec<(Job, String, String)> = Vec::new();
+    let mut page_job = |job: Job, path: String, template: String| jobs.push((job, path, template));
+
+    for (id, page) in lib.pages.iter().enumerate() {
+        let template = page
+            .meta
+            .template
+            .clone()
+            .unwrap_or_else(|| "page.html".into());
+        page_job(Job::Page(id), page.path.clone(), template);
+    }
+    let section_template = |kind: &SectionKind, default: &str| {
+        lib.section_of(kind)
+            .and_then(|id| lib.sections[id].meta.template.clone())
+            .unwrap_or_else(|| default.to_string())
+    };
+    page_job(
+        Job::Landing,
+        String::new(),
+        section_template(&SectionKind::Landing, "index.html"),
+    );
+    let archive_paginate = lib
+        .section_of(&SectionKind::Archive)
+        .and_then(|id| lib.sections[id].meta.paginate)
+        .unwrap_or(per_page);
+    let archive_template = section_template(&SectionKind::Archive, "archive.html");
+    for n in 1..=page_count(lib.archive.len(), archive_paginate) {
+        page_job(
+            Job::Archive(n),
+            pager_path("articles/", n),
+            archive_template.clone(),
+        );
+    }
+    for (y, year) in lib.years.iter().enumerate() {
+        let base = format!("articles/{}/", year.year);
+        for n in 1..=page_count(year.pages.len(), archive_paginate) {
+            page_job(
+                Job::Year(y, n),
+                pager_path(&base, n),
+                archive_template.clone(),
+            );
+        }
+    }
+    if !lib.tags.is_empty() {
+        page_job(Job::TagsIndex, "tags/".into(), "tags.html".into());
+    }
+    for (t, tag) in lib.tags.iter().enumerate() {
+        let base = format!("tags/{}/", tag.slug);
+        for n in 1..=page_count(tag.pages.len(), per_page) {
+            page_job(Job::Tag(t, n), pager_path(&base, n), "tag.html".into());
+        }
+    }
+    if !lib.topics.is_empty() {
+        page_job(
+            Job::TopicsIndex,
+            "topics/".into(),
+            section_template(&SectionKind::TopicsIndex, "topics.html"),
+        );
+    }
+    for (t, topic) in lib.topics.iter().enumerate() {
+        let section = &lib.sections[topic.section];
+        let template = section
+            .meta
+            .template
+            .clone()
+            .unwrap_or_else(|| "topic.html".into());
+        let paginate = section.meta.paginate.unwrap_or(per_page);
+        for n in 1..=page_count(topic.pages.len(), paginate) {
+            page_job(
+                Job::Topic(t, n),
+                pager_path(&section.path, n),
+                template.clone(),
+            );
+        }
+    }
+    if !lib.weeks.is_empty() {
+        page_job(
+            Job::CurrentWeek,
+            "security-week/".into(),
+            "security_week.html".into(),
+        );
+    }
+    for &id in &lib.weeks {
+        let section = &lib.sections[id];
+        let template = section
+            .meta
+            .template
+            .clone()
+            .unwrap_or_else(|| "security_week.html".into());
+        page_job(Job::Week(id), section.path.clone(), template);
+    }
+    for (id, section) in lib.sections.iter().enumerate() {
+        if section.kind == SectionKind::Plain {
+            let template = section
+                .meta
+                .template
+                .clone()
+                .unwrap_or_else(|| "section.html".into());
+            page_job(Job::Section(id), section.path.clone(), template);
+        }
+    }
+    if site.config.search.enabled {
+        page_job(Job::Search, "search/".into(), "search.html".into());
+    }
+
+    let mut planned: Vec<Planned> = jobs
+        .into_iter()
+        .map(|(job, path, template)| {
+            let output = format!("{path}index.html");
+            Planned {
+                job,
+                path,
+                output,
+                template,
+            }
+        })
+        .collect();
+    for (job, file, template) in [
+        (Job::NotFound, "404.html", "404.html"),
+        (Job::SiteFeed, "atom.xml", "atom.xml"),
+        (Job::Sitemap, "sitemap.xml", "sitemap.xml"),
+        (Job::Robots, "robots.txt", "robots.txt"),
+    ] {
+        planned.push(Planned {
+            job,
+            path: file.into(),
+            output: file.into(),
+            template: template.into(),
+        });
+    }
+    for (t, topic) in lib.topics.iter().enumerate() {
+        let file = format!("{}atom.xml", lib.sections[topic.section].path);
+        planned.push(Planned {
+            job: Job::TopicFeed(t),
+            path: file.clone(),
+            output: file,
+            template: "atom.xml".into(),
+        });
+    }
+
+    let errors = check_plan(site, &mut planned);
+    (planned, errors)
+}
+
+/// Drops jobs with an unsafe or taken path and jobs whose template is missing,
+/// reporting each.
+fn check_plan(site: &Site, planned: &mut Vec<Planned>) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let mut owners: HashMap<String, Job> = HashMap::with_capacity(planned.len());
+    let mut missing_templates: BTreeSet<String> = BTreeSet::new();
+    planned.retain(|p| {
+        if let Err(why) = check_output_path(&p.output) {
+            errors.push(owner_error(site, p.job, why));
+            return false;
+        }
+        if let Some(first) = owners.get(&p.output) {
+            let message = format!(
+                "two pages would be written to /{}: {} and {}",
+                p.path,
+                describe(site, *first),
+                describe(site, p.job)
+            );
+            errors.push(
+                owner_error(site, p.job, message)
+                    .with_help("give one of them another `slug` or file name"),
+            );
+            return false;
+        }
+        if let Some(published) = site.files.published.get(&p.output) {
+            let message = format!(
+                "{} is also a file to publish ({}): the two would collide",
+                p.output,
+                published.from.display()
+            );
+            errors.push(owner_error(site, p.job, message).with_help("rename the file or the page"));
+            return false;
+        }
+        owners.insert(p.output.clone(), p.job);
+        if site.templates.as_ref().is_some_and(|t| !t.has(&p.template)) {
+            missing_templates.insert(p.template.clone());
+            return false;
+        }
+        true
+    });
+    for name in missing_templates {
+        errors.push(
+            Diagnostic::error(format!(
+                "template `{name}` not found in templates/ or the theme `{}`",
+                site.config.theme
+            ))
+            .with_help(format!(
+                "add templates/{name}, or set `template:` in the front matter to one that exists"
+            )),
+        );
+    }
+    errors
+}
+
+/// What a job renders, in words, for messages.
+fn describe(site: &Site, job: Job) -> String {
+    let lib = &site.library;
+    match job {
+        Job::Page(id) => format!("content/{}", lib.pages[id].file.rel),
+        Job::Section(id) | Job::Week(id) => format!("content/{}", lib.sections[id].file.rel),
+        Job::Archive(n) => format!("the archive's page {n}"),
+        Job::Year(y, n) => format!("the {} archive's page {n}", lib.years[y].year),
+        Job::Tag(t, n) => format!("the tag `{}`'s page {n}", lib.tags[t].name),
+        Job::Topic(t, n) => format!("the topic `{}`'s page {n}", lib.topics[t].id),
+        other => format!("Herald's {other:?} page"),
+    }
+}
+
+fn owner_error(site: &Site, job: Job, message: String) -> Diagnostic {
+    let lib = &site.library;
+    let mut d = Diagnostic::error(message);
+    match job {
+        Job::Page(id) => {
+            let page = &lib.pages[id];
+            d = d.in_file(&page.file.path);
+            d.line = page.key_line("slug");
+        }
+        Job::Section(id) | Job::Week(id) => d = d.in_file(&lib.sections[id].file.path),
+        _ => {}
+    }
+    d
+}

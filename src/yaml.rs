@@ -1,0 +1,236 @@
+//! The one place Herald parses YAML.
+//!
+//! serde_yaml is deprecated upstream; keeping every call behind this module means a
+//! maintained fork can replace it here alone. Values leave this module as
+//! `serde_json::Value`, so no serde_yaml type spreads through the code base.
+//!
+//! Errors carry the 1-based line and column inside the parsed text; callers add the
+//! offset of the text inside its file.
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::error::Diagnostic;
+
+/// A YAML problem at a line and column of the parsed text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    /// 1-based line inside the parsed text.
+    pub line: Option<usize>,
+    /// 1-based column.
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it, where we can tell.
+    pub help: Option<String>,
+}
+
+impl YamlError {
+    /// A diagnostic for `file`, where the parsed text starts after `lines_before` lines.
+    pub fn into_diagnostic(self, file: &std::path::Path, lines_before: usize) -> Diagnostic {
+        let diagnostic = Diagnostic::error(self.message)
+            .in_file(file)
+            .at_opt(self.line.map(|l| l + lines_before), self.column);
+        match self.help {
+            Some(help) => diagnostic.with_help(help),
+            None => diagnostic,
+        }
+    }
+}
+
+/// Parses `text` into `T`, reporting the line of the problem and, for an unknown key,
+/// the nearest known one.
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    if text.trim().is_empty() {
+        // An empty document is an empty map, so that defaults and "missing key" apply.
+        return serde_yaml::from_str("{}").map_err(|e| convert(text, &e));
+    }
+    serde_yaml::from_str(text).map_err(|e| convert(text, &e))
+}
+
+/// Parses a document that must be a map of keys to values (front matter).
+pub fn parse_map(text: &str) -> Result<Map<String, Value>, YamlError> {
+    match parse_value(text)? {
+        Value::Object(map) => Ok(map),
+        Value::Null => Ok(Map::new()),
+        other => Err(YamlError {
+            line: Some(1),
+            column: Some(1),
+            message: format!(
+                "expected `key: value` lines (a map), but this is {}",
+                describe(&other)
+            ),
+            help: Some("write one `key: value` per line, for example `title: 标题`".into()),
+        }),
+    }
+}
+
+/// Parses any YAML document (data files).
+pub fn parse_value(text: &str) -> Result<Value, YamlError> {
+    if text.trim().is_empty() {
+        return Ok(Value::Null);
+    }
+    serde_yaml::from_str(text).map_err(|e| convert(text, &e))
+}
+
+/// The 1-based line where top-level `key:` is written in `text`, if it is.
+pub fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            let line = line.strip_prefix('"').unwrap_or(line);
+            line.strip_prefix(key)
+                .map(|rest| rest.strip_prefix('"').unwrap_or(rest))
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
+}
+
+/// A few words naming the kind of a value, for messages.
+pub fn describe(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "empty",
+        Value::Bool(_) => "a true/false value",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a map",
+    }
+}
+
+fn convert(text: &str, error: &serde_yaml::Error) -> YamlError {
+    let location = error.location();
+    let line = location.as_ref().map(|l| l.line());
+    let column = location.as_ref().map(|l| l.column());
+    let mut message = error.to_string();
+    // serde_yaml appends " at line L column C"; we report the location ourselves.
+    if let Some(cut) = message.find(" at line ") {
+        message.truncate(cut);
+    }
+    let mut help = None;
+    // serde_yaml puts the path of a nested key first: "footer: unknown field `x`…".
+    let (path, bare) = match message.find("unknown field `") {
+        Some(at) if at > 0 => (
+            message[..at].trim_end_matches([':', ' ']).to_string(),
+            message[at..].to_string(),
+        ),
+        _ => (String::new(), message.clone()),
+    };
+    if let Some((unknown, expected)) = parse_unknown_field(&bare) {
+        help = Some(match nearest(&unknown, &expected) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("known keys here: {}", expected.join(", ")),
+        });
+        let full = if path.is_empty() {
+            unknown
+        } else {
+            format!("{path}.{unknown}")
+        };
+        message = format!("unknown key `{full}`");
+    } else if let Some(rest) = message.strip_prefix("missing field ") {
+        message = format!("missing key {rest}");
+    } else if line
+        .and_then(|l| text.lines().nth(l.saturating_sub(1)))
+        .is_some_and(|l| l.contains('\t'))
+    {
+        help = Some("YAML does not allow tab characters for indentation: use spaces".into());
+    } else if message.contains("did not find expected key")
+        || message.contains("mapping values are not allowed")
+    {
+        help = Some(
+            "check the indentation and quote values that contain `: ` or start with `[`, `{`, `*`, `&`, `!`, `%` or `@`"
+                .into(),
+        );
+    }
+    YamlError {
+        line,
+        column,
+        message,
+        help,
+    }
+}
+
+/// Reads serde's "unknown field `x`, expected one of `a`, `b`" message.
+fn parse_unknown_field(message: &str) -> Option<(String, Vec<String>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (unknown, rest) = rest.split_once('`')?;
+    let expected = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    Some((unknown.to_string(), expected))
+}
+
+/// The known name closest to `unknown`, if one is close enough to be a typo
+/// (swapped, missing or extra letters).
+pub fn nearest<'a>(unknown: &str, known: &'a [String]) -> Option<&'a str> {
+    let limit = if unknown.chars().count() <= 3 { 1 } else { 2 };
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(unknown, k), k))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, k)| k.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Sample {
+        title: String,
+        #[serde(default)]
+        paginate: u32,
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_nearest() {
+        let err = from_str::<Sample>("title: a\npaginat: 3\n").unwrap_err();
+        assert_eq!(err.message, "unknown key `paginat`");
+        assert_eq!(err.line, Some(2));
+        assert_eq!(err.help.as_deref(), Some("did you mean `paginate`?"));
+    }
+
+    #[test]
+    fn missing_key_is_reported() {
+        let err = from_str::<Sample>("paginate: 3\n").unwrap_err();
+        assert_eq!(err.message, "missing key `title`");
+    }
+
+    #[test]
+    fn tabs_get_a_hint() {
+        let err = parse_value("a:\n\tb: 1\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.help.unwrap().contains("tab"));
+    }
+
+    #[test]
+    fn syntax_error_has_line() {
+        let err = parse_map("title: a\ndate: [2019\n").unwrap_err();
+        assert!(err.line.is_some());
+    }
+
+    #[test]
+    fn list_is_not_a_map() {
+        let err = parse_map("- a\n- b\n").unwrap_err();
+        assert!(err.message.contains("a list"), "{}", err.message);
+    }
+
+    #[test]
+    fn key_line_finds_top_level_keys() {
+        let text = "title: a\ndate: 2019-02-30\n  date: nested\n";
+        assert_eq!(key_line(text, "date"), Some(2));
+        assert_eq!(key_line(text, "slug"), None);
+    }
+
+    #[test]
+    fn dates_stay_text() {
+        let map = parse_map("date: 2019-09-16\n").unwrap();
+        assert_eq!(map["date"], Value::String("2019-09-16".into()));
+    }
+}
