@@ -163,9 +163,20 @@ impl InitArgs {
 
 fn counts(summary: &Summary) -> String {
     format!(
-        "{} pages ({} articles, {} topics, {} tags)",
-        summary.pages, summary.articles, summary.topics, summary.tags
+        "{} ({}, {}, {})",
+        plural(summary.pages, "page"),
+        plural(summary.articles, "article"),
+        plural(summary.topics, "topic"),
+        plural(summary.tags, "tag")
     )
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn print_warnings(summary: &Summary, root: &Path) {

@@ -99,8 +99,20 @@ pub fn describe(value: &Value) -> &'static str {
 
 fn convert(text: &str, error: &serde_yaml::Error) -> YamlError {
     let location = error.location();
-    let line = location.as_ref().map(|l| l.line());
-    let column = location.as_ref().map(|l| l.column());
+    let mut line = location.as_ref().map(|l| l.line());
+    let mut column = location.as_ref().map(|l| l.column());
+    // A problem noticed at the end of the text (an unclosed bracket) belongs to the
+    // last line that has something on it, not to the line after it.
+    let last = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .last()
+        .map_or(1, |(i, _)| i + 1);
+    if line.is_some_and(|l| l > last) {
+        line = Some(last);
+        column = None;
+    }
     let mut message = error.to_string();
     // serde_yaml appends " at line L column C"; we report the location ourselves.
     if let Some(cut) = message.find(" at line ") {
@@ -133,6 +145,11 @@ fn convert(text: &str, error: &serde_yaml::Error) -> YamlError {
         .is_some_and(|l| l.contains('\t'))
     {
         help = Some("YAML does not allow tab characters for indentation: use spaces".into());
+    } else if message.contains("did not find expected node content")
+        || message.contains("did not find expected ',' or")
+        || message.contains("unexpected end of stream")
+    {
+        help = Some("a value is missing, or a `[`, `{` or quote is not closed".into());
     } else if message.contains("did not find expected key")
         || message.contains("mapping values are not allowed")
     {

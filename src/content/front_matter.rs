@@ -37,9 +37,7 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
         });
     };
     let mut offset = text.len() - after_open.len();
-    let mut line_no = 1;
-    for line in after_open.split_inclusive('\n') {
-        line_no += 1;
+    for (line_no, line) in (2..).zip(after_open.split_inclusive('\n')) {
         let bare = line.trim_end_matches(['\n', '\r']);
         if bare.trim_end() == "---" || bare.trim_end() == "..." {
             let front_end = offset;

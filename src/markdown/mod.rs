@@ -216,10 +216,10 @@ fn read_text(events: &[(Event<'_>, Range<usize>)]) -> (TextStats, String) {
                     text.push_str(t);
                 }
             }
-            Event::SoftBreak | Event::HardBreak | Event::End(_) if !in_code => {
-                if !text.is_empty() && !text.ends_with(' ') {
-                    text.push(' ');
-                }
+            Event::SoftBreak | Event::HardBreak | Event::End(_)
+                if !in_code && !text.is_empty() && !text.ends_with(' ') =>
+            {
+                text.push(' ');
             }
             _ => {}
         }

@@ -73,10 +73,10 @@ pub fn auto_text(events: &[Event<'_>]) -> String {
                 }
             }
             Event::Text(t) | Event::Code(t) if skip_depth == 0 && in_paragraph => text.push_str(t),
-            Event::SoftBreak | Event::HardBreak if skip_depth == 0 && in_paragraph => {
-                if text.ends_with(|c: char| c.is_ascii()) {
-                    text.push(' ');
-                }
+            Event::SoftBreak | Event::HardBreak
+                if skip_depth == 0 && in_paragraph && text.ends_with(|c: char| c.is_ascii()) =>
+            {
+                text.push(' ');
             }
             _ => {}
         }

@@ -152,13 +152,22 @@ impl Templates {
         if let Some(cut) = message.find(" while rendering '") {
             message.truncate(cut);
         }
-        if let Some(call) = messages.iter().rev().skip(1).find(|m| m.contains("call '")) {
-            message = format!("{} : {message}", call.trim_end_matches('.'));
+        // "Function call 'url' failed" wraps the function's own message; name the call.
+        let call = messages
+            .iter()
+            .rev()
+            .skip(1)
+            .find_map(|m| quoted_after(m, "call '"));
+        if let Some(call) = &call
+            && !message.starts_with(&format!("{call}("))
+        {
+            message = format!("{call}(): {message}");
         }
         let mut diagnostic = Diagnostic::error(format!("template `{active}`: {message}"));
         let needle = quoted_after(&innermost, "Variable `")
             .or_else(|| quoted_after(&innermost, "Function '"))
-            .or_else(|| quoted_after(&innermost, "Filter '"));
+            .or_else(|| quoted_after(&innermost, "Filter '"))
+            .or(call);
         let located = needle
             .as_deref()
             .and_then(|needle| self.find_line(&active, needle));

@@ -1,0 +1,166 @@
+//! The commands besides `build`: `new`, `init`, `check`; and content-discovery rules.
+
+mod common;
+
+use common::{TestSite, assert_contains};
+
+#[test]
+fn new_writes_front_matter_with_today_and_refuses_to_overwrite() {
+    let site = TestSite::new();
+    let run = site
+        .run(&["new", "articles/2026/", "--title", "全市网络安全宣传周开幕"])
+        .ok();
+    assert_contains(&run.stdout, "created ");
+    let path =
+        site.path("content/articles/2026/quan-shi-wang-luo-an-quan-xuan-chuan-zhou-kai-mu.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_contains(&text, "title: \"全市网络安全宣传周开幕\"");
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .format("date: %Y-%m-%d")
+        .to_string();
+    assert_contains(&text, &today);
+    let again = site.run(&[
+        "new",
+        "content/articles/2026/quan-shi-wang-luo-an-quan-xuan-chuan-zhou-kai-mu.md",
+    ]);
+    assert_contains(
+        &again.fails(),
+        "already exists; Herald will not overwrite it",
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    // The new article is a draft until the editor publishes it, and it builds.
+    site.run(&["build", "--drafts"]).ok();
+    assert!(
+        site.exists("articles/2026/quan-shi-wang-luo-an-quan-xuan-chuan-zhou-kai-mu/index.html")
+    );
+}
+
+#[test]
+fn new_with_a_file_name() {
+    let site = TestSite::new();
+    site.run(&["new", "articles/opening"]).ok();
+    let text = std::fs::read_to_string(site.path("content/articles/opening.md")).unwrap();
+    assert_contains(&text, "title: \"opening\"");
+}
+
+#[test]
+fn init_creates_a_portal_that_builds() {
+    let site = TestSite::empty();
+    site.run(&["init", "portal"]).ok();
+    assert!(
+        site.path("portal/themes/default/templates/base.html")
+            .exists()
+    );
+    site.run(&["build", "--root", "portal", "--output", "portal/public"])
+        .ok();
+    assert!(
+        site.path("portal/public/articles/welcome/index.html")
+            .exists()
+    );
+    assert!(
+        site.path("portal/public/topics/getting-started/index.html")
+            .exists()
+    );
+    let again = site.run(&["init", "portal"]);
+    assert_contains(&again.fails(), "not empty");
+}
+
+#[test]
+fn check_succeeds_quietly_and_writes_nothing() {
+    let site = TestSite::new();
+    site.article("a.md", "甲", "2026-01-01", "", "![](/nope.png)");
+    let stderr = site.run(&["check"]).fails();
+    assert_contains(&stderr, "content/articles/a.md:6: image `/nope.png`");
+    site.article("a.md", "甲", "2026-01-01", "", "正文");
+    let run = site.run(&["check"]).ok();
+    assert_contains(&run.stdout, "checked ");
+    assert_contains(&run.stdout, "no problems");
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn warnings_do_not_fail_the_build() {
+    let site = TestSite::new();
+    site.file("assets/images/a.png", "not really a png")
+        .article("a.md", "甲", "2026-01-01", "", "![](/images/a.png)");
+    let run = site.build().ok();
+    assert_contains(
+        &run.stderr,
+        "warning: content/articles/a.md:6: image `/images/a.png` has no alt text",
+    );
+}
+
+#[test]
+fn hidden_and_editor_files_are_skipped() {
+    let site = TestSite::new();
+    site.article("a.md", "甲", "2026-01-01", "", "x")
+        .file("content/articles/.a.md.swp", "garbage \0")
+        .file("content/articles/a.md~", "---\ntitle: [\n")
+        .file("content/articles/#a.md#", "---\n")
+        .file("content/.hidden/b.md", "---\n");
+    site.build().ok();
+    assert!(site.exists("articles/a/index.html"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_is_an_error_not_a_hang() {
+    let site = TestSite::new();
+    std::fs::create_dir_all(site.path("content/articles/sub")).unwrap();
+    std::os::unix::fs::symlink(
+        site.path("content/articles"),
+        site.path("content/articles/sub/loop"),
+    )
+    .unwrap();
+    let stderr = site.build().fails();
+    assert_contains(&stderr, "symlink loop");
+}
+
+#[test]
+fn template_functions_and_filters() {
+    let site = TestSite::new();
+    site.file("content/topics/week/_index.md", "---\ntitle: 宣传周\ndescription: 一年一度\n---\n")
+        .file("assets/css/app.css", "a{}")
+        .article("a.md", "甲", "2019-09-16T08:05:00+08:00", "topics: [week]\n", &"字".repeat(450))
+        .file(
+            "templates/index.html",
+            "url={{ url(path='@/articles/a.md') }}|abs={{ url(path='@/articles/a.md', absolute=true) }}|plain={{ url(path='tags/') }}\
+             |asset={{ asset(path='css/app.css') }}\
+             |cn={{ '2019-09-16' | date_cn }}|cnt={{ '2019-09-16T08:05:00+08:00' | date_cn(time=true) }}\
+             {% set p = get_page(path='articles/a.md') %}|page={{ p.title }}:{{ p.content | reading_time }}\
+             {% set t = get_topic(id='week', limit=1) %}|topic={{ t.title }}:{{ t.count }}:{{ t.pages[0].title }}:{{ t.description }}",
+        );
+    site.build().ok();
+    let out = site.read("index.html");
+    assert_contains(
+        &out,
+        "url=/articles/a/|abs=https://www.example.gov.cn/articles/a/|plain=/tags/",
+    );
+    assert_contains(&out, "|asset=/css/app.");
+    assert_contains(&out, "|cn=2019年9月16日|cnt=2019年9月16日 08:05");
+    assert_contains(&out, "|page=甲:2");
+    assert_contains(&out, "|topic=宣传周:1:甲:一年一度");
+}
+
+#[test]
+fn template_function_errors_name_the_call() {
+    let site = TestSite::new();
+    site.file(
+        "templates/index.html",
+        "line one\n{{ url(path='@/articles/gone.md') }}\n",
+    );
+    let stderr = site.build().fails();
+    assert_contains(
+        &stderr,
+        "error: templates/index.html:2: template `index.html`: url(path=\"@/articles/gone.md\"): there is no content/articles/gone.md",
+    );
+}
+
+#[test]
+fn site_templates_override_the_theme() {
+    let site = TestSite::new();
+    site.file("templates/404.html", "自定义 404");
+    site.build().ok();
+    assert_eq!(site.read("404.html"), "自定义 404");
+}

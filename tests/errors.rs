@@ -1,0 +1,265 @@
+//! Every error names the file, the line where known, and what to do; a failed build
+//! leaves the previous output untouched. Exit status 1 for site errors, 2 for usage.
+
+mod common;
+
+use common::{TestSite, assert_contains};
+
+#[test]
+fn bad_yaml_reports_the_real_file_line() {
+    let site = TestSite::new();
+    site.file(
+        "content/articles/bad.md",
+        "---\ntitle: 标题\ndate: 2026-01-01\ntags: [a, b\n---\n正文\n",
+    );
+    let stderr = site.build().fails();
+    assert_contains(&stderr, "error: content/articles/bad.md:4:");
+    assert_contains(&stderr, "not closed");
+}
+
+#[test]
+fn tabs_in_yaml_get_a_hint() {
+    let site = TestSite::new();
+    site.file(
+        "content/articles/tab.md",
+        "---\ntitle: 标题\ndate: 2026-01-01\ntags:\n\t- a\n---\n",
+    );
+    let stderr = site.build().fails();
+    assert_contains(&stderr, "content/articles/tab.md:5:");
+    assert_contains(&stderr, "tab characters");
+}
+
+#[test]
+fn unknown_config_key_names_line_and_nearest_key() {
+    let site = TestSite::new();
+    site.file(
+        "config.yaml",
+        "title: 站点\nbase_url: https://a.cn/\npaginte: 10\n",
+    );
+    let stderr = site.build().fails();
+    assert_contains(&stderr, "error: config.yaml:3:1: unknown key `paginte`");
+    assert_contains(&stderr, "help: did you mean `paginate`?");
+}
+
+#[test]
+fn duplicate_url_names_both_files() {
+    let site = TestSite::new();
+    site.article("a.md", "甲", "2026-01-01", "slug: same\n", "x")
+        .article("same.md", "乙", "2026-01-02", "", "y");
+    let stderr = site.build().fails();
+    assert_contains(
+        &stderr,
+        "two pages would be written to /articles/same/: content/articles/a.md and content/articles/same.md",
+    );
+}
+
+#[test]
+fn article_in_unknown_topic_is_an_error() {
+    let site = TestSite::new();
+    site.file(
+        "content/topics/cyber-week/_index.md",
+        "---\ntitle: 宣传周\n---\n",
+    )
+    .article("a.md", "甲", "2026-01-01", "topics: [cyber-weak]\n", "x");
+    let stderr = site.build().fails();
+    assert_contains(
+        &stderr,
+        "error: content/articles/a.md:4: unknown topic `cyber-weak`",
+    );
+    assert_contains(&stderr, "did you mean `cyber-week`?");
+}
+
+#[test]
+fn missing_link_target_names_file_and_line() {
+    let site = TestSite::new();
+    site.article(
+        "a.md",
+        "甲",
+        "2026-01-01",
+        "",
+        "第一行\n\n见[缺失](@/articles/nope.md)。",
+    );
+    let stderr = site.build().fails();
+    assert_contains(
+        &stderr,
+        "error: content/articles/a.md:8: broken link `@/articles/nope.md`: there is no content/articles/nope.md",
+    );
+}
+
+#[test]
+fn missing_anchor_lists_the_headings() {
+    let site = TestSite::new();
+    site.article(
+        "a.md",
+        "甲",
+        "2026-01-01",
+        "",
+        "见[乙](@/articles/b.md#nope)。",
+    )
+    .article("b.md", "乙", "2026-01-01", "", "## 详情\n");
+    let stderr = site.build().fails();
+    assert_contains(
+        &stderr,
+        "content/articles/a.md:6: broken link `@/articles/b.md#nope`",
+    );
+    assert_contains(&stderr, "its headings' ids are: xiang-qing");
+}
+
+#[test]
+fn link_to_a_draft_says_so() {
+    let site = TestSite::new();
+    site.article(
+        "a.md",
+        "甲",
+        "2026-01-01",
+        "",
+        "见[草稿](@/articles/d.md)。",
+    )
+    .article("d.md", "草稿", "2026-01-01", "draft: true\n", "x");
+    let stderr = site.build().fails();
+    assert_contains(&stderr, "draft or dated in the future");
+    site.run(&["build", "--drafts"]).ok();
+}
+
+#[test]
+fn slug_that_escapes_is_an_error() {
+    let site = TestSite::new();
+    site.article("a.md", "甲", "2026-01-01", "slug: ../../etc\n", "x");
+    let stderr = site.build().fails();
+    assert_contains(
+        &stderr,
+        "error: content/articles/a.md:4: `slug: ../../etc` would leave the page's folder",
+    );
+    assert!(!site.path("etc").exists());
+}
+
+#[test]
+fn impossible_date_is_explained() {
+    let site = TestSite::new();
+    site.article("a.md", "甲", "2019-02-30", "", "x");
+    let stderr = site.build().fails();
+    assert_contains(
+        &stderr,
+        "content/articles/a.md:3: `date`: `2019-02-30` is not a real date",
+    );
+}
+
+#[test]
+fn failed_build_leaves_previous_output_untouched() {
+    let site = TestSite::new();
+    site.article("a.md", "甲", "2026-01-01", "", "第一版");
+    site.build().ok();
+    let before = site.output_files();
+    site.article(
+        "a.md",
+        "甲",
+        "2026-01-01",
+        "",
+        "第二版 [坏](@/articles/nope.md)",
+    );
+    let stderr = site.build().fails();
+    assert_contains(&stderr, "the previous output was left as it was");
+    assert_eq!(site.output_files(), before);
+    assert_contains(&site.read("articles/a/index.html"), "第一版");
+    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains("herald"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn check_reports_every_error_at_once() {
+    let site = TestSite::new();
+    site.article(
+        "a.md",
+        "甲",
+        "2026-01-01",
+        "topics: [nope]\n",
+        "[x](@/articles/missing.md)",
+    )
+    .file("content/articles/b.md", "---\ntitle: [\n---\n")
+    .file(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}{{ page.nope }}{% endblock content %}",
+    );
+    let run = site.run(&["check"]);
+    let stderr = run.fails();
+    assert_contains(&stderr, "content/articles/a.md:4: unknown topic `nope`");
+    assert_contains(&stderr, "content/articles/a.md:7: broken link");
+    assert_contains(&stderr, "content/articles/b.md:2:");
+    assert_contains(&stderr, "`page.nope` not found");
+    assert_contains(&stderr, "check failed: 4 errors");
+    assert!(!site.path("public").exists(), "check writes nothing");
+}
+
+#[test]
+fn template_error_names_template_line_and_cause() {
+    let site = TestSite::new();
+    site.article("a.md", "甲", "2026-01-01", "", "x")
+        .file("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.titel }}</h1>\n{% endblock content %}\n");
+    let stderr = site.build().fails();
+    assert_contains(
+        &stderr,
+        "error: templates/page.html:3: template `page.html`: Variable `page.titel` not found in context",
+    );
+    assert_contains(&stderr, "(while rendering content/articles/a.md)");
+}
+
+#[test]
+fn template_syntax_error_names_line_and_column() {
+    let site = TestSite::new();
+    site.file("templates/page.html", "<p>\n{% if %}\n");
+    let stderr = site.build().fails();
+    assert_contains(&stderr, "error: templates/page.html:2:");
+    assert_contains(&stderr, "template syntax error");
+}
+
+#[test]
+fn missing_config_and_usage_errors() {
+    let empty = TestSite::empty();
+    let stderr = empty.build().fails();
+    assert_contains(&stderr, "no config.yaml in");
+    let usage = empty.run(&["build", "--no-such-flag"]);
+    assert_eq!(usage.code, 2, "{usage:?}");
+    assert_eq!(empty.run(&["frobnicate"]).code, 2);
+}
+
+#[test]
+fn binary_and_broken_text_files_are_errors_not_panics() {
+    let site = TestSite::new();
+    site.bytes("content/articles/bin.md", b"\x89PNG\r\n\x1a\n\0\0\0")
+        .bytes("content/articles/gbk.md", b"---\ntitle: \xc4\xe3\n---\n")
+        .file("content/articles/empty.md", "")
+        .file("content/articles/open.md", "---\ntitle: x\n");
+    let stderr = site.build().fails();
+    assert_contains(
+        &stderr,
+        "content/articles/bin.md:3: file contains a NUL byte",
+    );
+    assert_contains(
+        &stderr,
+        "content/articles/gbk.md:2:8: file is not valid UTF-8",
+    );
+    assert_contains(
+        &stderr,
+        "content/articles/empty.md:1: the page has no front matter",
+    );
+    assert_contains(
+        &stderr,
+        "content/articles/open.md:1: the front matter opened on line 1 is never closed",
+    );
+    assert!(!stderr.contains("panicked"));
+}
+
+#[test]
+fn output_folder_that_holds_the_site_is_refused() {
+    let site = TestSite::new();
+    let stderr = site.run(&["build", "--output", "."]).fails();
+    assert_contains(&stderr, "refusing to use");
+    assert!(site.path("config.yaml").exists());
+    let stderr = site.run(&["build", "--output", "content"]).fails();
+    assert_contains(&stderr, "refusing to use");
+    assert!(site.path("content/_index.md").exists());
+}
