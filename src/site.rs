@@ -17,7 +17,8 @@ use crate::assets::{SiteFiles, encode_path};
 use crate::config::Config;
 use crate::content::page::Visibility;
 use crate::content::walk::{self, SourceFile};
-use crate::content::{Item, Library, Page, Section};
+use crate::content::week::{Quiz, Week};
+use crate::content::{Item, Library, Page, Section, SectionId, SectionKind};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Rendered, ResolvedImage, Resolver};
 use crate::output::{Discard, Sink, Staging, check_output_folder};
@@ -75,6 +76,10 @@ pub struct Site {
     pub data: Value,
     /// Content files left out because they have errors.
     pub broken: HashSet<String>,
+    /// The security-awareness weeks, by their section.
+    pub weeks: HashMap<SectionId, Week>,
+    /// Quizzes named by weeks, by data file name.
+    pub quizzes: HashMap<String, Quiz>,
     image_sizes: Mutex<HashMap<PathBuf, Option<(u32, u32)>>>,
 }
 
@@ -153,7 +158,7 @@ impl Site {
                 }
             }
         }
-        let (data, data_errors) = load_data(&root.join("data"));
+        let (data, data_sources, data_errors) = load_data(&root.join("data"));
         diagnostics.extend(data_errors);
         let (files, file_errors) = SiteFiles::collect(&root, &theme, &content.others);
         diagnostics.extend(file_errors);
@@ -169,8 +174,11 @@ impl Site {
             files,
             data,
             broken,
+            weeks: HashMap::new(),
+            quizzes: HashMap::new(),
             image_sizes: Mutex::new(HashMap::new()),
         };
+        diagnostics.extend(site.read_weeks(&data_sources));
         diagnostics.extend(site.render_markdown());
         diagnostics.extend(site.check_links());
         diagnostics.extend(site.check_covers());
@@ -216,6 +224,69 @@ impl Site {
             section.rendered = rendered;
         }
         problems.into_iter().flatten().collect()
+    }
+
+    /// Reads each year of the security week, its files and its quiz.
+    fn read_weeks(&mut self, data_sources: &DataSources) -> Vec<Diagnostic> {
+        let mut errors = Vec::new();
+        for &id in &self.library.weeks {
+            let section = &self.library.sections[id];
+            let SectionKind::Week(year) = section.kind else {
+                continue;
+            };
+            let week = match Week::read(section, year, self.config.timezone) {
+                Ok(week) => week,
+                Err(e) => {
+                    errors.extend(e);
+                    continue;
+                }
+            };
+            let at = |key: &str| {
+                Diagnostic::error(String::new())
+                    .in_file(&section.file.path)
+                    .at_opt(section.key_line(key), None)
+            };
+            for material in &week.materials {
+                if let Err(why) = self.files.locate(&material.file, Some(&section.file.rel)) {
+                    let mut d = at("materials");
+                    d.message = format!("material `{}`: {why}", material.file);
+                    errors.push(d.with_help("put downloads in static/ (e.g. static/downloads/) and write `file: /downloads/name.pdf`"));
+                }
+            }
+            for poster in &week.gallery {
+                if let Err(why) = self.files.locate(&poster.image, Some(&section.file.rel)) {
+                    let mut d = at("gallery");
+                    d.message = format!("gallery image `{}`: {why}", poster.image);
+                    errors.push(d);
+                }
+            }
+            if let Some(topic) = &week.topic
+                && self.library.topic(topic).is_none()
+            {
+                let mut d = at("topic");
+                d.message = format!(
+                    "unknown topic `{topic}`: there is no content/topics/{topic}/_index.md"
+                );
+                errors.push(d);
+            }
+            if let Some(name) = &week.quiz {
+                match data_sources.get(name) {
+                    Some((path, text)) => match Quiz::read(&self.data[name], path, text) {
+                        Ok(quiz) => {
+                            self.quizzes.insert(name.clone(), quiz);
+                        }
+                        Err(d) => errors.push(d),
+                    },
+                    None => {
+                        let mut d = at("quiz");
+                        d.message = format!("quiz `{name}`: there is no data/{name}.yaml");
+                        errors.push(d.with_help("write the questions in data/<name>.yaml and name it here without the extension"));
+                    }
+                }
+            }
+            self.weeks.insert(id, week);
+        }
+        errors
     }
 
     /// Checks that every `@/path.md#anchor` names a heading that exists.
@@ -353,12 +424,16 @@ fn parse_all<T: Send>(
         .collect()
 }
 
+/// Data files by name: where each was read from and its text.
+type DataSources = HashMap<String, (PathBuf, String)>;
+
 /// Reads `data/*.yaml` (and `.yml`, `.json`) into one map by file name.
-fn load_data(dir: &Path) -> (Value, Vec<Diagnostic>) {
+fn load_data(dir: &Path) -> (Value, DataSources, Vec<Diagnostic>) {
     let mut data = Map::new();
+    let mut sources = HashMap::new();
     let mut errors = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return (Value::Object(data), errors);
+        return (Value::Object(data), sources, errors);
     };
     let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
     paths.sort();
@@ -376,16 +451,19 @@ fn load_data(dir: &Path) -> (Value, Vec<Diagnostic>) {
         if fs::is_ignored_name(&name) {
             continue;
         }
-        match fs::read_text(&path)
-            .and_then(|text| yaml::parse_value(&text).map_err(|e| e.into_diagnostic(&path, 0)))
-        {
-            Ok(value) => {
+        let parsed = fs::read_text(&path).and_then(|text| {
+            let value = yaml::parse_value(&text).map_err(|e| e.into_diagnostic(&path, 0))?;
+            Ok((value, text))
+        });
+        match parsed {
+            Ok((value, text)) => {
                 data.insert(stem.to_string(), value);
+                sources.insert(stem.to_string(), (path.clone(), text));
             }
             Err(d) => errors.push(d),
         }
     }
-    (Value::Object(data), errors)
+    (Value::Object(data), sources, errors)
 }
 
 /// What a build or check did.

@@ -8,6 +8,7 @@ pub mod page;
 pub mod section;
 pub mod slug;
 pub mod walk;
+pub mod week;
 
 pub use library::{Item, Library};
 pub use page::{Page, PageId};

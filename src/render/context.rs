@@ -1,7 +1,7 @@
 //! The Tera context of each job: `config` and `data` everywhere, plus the page,
 //! section, paginator, topic, tag or feed the job renders.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use serde_json::{Value, json};
 use tera::Context;
@@ -9,7 +9,8 @@ use tera::Context;
 use super::jobs::{Job, Planned};
 use super::pagination::paginate;
 use super::views::{Detail, PageView, Views};
-use crate::content::{PageId, SectionId, SectionKind};
+use super::week;
+use crate::content::{PageId, SectionKind};
 use crate::error::Diagnostic;
 use crate::site::Site;
 
@@ -144,8 +145,8 @@ pub fn build(site: &Site, shared: &Shared, planned: &Planned) -> Result<Context,
             );
             ctx.insert("topics", &topics);
             ctx.insert("stats", &stats(site));
-            if let Some(&week) = current_week(site) {
-                ctx.insert("week", &week_view(site, week));
+            if let Some(id) = week::current(site) {
+                ctx.insert("week", &week::view(site, id));
             }
         }
         Job::Section(id) => {
@@ -220,21 +221,26 @@ pub fn build(site: &Site, shared: &Shared, planned: &Planned) -> Result<Context,
                 &paginate(&views, &section.path, &topic.pages, per, n),
             );
         }
-        Job::CurrentWeek | Job::Week(_) => {
+        Job::CurrentWeek | Job::Week(_) | Job::Quiz(_) => {
             let id = match planned.job {
-                Job::Week(id) => id,
-                _ => *current_week(site)
+                Job::Week(id) | Job::Quiz(id) => id,
+                _ => week::current(site)
                     .ok_or_else(|| Diagnostic::error("no security-week year to show"))?,
             };
             ctx.insert("section", &views.section(id));
-            ctx.insert("week", &week_view(site, id));
+            ctx.insert("week", &week::view(site, id));
             let years: Vec<Value> = lib
                 .weeks
                 .iter()
-                .map(|&w| json!({ "year": week_year(site, w), "title": lib.sections[w].title(), "url": views.href(&lib.sections[w].path), "current": w == id }))
+                .filter(|w| site.weeks.contains_key(w))
+                .map(|&w| json!({ "year": week::year_of(site, w), "title": lib.sections[w].title(), "url": views.href(&lib.sections[w].path), "current": w == id }))
                 .collect();
             ctx.insert("weeks", &years);
             ctx.insert("canonical", &views.permalink(&lib.sections[id].path));
+            if let Job::Quiz(_) = planned.job {
+                ctx.insert("quiz", &week::quiz(site, id));
+                ctx.insert("canonical", &views.permalink(&planned.path));
+            }
         }
         Job::SiteFeed => {
             let entries =
@@ -336,62 +342,6 @@ fn stats(site: &Site) -> Value {
         "years": lib.years.len(),
         "weeks": lib.weeks.len(),
         "events": events,
-    })
-}
-
-fn week_year(site: &Site, id: SectionId) -> i32 {
-    match site.library.sections[id].kind {
-        SectionKind::Week(year) => year,
-        _ => 0,
-    }
-}
-
-/// The week shown at `/security-week/`: `campaign.security_week`, else the newest.
-fn current_week(site: &Site) -> Option<&SectionId> {
-    let lib = &site.library;
-    let wanted = site.config.campaign.as_ref().and_then(|c| c.security_week);
-    wanted
-        .and_then(|year| lib.weeks.iter().find(|&&w| week_year(site, w) == year))
-        .or_else(|| lib.weeks.first())
-}
-
-/// A year of the security week: its front matter, and the articles published
-/// between `starts` and `ends` or gathered in its `topic`.
-fn week_view(site: &Site, id: SectionId) -> Value {
-    let lib = &site.library;
-    let views = Views::new(site);
-    let section = &lib.sections[id];
-    let extra = &section.meta.extra;
-    let day = |key: &str| {
-        extra
-            .get(key)
-            .and_then(Value::as_str)
-            .and_then(|s| NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").ok())
-    };
-    let topic = extra.get("topic").and_then(Value::as_str);
-    let (starts, ends) = (day("starts"), day("ends"));
-    let articles: Vec<PageId> = lib
-        .chronological
-        .iter()
-        .copied()
-        .filter(|&p| {
-            let page = &lib.pages[p];
-            let in_dates = match (starts, ends, page.meta.date) {
-                (Some(s), Some(e), Some(d)) => (s..=e).contains(&d.date_naive()),
-                _ => false,
-            };
-            in_dates || topic.is_some_and(|t| page.meta.topics.iter().any(|pt| pt == t))
-        })
-        .collect();
-    let cards: Vec<PageView<'_>> = views.cards(&articles);
-    json!({
-        "year": week_year(site, id),
-        "title": section.title(),
-        "url": views.href(&section.path),
-        "starts": starts.map(|d| d.to_string()),
-        "ends": ends.map(|d| d.to_string()),
-        "extra": extra,
-        "articles": cards,
     })
 }
 

@@ -37,6 +37,8 @@ pub enum Job {
     CurrentWeek,
     /// One year of the security-awareness week.
     Week(SectionId),
+    /// The knowledge quiz of one year of the week.
+    Quiz(SectionId),
     /// The site's Atom feed.
     SiteFeed,
     /// `sitemap.xml`.
@@ -148,14 +150,14 @@ pub fn plan(site: &Site) -> (Vec<Planned>, Vec<Diagnostic>) {
             );
         }
     }
-    if !lib.weeks.is_empty() {
+    if super::week::current(site).is_some() {
         page_job(
             Job::CurrentWeek,
             "security-week/".into(),
             "security_week.html".into(),
         );
     }
-    for &id in &lib.weeks {
+    for &id in lib.weeks.iter().filter(|id| site.weeks.contains_key(id)) {
         let section = &lib.sections[id];
         let template = section
             .meta
@@ -163,6 +165,13 @@ pub fn plan(site: &Site) -> (Vec<Planned>, Vec<Diagnostic>) {
             .clone()
             .unwrap_or_else(|| "security_week.html".into());
         page_job(Job::Week(id), section.path.clone(), template);
+        if super::week::quiz(site, id).is_some() {
+            page_job(
+                Job::Quiz(id),
+                format!("{}quiz/", section.path),
+                "quiz.html".into(),
+            );
+        }
     }
     for (id, section) in lib.sections.iter().enumerate() {
         if section.kind == SectionKind::Plain {
@@ -277,6 +286,7 @@ fn describe(site: &Site, job: Job) -> String {
     match job {
         Job::Page(id) => format!("content/{}", lib.pages[id].file.rel),
         Job::Section(id) | Job::Week(id) => format!("content/{}", lib.sections[id].file.rel),
+        Job::Quiz(id) => format!("the quiz of content/{}", lib.sections[id].file.rel),
         Job::Archive(n) => format!("the archive's page {n}"),
         Job::Year(y, n) => format!("the {} archive's page {n}", lib.years[y].year),
         Job::Tag(t, n) => format!("the tag `{}`'s page {n}", lib.tags[t].name),
@@ -294,7 +304,9 @@ fn owner_error(site: &Site, job: Job, message: String) -> Diagnostic {
             d = d.in_file(&page.file.path);
             d.line = page.key_line("slug");
         }
-        Job::Section(id) | Job::Week(id) => d = d.in_file(&lib.sections[id].file.path),
+        Job::Section(id) | Job::Week(id) | Job::Quiz(id) => {
+            d = d.in_file(&lib.sections[id].file.path)
+        }
         _ => {}
     }
     d

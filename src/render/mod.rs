@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod pagination;
 pub mod templates;
 pub mod views;
+pub mod week;
 
 use std::sync::Arc;
 

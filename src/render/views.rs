@@ -351,7 +351,8 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn topic_link(&self, index: usize) -> TopicLink<'a> {
+    /// A short link to a topic.
+    pub fn topic_link(&self, index: usize) -> TopicLink<'a> {
         let topic = &self.site.library.topics[index];
         let section = &self.site.library.sections[topic.section];
         TopicLink {

@@ -62,6 +62,14 @@ impl TestSite {
         };
         site.file("config.yaml", CONFIG);
         site.file("content/_index.md", "---\ntitle: 首页\n---\n欢迎\n");
+        // The small test theme, so tests do not depend on the real theme's wording.
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/theme");
+        for file in walk(&fixture) {
+            let rel = file.strip_prefix(&fixture).unwrap();
+            let target = site.path("themes/default").join(rel);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::copy(&file, target).unwrap();
+        }
         site
     }
 
