@@ -11,7 +11,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::error::Diagnostic;
 use crate::scaffold;
-use crate::site::{self, Failure, LoadOptions, Summary};
+use crate::commands::{self, Failure, Summary};
+use crate::site::LoadOptions;
 
 /// Herald builds fast, accessible static portals for public campaigns from Markdown.
 #[derive(Debug, Parser)]
@@ -23,8 +24,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Build the site into the output folder.
+        /// Build the site into the output folder.
     Build(BuildArgs),
+    /// Serve the site while you edit: rebuilds on save and reloads the browser.
+    Serve(ServeArgs),
     /// Check the whole site without writing anything.
     Check(CheckArgs),
     /// Write a new article with its front matter filled in.
@@ -50,8 +53,23 @@ struct BuildArgs {
 }
 
 #[derive(Debug, Args)]
-struct CheckArgs {
+struct ServeArgs {
     /// The site folder (holding config.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// The port; when busy, one of the next ten is used.
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// Include drafts and pages dated in the future.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {/// The site folder (holding config.yaml).
     #[arg(long, default_value = ".")]
     root: PathBuf,
     /// Include drafts and pages dated in the future.
@@ -82,7 +100,8 @@ impl Cli {
     /// Runs the command and returns the exit status.
     pub fn run(self) -> ExitCode {
         match self.command {
-            Command::Build(args) => args.run(),
+                        Command::Build(args) => args.run(),
+            Command::Serve(args) => args.run(),
             Command::Check(args) => args.run(),
             Command::New(args) => args.run(),
             Command::Init(args) => args.run(),
@@ -95,7 +114,7 @@ impl BuildArgs {
         let mut options = LoadOptions::new(&self.root);
         options.base_url = self.base_url;
         options.drafts = self.drafts;
-        match site::build(&options, &self.output) {
+        match commands::build(&options, &self.output) {
             Ok(summary) => {
                 print_warnings(&summary, &self.root);
                 println!(
@@ -111,11 +130,20 @@ impl BuildArgs {
     }
 }
 
-impl CheckArgs {
+impl ServeArgs {
     fn run(self) -> ExitCode {
+        let options = crate::serve::ServeOptions { root: self.root.clone(), bind: self.bind, port: self.port, drafts: self.drafts };
+        match crate::serve::run(options) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(d) => report(&[d], &self.root),
+        }
+    }
+}
+
+impl CheckArgs {fn run(self) -> ExitCode {
         let mut options = LoadOptions::new(&self.root);
         options.drafts = self.drafts;
-        match site::check(&options) {
+        match commands::check(&options) {
             Ok(summary) => {
                 print_warnings(&summary, &self.root);
                 let warnings = match summary.warnings.len() {

@@ -6,6 +6,7 @@
 
 pub mod assets;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod content;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod theme;
 pub mod yaml;

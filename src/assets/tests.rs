@@ -22,7 +22,7 @@ fn site() -> (tempfile::TempDir, SiteFiles, Vec<Diagnostic>) {
         path: root.join("content/articles/pic.png"),
         rel: "articles/pic.png".into(),
     }];
-    let (files, errors) = SiteFiles::collect(root, &theme, &content);
+    let (files, errors) = SiteFiles::collect(root, &theme, &content, true);
     (dir, files, errors)
 }
 

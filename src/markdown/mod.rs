@@ -42,8 +42,10 @@ pub struct Rendered {
     pub stats: TextStats,
     /// Minutes to read.
     pub reading_time: u32,
-    /// The body's text without markup or code, for search.
+        /// The body's text without markup or code, for search.
     pub text: String,
+    /// Images written in the body, as written.
+    pub images: Vec<String>,
 }
 
 /// A `@/path.md#anchor` link found in a body.
@@ -118,7 +120,8 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
     let headings = headings::assign_ids(&mut events);
     let links = resolve_links(&mut events, resolver, &line_of, source.file, &mut problems);
     let (stats, text) = read_text(&events);
-    let events = replace_blocks(events, source, resolver, &line_of, &mut problems);
+        let mut images = Vec::new();
+    let events = replace_blocks(events, source, resolver, &line_of, &mut problems, &mut images);
 
     let summary_html = match (source.summary, summary::more_marker(&events)) {
         (Some(written), _) => format!("<p>{}</p>", escape_html(written.trim())),
@@ -148,8 +151,9 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
         toc: headings::nest(headings),
         links,
         reading_time: stats.reading_minutes(),
-        stats,
+                stats,
         text,
+        images,
     };
     (rendered, problems)
 }
@@ -233,8 +237,9 @@ fn replace_blocks<'a>(
     events: Vec<(Event<'a>, Range<usize>)>,
     source: &Source<'_>,
     resolver: &dyn Resolver,
-    line_of: &dyn Fn(usize) -> usize,
+        line_of: &dyn Fn(usize) -> usize,
     problems: &mut Vec<Diagnostic>,
+    images: &mut Vec<String>,
 ) -> Vec<Event<'a>> {
     let mut out = Vec::with_capacity(events.len());
     let mut iter = events.into_iter();
@@ -269,6 +274,7 @@ fn replace_blocks<'a>(
                         _ => {}
                     }
                 }
+                                images.push(dest_url.to_string());
                 let image = match resolver.image(&dest_url, source.rel) {
                     Ok(image) => image,
                     Err(why) => {

@@ -1,17 +1,22 @@
 //! The Tera context of each job: `config` and `data` everywhere, plus the page,
 //! section, paginator, topic, tag or feed the job renders.
+//!
+//! Besides the views (which record themselves), each context records the lists it
+//! shows, so that an incremental rebuild knows when a list changed shape.
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use serde_json::{Value, json};
 use tera::Context;
 
+use super::deps::{Dep, FeedKey, ListKey, record};
 use super::jobs::{Job, Planned};
 use super::pagination::paginate;
 use super::views::{Detail, PageView, Views};
 use super::week;
 use crate::content::{PageId, SectionKind};
 use crate::error::Diagnostic;
+use crate::hash;
 use crate::site::Site;
 
 /// Values every context shares, serialised once per build.
@@ -19,10 +24,14 @@ pub struct Shared {
     config: Value,
     data: Value,
     sitemap: Vec<SitemapEntry>,
+    /// Version of `config` and `data` together.
+    pub global_version: u64,
+    /// Version of the sitemap's entries.
+    pub sitemap_version: u64,
 }
 
 /// One `<url>` of the sitemap.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct SitemapEntry {
     /// Absolute URL.
     pub permalink: String,
@@ -67,22 +76,15 @@ impl Shared {
             })
             .collect();
         config["menu"] = Value::Array(menu);
-        let sitemap = plan
+        let sitemap: Vec<SitemapEntry> = plan
             .iter()
             .filter(|p| p.is_html_page())
-            .map(|p| SitemapEntry {
-                permalink: views.permalink(&p.path),
-                lastmod: lastmod(site, p.job),
-            })
+            .map(|p| SitemapEntry { permalink: views.permalink(&p.path), lastmod: lastmod(site, p.job) })
             .collect();
-        (
-            Shared {
-                config,
-                data: site.data.clone(),
-                sitemap,
-            },
-            errors,
-        )
+        let global_version = hash::of(&(config.to_string(), site.data.to_string()));
+        let sitemap_version = hash::of(&sitemap);
+        let shared = Shared { config, data: site.data.clone(), sitemap, global_version, sitemap_version };
+        (shared, errors)
     }
 }
 
@@ -110,6 +112,7 @@ pub fn build(site: &Site, shared: &Shared, planned: &Planned) -> Result<Context,
     let views = Views::new(site);
     let lib = &site.library;
     let mut ctx = Context::new();
+    record(Dep::Global);
     ctx.insert("config", &shared.config);
     ctx.insert("data", &shared.data);
     ctx.insert("current_path", &planned.path);
@@ -119,113 +122,81 @@ pub fn build(site: &Site, shared: &Shared, planned: &Planned) -> Result<Context,
         Job::Page(id) => {
             ctx.insert("page", &views.page(id, Detail::Full));
             if let Some(parent) = lib.links[id].parent {
-                ctx.insert("section", &views.section(parent));
+                ctx.insert("section", &views.section_link(parent));
             }
         }
         Job::Landing => {
             if let Some(id) = lib.section_of(&SectionKind::Landing) {
                 ctx.insert("section", &views.section(id));
             }
-            let latest = landing_latest(site);
-            ctx.insert(
-                "latest",
-                &views.cards(&lib.chronological[..latest.min(lib.chronological.len())]),
-            );
-            let topics: Vec<_> = (0..lib.topics.len())
-                .map(|t| views.topic(t, false))
-                .collect();
+            let latest = landing_latest(site).min(lib.chronological.len());
+            record(Dep::Latest(latest));
+            ctx.insert("latest", &views.cards(&lib.chronological[..latest]));
+            record(Dep::AllTopics);
+            let topics: Vec<_> = (0..lib.topics.len()).map(|t| views.topic(t, false)).collect();
             let featured: Vec<_> = topics.iter().filter(|t| t.featured).cloned().collect();
-            ctx.insert(
-                "featured",
-                if featured.is_empty() {
-                    &topics
-                } else {
-                    &featured
-                },
-            );
+            ctx.insert("featured", if featured.is_empty() { &topics } else { &featured });
             ctx.insert("topics", &topics);
             ctx.insert("stats", &stats(site));
+            record(Dep::WeekList);
             if let Some(id) = week::current(site) {
                 ctx.insert("week", &week::view(site, id));
             }
         }
         Job::Section(id) => {
             ctx.insert("section", &views.section(id));
-            let mut pages: Vec<PageId> = (0..lib.pages.len())
-                .filter(|&p| lib.links[p].parent == Some(id))
-                .collect();
-            pages.sort_by(|&a, &b| {
-                lib.pages[b]
-                    .meta
-                    .date
-                    .cmp(&lib.pages[a].meta.date)
-                    .then(lib.pages[a].meta.title.cmp(&lib.pages[b].meta.title))
-            });
-            ctx.insert("pages", &views.cards(&pages));
+            record(Dep::SectionPages(lib.sections[id].file.rel.clone()));
+            ctx.insert("pages", &views.cards(&section_pages(site, id)));
         }
         Job::Archive(n) => {
             insert_archive_section(site, &mut ctx);
             let per = archive_paginate(site);
-            ctx.insert(
-                "paginator",
-                &paginate(&views, "articles/", &lib.archive, per, n),
-            );
+            record(Dep::List(ListKey::Archive, n, per));
+            ctx.insert("paginator", &paginate(&views, "articles/", &lib.archive, per, n));
             ctx.insert("years", &year_links(site));
         }
         Job::Year(y, n) => {
             insert_archive_section(site, &mut ctx);
             let year = &lib.years[y];
-            let base = format!("articles/{}/", year.year);
+            let per = archive_paginate(site);
+            record(Dep::List(ListKey::Year(year.year), n, per));
             ctx.insert("year", &year.year);
-            ctx.insert(
-                "paginator",
-                &paginate(&views, &base, &year.pages, archive_paginate(site), n),
-            );
+            ctx.insert("paginator", &paginate(&views, &format!("articles/{}/", year.year), &year.pages, per, n));
             ctx.insert("years", &year_links(site));
         }
         Job::TagsIndex => {
+            record(Dep::AllTags);
             let tags: Vec<_> = (0..lib.tags.len()).map(|t| views.tag(t)).collect();
             ctx.insert("tags", &tags);
         }
         Job::Tag(t, n) => {
             let tag = &lib.tags[t];
+            record(Dep::List(ListKey::Tag(tag.slug.clone()), n, per_page));
             ctx.insert("tag", &views.tag(t));
-            ctx.insert(
-                "paginator",
-                &paginate(
-                    &views,
-                    &format!("tags/{}/", tag.slug),
-                    &tag.pages,
-                    per_page,
-                    n,
-                ),
-            );
+            ctx.insert("paginator", &paginate(&views, &format!("tags/{}/", tag.slug), &tag.pages, per_page, n));
         }
         Job::TopicsIndex => {
             if let Some(id) = lib.section_of(&SectionKind::TopicsIndex) {
                 ctx.insert("section", &views.section(id));
             }
-            let topics: Vec<_> = (0..lib.topics.len())
-                .map(|t| views.topic(t, false))
-                .collect();
+            record(Dep::AllTopics);
+            let topics: Vec<_> = (0..lib.topics.len()).map(|t| views.topic(t, false)).collect();
             ctx.insert("topics", &topics);
         }
         Job::Topic(t, n) => {
             let topic = &lib.topics[t];
             let section = &lib.sections[topic.section];
+            let per = section.meta.paginate.unwrap_or(per_page);
+            record(Dep::List(ListKey::Topic(topic.id.clone()), n, per));
             ctx.insert("topic", &views.topic(t, true));
             ctx.insert("section", &views.section(topic.section));
-            let per = section.meta.paginate.unwrap_or(per_page);
-            ctx.insert(
-                "paginator",
-                &paginate(&views, &section.path, &topic.pages, per, n),
-            );
+            ctx.insert("paginator", &paginate(&views, &section.path, &topic.pages, per, n));
         }
         Job::CurrentWeek | Job::Week(_) | Job::Quiz(_) => {
+            record(Dep::WeekList);
             let id = match planned.job {
                 Job::Week(id) | Job::Quiz(id) => id,
-                _ => week::current(site)
-                    .ok_or_else(|| Diagnostic::error("no security-week year to show"))?,
+                _ => week::current(site).ok_or_else(|| Diagnostic::error("no security-week year to show"))?,
             };
             ctx.insert("section", &views.section(id));
             ctx.insert("week", &week::view(site, id));
@@ -243,54 +214,32 @@ pub fn build(site: &Site, shared: &Shared, planned: &Planned) -> Result<Context,
             }
         }
         Job::SiteFeed => {
-            let entries =
-                &lib.chronological[..site.config.feeds.limit.min(lib.chronological.len())];
-            ctx.insert(
-                "feed",
-                &feed(
-                    site,
-                    &site.config.title,
-                    site.config.description.as_str(),
-                    "",
-                    "atom.xml",
-                    entries,
-                ),
-            );
+            record(Dep::Feed(FeedKey::Site));
+            let entries = site_feed_entries(site);
+            ctx.insert("feed", &feed(site, &site.config.title, &site.config.description, "", "atom.xml", entries));
         }
         Job::TopicFeed(t) => {
             let topic = &lib.topics[t];
             let section = &lib.sections[topic.section];
-            let mut newest = topic.pages.clone();
-            newest.sort_by(|&a, &b| {
-                lib.pages[b]
-                    .meta
-                    .date
-                    .cmp(&lib.pages[a].meta.date)
-                    .then(a.cmp(&b))
-            });
-            newest.truncate(site.config.feeds.limit);
+            record(Dep::Feed(FeedKey::Topic(topic.id.clone())));
+            record(Dep::Crumb(section.file.rel.clone()));
             let title = format!("{} - {}", section.title(), site.config.title);
             let feed_path = format!("{}atom.xml", section.path);
-            ctx.insert(
-                "feed",
-                &feed(
-                    site,
-                    &title,
-                    section.meta.description.as_deref().unwrap_or(""),
-                    &section.path,
-                    &feed_path,
-                    &newest,
-                ),
-            );
+            let description = section.meta.description.as_deref().unwrap_or("");
+            ctx.insert("feed", &feed(site, &title, description, &section.path, &feed_path, &topic_feed_entries(site, t)));
         }
-        Job::Sitemap => ctx.insert("entries", &shared.sitemap),
+        Job::Sitemap => {
+            record(Dep::Sitemap);
+            ctx.insert("entries", &shared.sitemap);
+        }
         Job::Robots => ctx.insert("sitemap_url", &views.permalink("sitemap.xml")),
         Job::NotFound | Job::Search => {}
     }
     Ok(ctx)
 }
 
-fn landing_latest(site: &Site) -> usize {
+/// How many newest articles the landing page shows (`latest:` in `content/_index.md`).
+pub fn landing_latest(site: &Site) -> usize {
     site.library
         .section_of(&SectionKind::Landing)
         .and_then(|id| site.library.sections[id].meta.extra.get("latest"))
@@ -298,11 +247,38 @@ fn landing_latest(site: &Site) -> usize {
         .unwrap_or(10) as usize
 }
 
-fn archive_paginate(site: &Site) -> usize {
+/// Items per page of the archive and its years.
+pub fn archive_paginate(site: &Site) -> usize {
     let lib = &site.library;
     lib.section_of(&SectionKind::Archive)
         .and_then(|id| lib.sections[id].meta.paginate)
         .unwrap_or(site.config.paginate)
+}
+
+/// The pages of a plain section, newest first, then by title.
+pub fn section_pages(site: &Site, id: usize) -> Vec<PageId> {
+    let lib = &site.library;
+    let mut pages: Vec<PageId> = (0..lib.pages.len()).filter(|&p| lib.links[p].parent == Some(id)).collect();
+    pages.sort_by(|&a, &b| {
+        let (a, b) = (&lib.pages[a], &lib.pages[b]);
+        b.meta.date.cmp(&a.meta.date).then(a.meta.title.cmp(&b.meta.title)).then(a.file.rel.cmp(&b.file.rel))
+    });
+    pages
+}
+
+/// The site feed's entries: the newest `feeds.limit` articles.
+pub fn site_feed_entries(site: &Site) -> &[PageId] {
+    let all = &site.library.chronological;
+    &all[..site.config.feeds.limit.min(all.len())]
+}
+
+/// A topic feed's entries: its newest `feeds.limit` articles (pinning does not count).
+pub fn topic_feed_entries(site: &Site, topic: usize) -> Vec<PageId> {
+    let lib = &site.library;
+    let mut newest = lib.topics[topic].pages.clone();
+    newest.sort_by(|&a, &b| lib.pages[b].meta.date.cmp(&lib.pages[a].meta.date).then(lib.pages[a].file.rel.cmp(&lib.pages[b].file.rel)));
+    newest.truncate(site.config.feeds.limit);
+    newest
 }
 
 fn insert_archive_section(site: &Site, ctx: &mut Context) {
@@ -312,6 +288,7 @@ fn insert_archive_section(site: &Site, ctx: &mut Context) {
 }
 
 fn year_links(site: &Site) -> Vec<Value> {
+    record(Dep::Years);
     let views = Views::new(site);
     site.library
         .years
@@ -321,26 +298,16 @@ fn year_links(site: &Site) -> Vec<Value> {
 }
 
 /// Headline figures for the landing page.
-fn stats(site: &Site) -> Value {
+pub fn stats(site: &Site) -> Value {
+    record(Dep::Stats);
     let lib = &site.library;
-    let events: usize = lib
-        .weeks
-        .iter()
-        .map(|&w| {
-            lib.sections[w]
-                .meta
-                .extra
-                .get("events")
-                .and_then(Value::as_array)
-                .map_or(0, Vec::len)
-        })
-        .sum();
+    let events: usize = site.weeks.values().map(|w| w.events.len()).sum();
     json!({
         "articles": lib.article_count(),
         "topics": lib.topics.len(),
         "tags": lib.tags.len(),
         "years": lib.years.len(),
-        "weeks": lib.weeks.len(),
+        "weeks": site.weeks.len(),
         "events": events,
     })
 }
@@ -356,28 +323,14 @@ struct Feed<'a> {
     entries: Vec<PageView<'a>>,
 }
 
-fn feed<'a>(
-    site: &'a Site,
-    title: &'a str,
-    subtitle: &'a str,
-    home: &str,
-    path: &str,
-    entries: &[PageId],
-) -> Feed<'a> {
+fn feed<'a>(site: &'a Site, title: &'a str, subtitle: &'a str, home: &str, path: &str, entries: &[PageId]) -> Feed<'a> {
     let views = Views::new(site);
     let updated = entries
         .iter()
         .filter_map(|&id| changed(site, id))
         .max()
-        .map_or_else(
-            || "1970-01-01T00:00:00+00:00".to_string(),
-            |d| d.to_rfc3339(),
-        );
-    let author = if site.config.footer.org.is_empty() {
-        &site.config.title
-    } else {
-        &site.config.footer.org
-    };
+        .map_or_else(|| "1970-01-01T00:00:00+00:00".to_string(), |d| d.to_rfc3339());
+    let author = if site.config.footer.org.is_empty() { &site.config.title } else { &site.config.footer.org };
     Feed {
         title,
         subtitle,
@@ -385,9 +338,6 @@ fn feed<'a>(
         home: views.permalink(home),
         updated,
         author,
-        entries: entries
-            .iter()
-            .map(|&id| views.page(id, Detail::WithContent))
-            .collect(),
+        entries: entries.iter().map(|&id| views.page(id, Detail::WithContent)).collect(),
     }
 }

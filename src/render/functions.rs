@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use tera::{Function, Tera, Value};
 
+use super::deps::{Dep, record};
 use super::views::{Detail, Views};
 use crate::content::Item;
 use crate::site::Site;
@@ -83,7 +84,8 @@ struct Asset(Arc<Site>);
 
 impl Function for Asset {
     fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
-        let path = text_arg(args, "path", "asset")?;
+                let path = text_arg(args, "path", "asset")?;
+        record(Dep::Asset(path.to_string()));
         let published = self.0.files.asset(path).ok_or_else(|| {
             tera::Error::msg(format!(
                 "asset(path=\"{path}\"): there is no {path} in assets/ or in the theme's assets/"

@@ -38,6 +38,7 @@ pub struct Templates {
     tera: Tera,
     sources: BTreeMap<String, TemplateSource>,
     uses: HashMap<String, BTreeSet<String>>,
+    versions: HashMap<String, u64>,
 }
 
 impl std::fmt::Debug for Templates {
@@ -112,12 +113,15 @@ impl Templates {
         if let Err(e) = tera.add_raw_templates(raw) {
             return Err(vec![Diagnostic::error(chain(&e))]);
         }
-        let uses = transitive(&uses);
-        Ok(Templates {
-            tera,
-            sources,
-            uses,
-        })
+                let uses = transitive(&uses);
+        let versions = uses
+            .iter()
+            .map(|(name, all)| {
+                let texts: Vec<(&str, &str)> = all.iter().map(|n| (n.as_str(), sources[n].text.as_str())).collect();
+                (name.clone(), crate::hash::of(&texts))
+            })
+            .collect();
+        Ok(Templates { tera, sources, uses, versions })
     }
 
     /// True if a template of this name exists.
@@ -133,6 +137,11 @@ impl Templates {
     /// Every template `name` pulls in, itself included.
     pub fn uses(&self, name: &str) -> Option<&BTreeSet<String>> {
         self.uses.get(name)
+    }
+
+        /// A hash of the template and everything it pulls in.
+    pub fn version(&self, name: &str) -> Option<u64> {
+        self.versions.get(name).copied()
     }
 
     /// The template's file, for messages.

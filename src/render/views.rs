@@ -9,6 +9,7 @@ use chrono::{DateTime, Datelike, FixedOffset};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::deps::{Dep, record};
 use crate::assets::encode_path;
 use crate::content::{Item, PageId, SectionId, SectionKind};
 use crate::markdown::TocEntry;
@@ -40,7 +41,18 @@ pub struct ImageView {
     pub height: Option<u32>,
 }
 
-/// A link to a tag.
+/// A link to a tag, as pages carry them.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagLink<'a> {
+    /// Name as written.
+    pub name: &'a str,
+    /// URL segment.
+    pub slug: &'a str,
+    /// Root-relative URL of the tag's page.
+    pub url: String,
+}
+
+/// A tag with its count, for the tag pages and the tags index.
 #[derive(Debug, Clone, Serialize)]
 pub struct TagView<'a> {
     /// Name as written.
@@ -114,8 +126,8 @@ pub struct PageView<'a> {
     pub source: Option<&'a str>,
     /// Cover image.
     pub cover: Option<ImageView>,
-    /// Tags.
-    pub tags: Vec<TagView<'a>>,
+        /// Tags.
+    pub tags: Vec<TagLink<'a>>,
     /// Topics it belongs to (id, title, url).
     pub topics: Vec<TopicLink<'a>>,
     /// Pinned first in lists.
@@ -151,6 +163,19 @@ pub struct PageView<'a> {
     /// Sections from the landing page down to the page's own, with [`Detail::Full`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ancestors: Option<Vec<Crumb<'a>>>,
+}
+
+/// A section as a page's `section`: enough for a column name and a link.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionLink<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Kind, as in [`SectionView`].
+    pub kind: &'static str,
+    /// Root-relative URL.
+    pub url: String,
+    /// Site path.
+    pub path: &'a str,
 }
 
 /// A short link to a topic.
@@ -238,7 +263,9 @@ impl<'a> Views<'a> {
                 height: None,
             });
         }
-        let located = self.site.files.locate(written, Some(from)).ok()?;
+                let located = self.site.files.locate(written, Some(from)).ok();
+        record(Dep::File(located.as_ref().map_or_else(|| written.to_string(), |l| l.path.clone())));
+        let located = located?;
         let (width, height) = located
             .source
             .as_deref()
@@ -260,7 +287,14 @@ impl<'a> Views<'a> {
         let links = &lib.links[id];
         let meta = &page.meta;
         let full = detail == Detail::Full;
-        let card = |other: Option<PageId>| other.map(|o| Box::new(self.page(o, Detail::Card)));
+                let card = |other: Option<PageId>| other.map(|o| Box::new(self.page(o, Detail::Card)));
+        record(Dep::Card(page.file.rel.clone()));
+        if detail != Detail::Card {
+            record(Dep::Content(page.file.rel.clone()));
+        }
+        if full {
+            record(Dep::Links(page.file.rel.clone()));
+        }
         PageView {
             title: &meta.title,
             url: self.href(&page.path),
@@ -280,7 +314,7 @@ impl<'a> Views<'a> {
                 &page.file.rel,
                 meta.cover_alt.as_deref().unwrap_or(&meta.title),
             ),
-            tags: links.tags.iter().map(|&t| self.tag(t)).collect(),
+            tags: links.tags.iter().map(|&t| self.tag_link(t)).collect(),
             topics: links.topics.iter().map(|&t| self.topic_link(t)).collect(),
             pinned: meta.pinned,
             draft: meta.draft,
@@ -330,7 +364,8 @@ impl<'a> Views<'a> {
             candidates.pop();
         }
         for candidate in candidates {
-            if let Some(s) = lib.sections.iter().find(|s| s.path == candidate) {
+                        if let Some(s) = lib.sections.iter().find(|s| s.path == candidate) {
+                record(Dep::Crumb(s.file.rel.clone()));
                 crumbs.push(Crumb {
                     title: s.title(),
                     url: self.href(&s.path),
@@ -340,9 +375,20 @@ impl<'a> Views<'a> {
         crumbs
     }
 
-    /// A tag.
+        /// A tag's link (its name and URL come from the pages, which are recorded).
+    pub fn tag_link(&self, index: usize) -> TagLink<'a> {
+        let tag = &self.site.library.tags[index];
+        TagLink {
+            name: &tag.name,
+            slug: &tag.slug,
+            url: self.href(&format!("tags/{}/", tag.slug)),
+        }
+    }
+
+    /// A tag with its count.
     pub fn tag(&self, index: usize) -> TagView<'a> {
         let tag = &self.site.library.tags[index];
+        record(Dep::Tag(tag.slug.clone()));
         TagView {
             name: &tag.name,
             slug: &tag.slug,
@@ -354,7 +400,8 @@ impl<'a> Views<'a> {
     /// A short link to a topic.
     pub fn topic_link(&self, index: usize) -> TopicLink<'a> {
         let topic = &self.site.library.topics[index];
-        let section = &self.site.library.sections[topic.section];
+                let section = &self.site.library.sections[topic.section];
+        record(Dep::Crumb(section.file.rel.clone()));
         TopicLink {
             id: &topic.id,
             title: section.title(),
@@ -365,7 +412,8 @@ impl<'a> Views<'a> {
     /// A topic; `with_content` adds the rendered introduction.
     pub fn topic(&self, index: usize, with_content: bool) -> TopicView<'a> {
         let topic = &self.site.library.topics[index];
-        let section = &self.site.library.sections[topic.section];
+                let section = &self.site.library.sections[topic.section];
+        record(Dep::Topic(topic.id.clone()));
         TopicView {
             id: &topic.id,
             title: section.title(),
@@ -386,20 +434,25 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// A section.
+        /// A section's title and link.
+    pub fn section_link(&self, id: SectionId) -> SectionLink<'a> {
+        let section = &self.site.library.sections[id];
+        record(Dep::Crumb(section.file.rel.clone()));
+        SectionLink {
+            title: section.title(),
+            kind: kind_name(&section.kind),
+            url: self.href(&section.path),
+            path: &section.path,
+        }
+    }
+
+    /// A section with its introduction.
     pub fn section(&self, id: SectionId) -> SectionView<'a> {
         let section = &self.site.library.sections[id];
+        record(Dep::Section(section.file.rel.clone()));
         SectionView {
             title: section.title(),
-            kind: match section.kind {
-                SectionKind::Landing => "landing",
-                SectionKind::Archive => "archive",
-                SectionKind::TopicsIndex => "topics",
-                SectionKind::Topic(_) => "topic",
-                SectionKind::WeekIndex => "weeks",
-                SectionKind::Week(_) => "week",
-                SectionKind::Plain => "section",
-            },
+            kind: kind_name(&section.kind),
             url: self.href(&section.path),
             permalink: self.permalink(&section.path),
             path: &section.path,
@@ -417,11 +470,25 @@ impl<'a> Views<'a> {
     }
 
     /// The URL of a content file named by `@/path.md`, or why there is none.
-    pub fn content_url(&self, rel: &str) -> Result<String, String> {
+        pub fn content_url(&self, rel: &str) -> Result<String, String> {
+        record(Dep::Url(rel.to_string()));
         match self.site.library.by_rel.get(rel) {
             Some(Item::Page(id)) => Ok(self.href(&self.site.library.pages[*id].path)),
             Some(Item::Section(id)) => Ok(self.href(&self.site.library.sections[*id].path)),
             None => Err(self.site.why_missing(rel)),
         }
+    }
+}
+
+/// The name templates see for a kind of section.
+pub fn kind_name(kind: &SectionKind) -> &'static str {
+    match kind {
+        SectionKind::Landing => "landing",
+        SectionKind::Archive => "archive",
+        SectionKind::TopicsIndex => "topics",
+        SectionKind::Topic(_) => "topic",
+        SectionKind::WeekIndex => "weeks",
+        SectionKind::Week(_) => "week",
+        SectionKind::Plain => "section",
     }
 }

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::deps::{Dep, record};
 use super::views::{ImageView, PageView, TopicLink, Views};
 use crate::content::week::{Day, Event, Quiz, human_size};
 use crate::content::{PageId, SectionId};
@@ -120,9 +121,10 @@ pub fn articles(site: &Site, id: SectionId) -> Vec<PageId> {
 
 /// The view of one week.
 pub fn view(site: &Site, id: SectionId) -> Option<WeekView<'_>> {
-    let week = site.weeks.get(&id)?;
+        let week = site.weeks.get(&id)?;
     let views = Views::new(site);
     let section = &site.library.sections[id];
+    record(Dep::Week(section.file.rel.clone()));
     let from = section.file.rel.as_str();
     let materials = week
         .materials

@@ -189,3 +189,4 @@ pub fn assert_lacks(haystack: &str, needle: &str) {
         "expected NOT to find\n  {needle}\nin\n{haystack}"
     );
 }
+pub mod serve;

@@ -1,0 +1,90 @@
+//! Watching the site's folders with notify, through its debouncer.
+//!
+//! Folders are watched, never single files: an editor that saves `config.yaml` by
+//! writing a temporary file and renaming it over the old one replaces the file, and a
+//! watch on the old file would go quiet. The site root is watched without recursion
+//! (for `config.yaml` and folders created later); its content folders with recursion.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+
+use super::classify::WATCHED_FOLDERS;
+use crate::error::Diagnostic;
+
+/// How long a path must be quiet before its events are passed on.
+const DEBOUNCE: Duration = Duration::from_millis(15);
+/// After a first event, how long to wait for more before rebuilding, so that a burst
+/// of saves (or a save touching several files) is one rebuild.
+const SETTLE: Duration = Duration::from_millis(10);
+
+/// Watches a site folder and hands out batches of changed paths.
+pub struct Watcher {
+    root: PathBuf,
+    debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    events: Receiver<Vec<PathBuf>>,
+    watched: BTreeSet<String>,
+}
+
+impl Watcher {
+    /// Starts watching `root`.
+    pub fn start(root: &Path) -> Result<Watcher, Diagnostic> {
+        let (sender, events) = channel();
+        let debouncer = new_debouncer(DEBOUNCE, Some(Duration::from_millis(5)), move |result: DebounceEventResult| {
+                        if let Ok(events) = result {
+                // Reading a file is an event too (Herald's own reads among them): skip those.
+                let paths: Vec<PathBuf> = events
+                    .into_iter()
+                    .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
+                    .flat_map(|e| e.event.paths)
+                    .collect();
+                if !paths.is_empty() {
+                    let _ = sender.send(paths);
+                }
+            }
+        })
+        .map_err(|e| Diagnostic::error(format!("cannot watch the site folder: {e}")).in_file(root))?;
+        let mut watcher = Watcher {
+            root: root.to_path_buf(),
+            debouncer,
+            events,
+            watched: BTreeSet::new(),
+        };
+        watcher
+            .debouncer
+            .watch(root, RecursiveMode::NonRecursive)
+            .map_err(|e| Diagnostic::error(format!("cannot watch the site folder: {e}")).in_file(root))?;
+        watcher.watch_folders();
+        Ok(watcher)
+    }
+
+    /// Starts watching site folders that exist now and were not watched yet.
+        fn watch_folders(&mut self) {
+        // A watched folder that was removed is watched again once it is back.
+        self.watched.retain(|folder| self.root.join(folder).is_dir());
+        for folder in WATCHED_FOLDERS {let path = self.root.join(folder);
+            if !self.watched.contains(*folder) && path.is_dir() && self.debouncer.watch(&path, RecursiveMode::Recursive).is_ok() {
+                                self.watched.insert((*folder).to_string());
+            }
+        }
+    }
+
+    /// Waits for changes and returns the changed paths of one burst; `None` when the
+    /// watcher has stopped.
+    pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
+        let mut paths: BTreeSet<PathBuf> = self.events.recv().ok()?.into_iter().collect();
+        loop {
+            match self.events.recv_timeout(SETTLE) {
+                Ok(more) => paths.extend(more),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        self.watch_folders();
+        Some(paths.into_iter().collect())
+    }
+}

@@ -1,0 +1,195 @@
+//! The rebuild engine of `serve`: keeps the loaded site and what each served file was
+//! made from, and after each change renders only the files the change affects.
+//!
+//! A rebuild with errors is not applied: the last good site stays served, and the
+//! site (which reflects the disk) catches up on the next save.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::assets::Body;
+use crate::error::Diagnostics;
+use crate::hash;
+use crate::output::Sink;
+use crate::render::{self, RenderState};
+use crate::site::{Changes, LoadOptions, Site};
+use crate::theme::Origin;
+
+use super::store::{Collect, SharedStore};
+
+/// What one rebuild did.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Files changed and are now served.
+    Applied {
+        /// Files rendered or copied again.
+        written: usize,
+        /// Files that no longer exist.
+        removed: usize,
+        /// When only stylesheets changed: their URLs, to swap without a reload.
+        css_only: Vec<String>,
+    },
+    /// The change made no difference to any served file.
+    Unchanged,
+    /// The site has errors; nothing was applied.
+    Failed(Diagnostics),
+}
+
+/// The result of a rebuild and how long it took.
+#[derive(Debug)]
+pub struct Rebuild {
+    /// What happened.
+    pub outcome: Outcome,
+    /// Warnings of a successful rebuild.
+    pub warnings: Diagnostics,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+/// The loaded site and what its served files were made from.
+pub struct Workspace {
+    options: LoadOptions,
+    site: Option<Arc<Site>>,
+    state: RenderState,
+    published: HashMap<String, u64>,
+    needs_full: bool,
+}
+
+impl Workspace {
+    /// A workspace that will load the site with `options`.
+    pub fn new(options: LoadOptions) -> Self {
+        Workspace {
+            options,
+            site: None,
+            state: RenderState::default(),
+            published: HashMap::new(),
+            needs_full: true,
+        }
+    }
+
+    /// The current site, if one loaded.
+    pub fn site(&self) -> Option<&Site> {
+        self.site.as_deref()
+    }
+
+    /// Brings the served site up to date with `changes` (everything when a full load
+    /// is due).
+    pub fn rebuild(&mut self, changes: &Changes, store: &SharedStore) -> Rebuild {
+        let started = Instant::now();
+        let (outcome, warnings) = if self.needs_full || changes.config || self.site.is_none() {
+            self.full(store)
+        } else {
+            self.incremental(changes, store)
+        };
+        Rebuild { outcome, warnings, elapsed: started.elapsed() }
+    }
+
+    fn full(&mut self, store: &SharedStore) -> (Outcome, Diagnostics) {
+        let (site, diagnostics) = Site::load(&self.options);
+        let Some(site) = site else {
+            self.needs_full = true;
+            return (Outcome::Failed(diagnostics), Diagnostics::new());
+        };
+        self.site = Some(Arc::new(site));
+        self.needs_full = diagnostics.has_errors();
+        if diagnostics.has_errors() {
+            return (Outcome::Failed(diagnostics), Diagnostics::new());
+        }
+        self.state = RenderState::default();
+        self.published.clear();
+        let outcome = self.render(store, true);
+        if matches!(outcome, Outcome::Failed(_)) {
+            self.needs_full = true;
+        }
+        (outcome, warnings(diagnostics))
+    }
+
+    fn incremental(&mut self, changes: &Changes, store: &SharedStore) -> (Outcome, Diagnostics) {
+        let Some(site) = self.site.as_mut().and_then(Arc::get_mut) else {
+            self.needs_full = true;
+            return self.full(store);
+        };
+        site.apply(changes);
+        let diagnostics = site.diagnostics();
+        if diagnostics.has_errors() {
+            return (Outcome::Failed(diagnostics), Diagnostics::new());
+        }
+        let outcome = self.render(store, changes.files);
+        (outcome, warnings(diagnostics))
+    }
+
+    /// Renders what changed into a collection and applies it to the store.
+    fn render(&mut self, store: &SharedStore, files_changed: bool) -> Outcome {
+        let Some(site) = &self.site else { return Outcome::Unchanged };
+        let collect = Collect::default();
+        let outcome = render::render_pages(site, &collect, &self.state);
+        if !outcome.errors.is_empty() {
+            return Outcome::Failed(outcome.errors.into());
+        }
+        let mut removed = outcome.removed.clone();
+        let mut changed_files = Vec::new();
+        if files_changed || self.published.is_empty() {
+            let now = published_versions(site);
+            for (path, version) in &now {
+                if self.published.get(path) != Some(version) {
+                    changed_files.push(path.clone());
+                }
+            }
+            removed.extend(self.published.keys().filter(|p| !now.contains_key(*p)).cloned());
+            for path in &changed_files {
+                let published = &site.files.published[path];
+                let result = match &published.body {
+                    Body::File(origin) => collect.copy(path, origin),
+                    Body::Bytes(bytes) => collect.write(path, bytes),
+                };
+                if let Err(d) = result {
+                    return Outcome::Failed(d.into());
+                }
+            }
+            self.published = now;
+        }
+        let written = outcome.written.len() + changed_files.len();
+        let css_only = if outcome.written.is_empty() && removed.is_empty() && changed_files.iter().all(|p| p.ends_with(".css")) {
+            changed_files.iter().map(|p| site.config.href(p)).collect()
+        } else {
+            Vec::new()
+        };
+        let first = self.state.is_empty();
+        self.state = outcome.state;
+        if written == 0 && removed.is_empty() {
+            return Outcome::Unchanged;
+        }
+        let collected = collect.finish();
+        let mut store = store.write().unwrap_or_else(|e| e.into_inner());
+        if first {
+            store.replace(collected);
+        } else {
+            store.apply(collected, &removed);
+        }
+        Outcome::Applied { written, removed: removed.len(), css_only }
+    }
+}
+
+fn warnings(diagnostics: Diagnostics) -> Diagnostics {
+    diagnostics.into_iter().filter(|d| !d.is_error()).collect::<Vec<_>>().into()
+}
+
+/// A version of every published file: its bytes' hash, or its size and time.
+fn published_versions(site: &Site) -> HashMap<String, u64> {
+    site.files
+        .published
+        .iter()
+        .map(|(path, published)| {
+            let version = match &published.body {
+                Body::Bytes(bytes) => hash::of_bytes(bytes),
+                Body::File(Origin::Embedded(_, bytes)) => hash::of_bytes(bytes),
+                Body::File(Origin::Disk(source)) => std::fs::metadata(source).map_or(0, |m| {
+                    let modified = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos());
+                    hash::of(&(source, m.len(), modified))
+                }),
+            };
+            (path.clone(), version)
+        })
+        .collect()
+}

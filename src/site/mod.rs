@@ -1,0 +1,395 @@
+//! The site: everything loaded from a site folder. [`Site::load`] reads it all;
+//! [`Site::apply`] (in `reload.rs`) brings it up to date after files changed, redoing
+//! only the work those files affect. Rendering is separate (`render`).
+//!
+//! Loading never stops at the first problem: a file with an error is left out and the
+//! error kept, so that one run reports everything wrong with the site. Problems are
+//! kept by where they come from, so that a fixed file's errors go away.
+
+mod checks;
+mod reload;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+
+pub use reload::Changes;
+
+use crate::assets::{SiteFiles, encode_path};
+use crate::config::Config;
+use crate::content::page::Visibility;
+use crate::content::walk::{self, SourceFile};
+use crate::content::week::{Quiz, Week};
+use crate::content::{Item, Library, Page, Section, SectionId};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::markdown::{self, ResolvedImage, Resolver};
+use crate::render::templates::Templates;
+use crate::theme::Theme;
+use crate::{fs, yaml};
+
+/// How to load a site.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// The site folder (holding `config.yaml`).
+    pub root: PathBuf,
+    /// Replaces `base_url` from the config.
+    pub base_url: Option<String>,
+    /// Include drafts and future pages.
+    pub drafts: bool,
+    /// The build's "now", for future-dated pages.
+    pub now: DateTime<FixedOffset>,
+    /// Give CSS and JS content hashes in their names (off while editing, so that a
+    /// stylesheet change touches only the stylesheet).
+    pub fingerprint: bool,
+}
+
+impl LoadOptions {
+    /// Options for `root` with the clock read from `HERALD_NOW` (an RFC 3339 time, for
+    /// reproducible builds and tests) or the system.
+    pub fn new(root: impl Into<PathBuf>) -> LoadOptions {
+        let now = std::env::var("HERALD_NOW")
+            .ok()
+            .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+            .unwrap_or_else(|| Utc::now().fixed_offset());
+        LoadOptions {
+            root: root.into(),
+            base_url: None,
+            drafts: false,
+            now,
+            fingerprint: true,
+        }
+    }
+}
+
+/// Data files by name: where each was read from and its text.
+pub(crate) type DataSources = HashMap<String, (PathBuf, String)>;
+
+/// Problems kept by where they come from.
+#[derive(Debug, Default, Clone)]
+struct Problems {
+    templates: Vec<Diagnostic>,
+    data: Vec<Diagnostic>,
+    files: Vec<Diagnostic>,
+    walk: Vec<Diagnostic>,
+    /// Front matter and Markdown problems, by content path.
+    by_file: BTreeMap<String, Vec<Diagnostic>>,
+        /// Problems of the lists (unknown topics, bad tags), found when organising.
+    library: Vec<Diagnostic>,
+    /// Problems found across files (links, covers, weeks), found again after each change.
+    derived: Vec<Diagnostic>,
+}
+
+/// A loaded site.
+#[derive(Debug)]
+pub struct Site {
+    /// The site folder.
+    pub root: PathBuf,
+    /// How it was loaded.
+    pub options: LoadOptions,
+    /// Validated `config.yaml`.
+    pub config: Config,
+    /// The theme.
+    pub theme: Theme,
+    /// Parsed templates; `None` when they have errors.
+    pub templates: Option<Templates>,
+    /// Pages, sections and lists.
+    pub library: Library,
+    /// Static files, assets and files beside content.
+    pub files: SiteFiles,
+    /// `data/*.yaml` by file name.
+    pub data: Value,
+    /// Content files left out because they have errors.
+    pub broken: HashSet<String>,
+    /// The security-awareness weeks, by their section.
+    pub weeks: HashMap<SectionId, Week>,
+    /// Quizzes named by weeks, by data file name.
+    pub quizzes: HashMap<String, Quiz>,
+    content_others: Vec<SourceFile>,
+    data_sources: DataSources,
+    problems: Problems,
+    image_sizes: Mutex<HashMap<PathBuf, Option<(u32, u32)>>>,
+}
+
+impl Site {
+    /// Loads the site. `None` means nothing could be loaded (no usable config or theme).
+    pub fn load(options: &LoadOptions) -> (Option<Site>, Diagnostics) {
+        let (config, theme) = match load_config(options) {
+            Ok(found) => found,
+            Err(errors) => return (None, errors.into()),
+        };
+        markdown::highlight::preload();
+        let mut site = Site {
+            root: options.root.clone(),
+            options: options.clone(),
+            config,
+            theme,
+            templates: None,
+            library: Library::default(),
+            files: SiteFiles::default(),
+            data: Value::Object(Map::new()),
+            broken: HashSet::new(),
+            weeks: HashMap::new(),
+            quizzes: HashMap::new(),
+            content_others: Vec::new(),
+            data_sources: HashMap::new(),
+            problems: Problems::default(),
+            image_sizes: Mutex::new(HashMap::new()),
+        };
+        site.load_templates();
+        site.load_data();
+        let (content, walk_errors) = walk::walk(&site.root.join("content"));
+        site.problems.walk = walk_errors;
+        site.content_others = content.others;
+        site.load_files();
+        let mut pages = Vec::new();
+        let mut sections = Vec::new();
+        let mut left_out = HashSet::new();
+        let all: Vec<&SourceFile> = content.sections.iter().chain(&content.pages).collect();
+        for (file, parsed) in all.iter().zip(site.parse(&all)) {
+            site.keep(file, parsed, &mut pages, &mut sections, &mut left_out);
+        }
+        site.organise(pages, sections, left_out);
+        site.render_markdown(None);
+        site.derive();
+        let diagnostics = site.diagnostics();
+        (Some(site), diagnostics)
+    }
+
+    /// Every problem the site has now, sorted.
+    pub fn diagnostics(&self) -> Diagnostics {
+        let p = &self.problems;
+        let mut all = Diagnostics::new();
+        for list in [&p.templates, &p.data, &p.files, &p.walk, &p.library, &p.derived] {
+            all.extend(list.iter().cloned());
+        }
+        all.extend(p.by_file.values().flatten().cloned());
+        all.sort();
+        all
+    }
+
+    fn load_templates(&mut self) {
+        match Templates::load(&self.root, &self.theme) {
+            Ok(t) => {
+                self.templates = Some(t);
+                self.problems.templates.clear();
+            }
+            Err(errors) => {
+                self.templates = None;
+                self.problems.templates = errors;
+            }
+        }
+    }
+
+    fn load_data(&mut self) {
+        let (data, sources, errors) = load_data(&self.root.join("data"));
+        self.data = data;
+        self.data_sources = sources;
+        self.problems.data = errors;
+    }
+
+    fn load_files(&mut self) {
+        let (files, errors) = SiteFiles::collect(&self.root, &self.theme, &self.content_others, self.options.fingerprint);
+        self.files = files;
+        self.problems.files = errors;
+        self.image_sizes.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    /// Reads and parses content files in parallel, keeping their order.
+    fn parse(&self, files: &[&SourceFile]) -> Vec<Parsed> {
+        let zone = self.config.timezone;
+        let visibility = Visibility { drafts: self.options.drafts, now: self.options.now };
+        files
+            .par_iter()
+            .map(|file| {
+                let text = fs::read_text(&file.path).map_err(|d| vec![d])?;
+                let file = (*file).clone();
+                if walk::kind_of(&file.rel) == walk::ContentKind::Section {
+                    Section::parse(file, &text).map(|s| Some(Loaded::Section(s)))
+                } else {
+                    Ok(Page::parse(file, &text, zone, visibility)?.map(Loaded::Page))
+                }
+            })
+            .collect()
+    }
+
+    /// Files a parsed content file where it belongs, or its errors.
+    fn keep(&mut self, file: &SourceFile, parsed: Parsed, pages: &mut Vec<Page>, sections: &mut Vec<Section>, left_out: &mut HashSet<String>) {
+        match parsed {
+            Ok(Some(Loaded::Page(page))) => pages.push(page),
+            Ok(Some(Loaded::Section(section))) => sections.push(section),
+            Ok(None) => {
+                left_out.insert(file.rel.clone());
+            }
+            Err(errors) => {
+                self.broken.insert(file.rel.clone());
+                self.problems.by_file.insert(file.rel.clone(), errors);
+            }
+        }
+    }
+
+    /// Builds the library's lists from the pages and sections.
+    fn organise(&mut self, pages: Vec<Page>, sections: Vec<Section>, left_out: HashSet<String>) {
+        let (library, errors) = Library::new(pages, sections, left_out);
+                self.library = library;
+        self.problems.library = errors;
+    }
+
+    /// Renders the Markdown of the pages and sections in `only` (all when `None`), in
+    /// parallel, keeping each file's problems.
+    fn render_markdown(&mut self, only: Option<&HashSet<String>>) {
+        let wanted = |rel: &String| only.is_none_or(|set| set.contains(rel));
+        let lib = &self.library;
+        let page_ids: Vec<usize> = (0..lib.pages.len()).filter(|&i| wanted(&lib.pages[i].file.rel)).collect();
+        let section_ids: Vec<usize> = (0..lib.sections.len()).filter(|&i| wanted(&lib.sections[i].file.rel)).collect();
+        let pages: Vec<_> = page_ids
+            .par_iter()
+            .map(|&i| {
+                let page = &lib.pages[i];
+                let source = markdown::Source {
+                    body: &page.body,
+                    file: &page.file.path,
+                    rel: &page.file.rel,
+                    body_offset: page.body_offset,
+                    summary: page.meta.summary.as_deref(),
+                };
+                markdown::render(&source, self)
+            })
+            .collect();
+        let sections: Vec<_> = section_ids
+            .par_iter()
+            .map(|&i| {
+                let section = &lib.sections[i];
+                let source = markdown::Source {
+                    body: &section.body,
+                    file: &section.file.path,
+                    rel: &section.file.rel,
+                    body_offset: section.body_offset,
+                    summary: section.meta.description.as_deref(),
+                };
+                markdown::render(&source, self)
+            })
+            .collect();
+        for (i, (rendered, problems)) in page_ids.into_iter().zip(pages) {
+            let page = &mut self.library.pages[i];
+            page.rendered = rendered;
+            self.problems.by_file.insert(page.file.rel.clone(), problems);
+        }
+        for (i, (rendered, problems)) in section_ids.into_iter().zip(sections) {
+            let section = &mut self.library.sections[i];
+            section.rendered = rendered;
+            self.problems.by_file.insert(section.file.rel.clone(), problems);
+        }
+        self.problems.by_file.retain(|_, problems| !problems.is_empty());
+    }
+
+    /// Finds again everything that depends on several files: weeks, anchors, covers.
+        fn derive(&mut self) {
+        let mut found = self.read_weeks();
+        found.extend(self.check_links());
+        found.extend(self.check_covers());
+        self.problems.derived = found;
+    }
+
+    /// Why a content path named by a link or template leads nowhere.
+    pub fn why_missing(&self, rel: &str) -> String {
+        if self.broken.contains(rel) {
+            return "that file has errors of its own (reported separately)".into();
+        }
+        if self.library.left_out.contains(rel) {
+            return "that page is a draft or dated in the future, so it is left out of this build (build with --drafts to include it)".into();
+        }
+        let known: Vec<String> = self.library.by_rel.keys().cloned().collect();
+        match yaml::nearest(rel, &known) {
+            Some(near) => format!("there is no content/{rel} (did you mean {near}?)"),
+            None => format!("there is no content/{rel}"),
+        }
+    }
+
+    /// The pixel size of an image file, read from its header once.
+    pub fn image_size(&self, path: &Path) -> Option<(u32, u32)> {
+        let mut cache = self.image_sizes.lock().unwrap_or_else(|e| e.into_inner());
+        *cache.entry(path.to_path_buf()).or_insert_with(|| image::image_dimensions(path).ok())
+    }
+}
+
+/// A content file as parsed: a page, a section, or nothing (a draft left out).
+enum Loaded {
+    Page(Page),
+    Section(Section),
+}
+
+type Parsed = Result<Option<Loaded>, Vec<Diagnostic>>;
+
+/// Reads the config and finds the theme: without them nothing else can load.
+fn load_config(options: &LoadOptions) -> Result<(Config, Theme), Vec<Diagnostic>> {
+    let mut config = Config::load(&options.root)?;
+    if let Some(url) = &options.base_url {
+        config
+            .set_base_url(url)
+            .map_err(|d| vec![d.with_help("pass --base-url a full address such as https://www.example.gov.cn/")])?;
+    }
+    let theme = Theme::locate(&options.root, &config.theme, &config.path).map_err(|d| vec![d])?;
+    Ok((config, theme))
+}
+
+impl Resolver for Site {
+    fn link(&self, target: &str) -> Result<String, String> {
+        match self.library.by_rel.get(target) {
+            Some(Item::Page(id)) => Ok(self.config.href(&encode_path(&self.library.pages[*id].path))),
+            Some(Item::Section(id)) => Ok(self.config.href(&encode_path(&self.library.sections[*id].path))),
+            None if self.broken.contains(target) => Ok("#".into()),
+            None => Err(self.why_missing(target)),
+        }
+    }
+
+    fn image(&self, src: &str, from: &str) -> Result<ResolvedImage, String> {
+        if src.contains("://") || src.starts_with("data:") || src.starts_with("//") {
+            return Ok(ResolvedImage { src: src.to_string(), ..ResolvedImage::default() });
+        }
+        let located = self.files.locate(src, Some(from))?;
+        let size = located.source.as_deref().and_then(|p| self.image_size(p));
+        Ok(ResolvedImage {
+            src: self.config.href(&encode_path(&located.path)),
+            width: size.map(|s| s.0),
+            height: size.map(|s| s.1),
+            ..ResolvedImage::default()
+        })
+    }
+}
+
+/// Reads `data/*.yaml` (and `.yml`, `.json`) into one map by file name.
+fn load_data(dir: &Path) -> (Value, DataSources, Vec<Diagnostic>) {
+    let mut data = Map::new();
+    let mut sources = HashMap::new();
+    let mut errors = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return (Value::Object(data), sources, errors);
+    };
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let Some(stem) = [".yaml", ".yml", ".json"].iter().find_map(|ext| name.strip_suffix(ext)) else {
+            continue;
+        };
+        if fs::is_ignored_name(&name) {
+            continue;
+        }
+        let parsed = fs::read_text(&path).and_then(|text| {
+            let value = yaml::parse_value(&text).map_err(|e| e.into_diagnostic(&path, 0))?;
+            Ok((value, text))
+        });
+        match parsed {
+            Ok((value, text)) => {
+                data.insert(stem.to_string(), value);
+                sources.insert(stem.to_string(), (path.clone(), text));
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    (Value::Object(data), sources, errors)
+}

@@ -1,0 +1,154 @@
+//! Bringing a loaded site up to date after files changed, redoing only what the
+//! changes affect: the changed content files are parsed again, the lists rebuilt, and
+//! Markdown rendered again for the changed files and for files that link to a page
+//! whose URL moved. A changed `config.yaml` is not handled here: it needs a new load.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use crate::content::Library;
+use crate::content::walk::{self, SourceFile};
+
+use super::Site;
+
+/// What changed on disk, sorted by what it affects.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// `config.yaml`: everything must be loaded again.
+    pub config: bool,
+    /// A template of the site or theme.
+    pub templates: bool,
+    /// A data file.
+    pub data: bool,
+    /// A file of `static/` or `assets/` (site or theme), or a non-Markdown file of
+    /// `content/`.
+    pub files: bool,
+        /// Markdown files of `content/`, by their path inside it.
+    pub content: BTreeSet<String>,
+    /// Folders of `content/` that changed as a whole (created, renamed, removed).
+    pub content_folders: BTreeSet<String>,
+}
+
+impl Changes {
+    /// True when nothing changed.
+    pub fn is_empty(&self) -> bool {
+                !self.config && !self.templates && !self.data && !self.files && self.content.is_empty() && self.content_folders.is_empty()
+    }
+
+    /// Adds the changes of `other`.
+    pub fn merge(&mut self, other: Changes) {
+        self.config |= other.config;
+        self.templates |= other.templates;
+        self.data |= other.data;
+        self.files |= other.files;
+                self.content.extend(other.content);
+        self.content_folders.extend(other.content_folders);
+    }
+}
+
+impl Site {
+    /// Applies `changes` (which must not include the config). Afterwards the site is
+    /// what a fresh load would give.
+    pub fn apply(&mut self, changes: &Changes) {
+        if changes.templates {
+            self.load_templates();
+        }
+        if changes.data {
+            self.load_data();
+        }
+        let mut markdown: HashSet<String> = HashSet::new();
+        if changes.files {
+            let (content, walk_errors) = walk::walk(&self.root.join("content"));
+            self.problems.walk = walk_errors;
+            self.content_others = content.others;
+            self.load_files();
+            // Images in Markdown carry their sizes; links to files may now resolve.
+            for page in &self.library.pages {
+                if !page.rendered.images.is_empty() {
+                    markdown.insert(page.file.rel.clone());
+                }
+            }
+            for section in &self.library.sections {
+                if !section.rendered.images.is_empty() {
+                    markdown.insert(section.file.rel.clone());
+                }
+            }
+        }
+                let mut content = changes.content.clone();
+        for folder in &changes.content_folders {
+            content.extend(self.markdown_under(folder));
+        }
+        if !content.is_empty() {
+            markdown.extend(self.reload_content(&content));
+        }
+        if !markdown.is_empty() {
+            self.render_markdown(Some(&markdown));
+        }
+        self.derive();
+    }
+
+    /// Parses the changed content files again and rebuilds the lists; returns the
+    /// files whose Markdown must be rendered again.
+    fn reload_content(&mut self, changed: &BTreeSet<String>) -> HashSet<String> {
+        let before = self.urls();
+        let Library { mut pages, mut sections, mut left_out, .. } = std::mem::take(&mut self.library);
+        pages.retain(|p| !changed.contains(&p.file.rel));
+        sections.retain(|s| !changed.contains(&s.file.rel));
+        let content_dir = self.root.join("content");
+        let mut present: Vec<SourceFile> = Vec::new();
+        for rel in changed {
+            left_out.remove(rel);
+            self.broken.remove(rel);
+            self.problems.by_file.remove(rel);
+            let path = content_dir.join(rel);
+            if path.is_file() {
+                present.push(SourceFile { path, rel: rel.clone() });
+            }
+        }
+        let refs: Vec<&SourceFile> = present.iter().collect();
+        let parsed = self.parse(&refs);
+        for (file, parsed) in present.iter().zip(parsed) {
+            self.keep(file, parsed, &mut pages, &mut sections, &mut left_out);
+        }
+        self.organise(pages, sections, left_out);
+
+        let after = self.urls();
+        let moved: HashSet<&str> = before
+            .iter()
+            .filter(|(rel, path)| after.get(*rel) != Some(path))
+            .map(|(rel, _)| rel.as_str())
+            .chain(after.keys().filter(|rel| !before.contains_key(*rel)).map(String::as_str))
+            .chain(changed.iter().map(String::as_str))
+            .collect();
+        let mut markdown: HashSet<String> = changed.iter().cloned().collect();
+        let lib = &self.library;
+        let sources = lib.pages.iter().map(|p| (&p.file.rel, &p.rendered)).chain(lib.sections.iter().map(|s| (&s.file.rel, &s.rendered)));
+        for (rel, rendered) in sources {
+            if rendered.links.iter().any(|l| moved.contains(l.target.as_str())) {
+                markdown.insert(rel.clone());
+            }
+        }
+        markdown
+    }
+
+        /// The Markdown files under a content folder: those known now and those on disk.
+    fn markdown_under(&self, folder: &str) -> BTreeSet<String> {
+                let folder = folder.trim_end_matches('/');
+        let prefix = if folder.is_empty() { String::new() } else { format!("{folder}/") };
+        let mut found: BTreeSet<String> = self.library.by_rel.keys().chain(&self.library.left_out).chain(&self.broken).filter(|rel| rel.starts_with(&prefix)).cloned().collect();
+        let (files, _) = walk::walk(&self.root.join("content").join(folder));
+        for file in files.pages.iter().chain(&files.sections) {
+            found.insert(format!("{prefix}{}", file.rel));
+        }
+        found
+    }
+
+    /// Every page's and section's site path, by content path.
+    fn urls(&self) -> HashMap<String, String> {
+        let lib = &self.library;
+        lib.pages
+            .iter()
+            .map(|p| (p.file.rel.clone(), p.path.clone()))
+            .chain(lib.sections.iter().map(|s| (s.file.rel.clone(), s.path.clone())))
+            .collect()
+    }
+}
