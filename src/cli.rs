@@ -9,9 +9,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::commands::{self, Failure, Summary};
 use crate::error::Diagnostic;
 use crate::scaffold;
-use crate::commands::{self, Failure, Summary};
 use crate::site::LoadOptions;
 
 /// Herald builds fast, accessible static portals for public campaigns from Markdown.
@@ -24,7 +24,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-        /// Build the site into the output folder.
+    /// Build the site into the output folder.
     Build(BuildArgs),
     /// Serve the site while you edit: rebuilds on save and reloads the browser.
     Serve(ServeArgs),
@@ -69,7 +69,8 @@ struct ServeArgs {
 }
 
 #[derive(Debug, Args)]
-struct CheckArgs {/// The site folder (holding config.yaml).
+struct CheckArgs {
+    /// The site folder (holding config.yaml).
     #[arg(long, default_value = ".")]
     root: PathBuf,
     /// Include drafts and pages dated in the future.
@@ -100,7 +101,7 @@ impl Cli {
     /// Runs the command and returns the exit status.
     pub fn run(self) -> ExitCode {
         match self.command {
-                        Command::Build(args) => args.run(),
+            Command::Build(args) => args.run(),
             Command::Serve(args) => args.run(),
             Command::Check(args) => args.run(),
             Command::New(args) => args.run(),
@@ -132,7 +133,12 @@ impl BuildArgs {
 
 impl ServeArgs {
     fn run(self) -> ExitCode {
-        let options = crate::serve::ServeOptions { root: self.root.clone(), bind: self.bind, port: self.port, drafts: self.drafts };
+        let options = crate::serve::ServeOptions {
+            root: self.root.clone(),
+            bind: self.bind,
+            port: self.port,
+            drafts: self.drafts,
+        };
         match crate::serve::run(options) {
             Ok(()) => ExitCode::SUCCESS,
             Err(d) => report(&[d], &self.root),
@@ -140,7 +146,8 @@ impl ServeArgs {
     }
 }
 
-impl CheckArgs {fn run(self) -> ExitCode {
+impl CheckArgs {
+    fn run(self) -> ExitCode {
         let mut options = LoadOptions::new(&self.root);
         options.drafts = self.drafts;
         match commands::check(&options) {

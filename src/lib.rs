@@ -19,6 +19,7 @@ pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod theme;
+pub mod timing;
 pub mod yaml;
 
 pub use error::{Diagnostic, Diagnostics, Severity};

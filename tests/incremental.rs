@@ -47,9 +47,24 @@ impl Session {
         options.base_url = Some(URL.into());
         options.fingerprint = false;
         options.now = common::NOW.parse().unwrap();
-                let mut session = Session { workspace: Workspace::new(options.clone()), options, store: SharedStore::default(), site };
-        let first = session.workspace.rebuild(&Changes { config: true, ..Changes::default() }, &session.store);
-        assert!(matches!(first.outcome, Outcome::Applied { .. }), "{:?}", first.outcome);
+        let mut session = Session {
+            workspace: Workspace::new(options.clone()),
+            options,
+            store: SharedStore::default(),
+            site,
+        };
+        let first = session.workspace.rebuild(
+            &Changes {
+                config: true,
+                ..Changes::default()
+            },
+            &session.store,
+        );
+        assert!(
+            matches!(first.outcome, Outcome::Applied { .. }),
+            "{:?}",
+            first.outcome
+        );
         session.assert_matches_full_build("first build");
         session
     }
@@ -66,13 +81,25 @@ impl Session {
     }
 
     fn assert_matches_full_build(&self, what: &str) {
-                let (full, diagnostics) = build_in_memory(&self.options);
-        assert!(!diagnostics.has_errors(), "{what}: full build failed: {diagnostics:?}");
+        let (full, diagnostics) = build_in_memory(&self.options);
+        assert!(
+            !diagnostics.has_errors(),
+            "{what}: full build failed: {diagnostics:?}"
+        );
         let expected = snapshot(&full);
         let actual = snapshot(&self.store.read().unwrap());
-        let missing: Vec<_> = expected.keys().filter(|k| !actual.contains_key(*k)).collect();
-        let extra: Vec<_> = actual.keys().filter(|k| !expected.contains_key(*k)).collect();
-        assert!(missing.is_empty() && extra.is_empty(), "{what}: missing {missing:?}, extra {extra:?}");
+        let missing: Vec<_> = expected
+            .keys()
+            .filter(|k| !actual.contains_key(*k))
+            .collect();
+        let extra: Vec<_> = actual
+            .keys()
+            .filter(|k| !expected.contains_key(*k))
+            .collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{what}: missing {missing:?}, extra {extra:?}"
+        );
         for (path, bytes) in &expected {
             if &actual[path] != bytes {
                 panic!(
@@ -116,32 +143,74 @@ fn rich_site() -> TestSite {
 fn every_kind_of_edit_matches_a_full_build() {
     let mut s = Session::start(rich_site());
 
-    s.site.article("b.md", "乙文", "2026-08-01", "tags: [反诈, 宣传周]\ntopics: [fraud]\n", "## 详情\n\n乙的正文改了");
+    s.site.article(
+        "b.md",
+        "乙文",
+        "2026-08-01",
+        "tags: [反诈, 宣传周]\ntopics: [fraud]\n",
+        "## 详情\n\n乙的正文改了",
+    );
     s.changed("body edit", &["content/articles/b.md"]);
 
-    s.site.article("b.md", "乙文（修订）", "2026-08-01", "tags: [反诈, 宣传周]\ntopics: [fraud]\n", "## 详情\n\n乙的正文改了");
+    s.site.article(
+        "b.md",
+        "乙文（修订）",
+        "2026-08-01",
+        "tags: [反诈, 宣传周]\ntopics: [fraud]\n",
+        "## 详情\n\n乙的正文改了",
+    );
     s.changed("title edit", &["content/articles/b.md"]);
 
-    s.site.article("c.md", "丙文", "2026-10-01", "tags: [反诈]\n", "丙的正文");
+    s.site
+        .article("c.md", "丙文", "2026-10-01", "tags: [反诈]\n", "丙的正文");
     s.changed("date moves it to the top", &["content/articles/c.md"]);
 
-    s.site.article("c.md", "丙文", "2026-10-01", "tags: [反诈, 新标签]\ntopics: [week]\npinned: true\n", "丙的正文");
+    s.site.article(
+        "c.md",
+        "丙文",
+        "2026-10-01",
+        "tags: [反诈, 新标签]\ntopics: [week]\npinned: true\n",
+        "丙的正文",
+    );
     s.changed("tags, topic and pin", &["content/articles/c.md"]);
 
-    s.site.article("e.md", "戊文", "2026-11-01", "tags: [宣传周]\n", "新文章");
+    s.site
+        .article("e.md", "戊文", "2026-11-01", "tags: [宣传周]\n", "新文章");
     s.changed("new article", &["content/articles/e.md"]);
 
-    s.site.article("e.md", "戊文", "2026-11-01", "tags: [宣传周]\ndraft: true\n", "新文章");
+    s.site.article(
+        "e.md",
+        "戊文",
+        "2026-11-01",
+        "tags: [宣传周]\ndraft: true\n",
+        "新文章",
+    );
     s.changed("made a draft", &["content/articles/e.md"]);
 
     std::fs::remove_file(s.site.path("content/articles/d.md")).unwrap();
     s.changed("deleted article", &["content/articles/d.md"]);
 
-    std::fs::rename(s.site.path("content/articles/c.md"), s.site.path("content/articles/c2.md")).unwrap();
-    s.changed("renamed article", &["content/articles/c.md", "content/articles/c2.md"]);
+    std::fs::rename(
+        s.site.path("content/articles/c.md"),
+        s.site.path("content/articles/c2.md"),
+    )
+    .unwrap();
+    s.changed(
+        "renamed article",
+        &["content/articles/c.md", "content/articles/c2.md"],
+    );
 
-    s.site.article("b.md", "乙文（修订）", "2026-08-01", "tags: [反诈, 宣传周]\ntopics: [fraud]\nslug: bee\n", "## 详情\n\n乙的正文改了");
-    s.changed("slug change updates links to it", &["content/articles/b.md"]);
+    s.site.article(
+        "b.md",
+        "乙文（修订）",
+        "2026-08-01",
+        "tags: [反诈, 宣传周]\ntopics: [fraud]\nslug: bee\n",
+        "## 详情\n\n乙的正文改了",
+    );
+    s.changed(
+        "slug change updates links to it",
+        &["content/articles/b.md"],
+    );
 
     s.write("content/topics/week/_index.md", "---\ntitle: 宣传周专题（新）\ncover: /images/banner.png\nfeatured: true\n---\n新的介绍。\n");
     s.changed("topic intro", &["content/topics/week/_index.md"]);
@@ -149,26 +218,50 @@ fn every_kind_of_edit_matches_a_full_build() {
     s.write("content/articles/_index.md", "---\ntitle: 新闻动态\n---\n");
     s.changed("archive section title", &["content/articles/_index.md"]);
 
-    s.site.file("themes/default/templates/partials/card.html", "<li class=\"card\"><a href=\"{{ item.url }}\">{{ item.title }}</a> 改过的卡片</li>");
-    s.changed("template edit", &["themes/default/templates/partials/card.html"]);
+    s.site.file(
+        "themes/default/templates/partials/card.html",
+        "<li class=\"card\"><a href=\"{{ item.url }}\">{{ item.title }}</a> 改过的卡片</li>",
+    );
+    s.changed(
+        "template edit",
+        &["themes/default/templates/partials/card.html"],
+    );
 
-    s.write("data/quiz.yaml", "title: 新竞答\nquestions:\n  - question: 一\n    options: [甲, 乙]\n    answer: B\n");
+    s.write(
+        "data/quiz.yaml",
+        "title: 新竞答\nquestions:\n  - question: 一\n    options: [甲, 乙]\n    answer: B\n",
+    );
     s.changed("data edit", &["data/quiz.yaml"]);
 
     s.write("static/downloads/a.pdf", "a longer pdf now");
-    s.changed("static file edit (material size)", &["static/downloads/a.pdf"]);
+    s.changed(
+        "static file edit (material size)",
+        &["static/downloads/a.pdf"],
+    );
 
     s.site.bytes("assets/images/banner.png", &png(80, 30));
-    s.changed("cover image replaced with another size", &["assets/images/banner.png"]);
+    s.changed(
+        "cover image replaced with another size",
+        &["assets/images/banner.png"],
+    );
 
     s.write("assets/css/app.css", "body { color: navy; }");
     let outcome = s.changed("stylesheet edit", &["assets/css/app.css"]);
-    assert!(matches!(&outcome, Outcome::Applied { css_only, .. } if css_only == &["/css/app.css".to_string()]), "{outcome:?}");
+    assert!(
+        matches!(&outcome, Outcome::Applied { css_only, .. } if css_only == &["/css/app.css".to_string()]),
+        "{outcome:?}"
+    );
 
     s.write("content/security-week/2026/_index.md", "---\ntitle: 2026宣传周\nstarts: 2026-09-14\nends: 2026-09-21\ntopic: week\nmaterials:\n  - { title: 手册（新版）, file: /downloads/a.pdf }\nquiz: quiz\n---\n介绍\n");
     s.changed("week edit", &["content/security-week/2026/_index.md"]);
 
-    s.write("config.yaml", &format!("{}title: 改名的站点\n", common::CONFIG.replace("title: 测试站点\n", "")));
+    s.write(
+        "config.yaml",
+        &format!(
+            "{}title: 改名的站点\n",
+            common::CONFIG.replace("title: 测试站点\n", "")
+        ),
+    );
     s.changed("config edit", &["config.yaml"]);
 }
 
@@ -178,25 +271,61 @@ fn broken_edits_keep_the_last_good_site_and_recover() {
     let before = snapshot(&s.store.read().unwrap());
 
     s.write("content/articles/a.md", "---\ntitle: [\n---\n");
-    assert!(matches!(s.changed("broken front matter", &["content/articles/a.md"]), Outcome::Failed(_)));
-    assert_eq!(snapshot(&s.store.read().unwrap()), before, "the last good site stays served");
+    assert!(matches!(
+        s.changed("broken front matter", &["content/articles/a.md"]),
+        Outcome::Failed(_)
+    ));
+    assert_eq!(
+        snapshot(&s.store.read().unwrap()),
+        before,
+        "the last good site stays served"
+    );
 
-    s.site.article("b.md", "乙文", "2026-08-01", "", "正文 [坏](@/articles/nope.md)");
-    assert!(matches!(s.changed("second bad edit while broken", &["content/articles/b.md"]), Outcome::Failed(_)));
+    s.site.article(
+        "b.md",
+        "乙文",
+        "2026-08-01",
+        "",
+        "正文 [坏](@/articles/nope.md)",
+    );
+    assert!(matches!(
+        s.changed("second bad edit while broken", &["content/articles/b.md"]),
+        Outcome::Failed(_)
+    ));
 
-    s.site.article("a.md", "开幕（修好）", "2026-09-14", "tags: [宣传周]\n", "修好了");
+    s.site.article(
+        "a.md",
+        "开幕（修好）",
+        "2026-09-14",
+        "tags: [宣传周]\n",
+        "修好了",
+    );
     s.site.article("b.md", "乙文", "2026-08-01", "", "正文好了");
-    s.changed("both fixed", &["content/articles/a.md", "content/articles/b.md"]);
+    s.changed(
+        "both fixed",
+        &["content/articles/a.md", "content/articles/b.md"],
+    );
 
-    s.site.file("themes/default/templates/page.html", "{% if %}");
-    assert!(matches!(s.changed("broken template", &["themes/default/templates/page.html"]), Outcome::Failed(_)));
-    s.site.file("themes/default/templates/page.html", "{{ page.title }}");
+    s.site
+        .file("themes/default/templates/page.html", "{% if %}");
+    assert!(matches!(
+        s.changed("broken template", &["themes/default/templates/page.html"]),
+        Outcome::Failed(_)
+    ));
+    s.site
+        .file("themes/default/templates/page.html", "{{ page.title }}");
     s.changed("template fixed", &["themes/default/templates/page.html"]);
 
     s.write("config.yaml", "title: [\n");
-    assert!(matches!(s.changed("broken config", &["config.yaml"]), Outcome::Failed(_)));
+    assert!(matches!(
+        s.changed("broken config", &["config.yaml"]),
+        Outcome::Failed(_)
+    ));
     s.site.article("c.md", "丙文改", "2025-05-01", "", "x");
-    assert!(matches!(s.changed("edit while config broken", &["content/articles/c.md"]), Outcome::Failed(_)));
+    assert!(matches!(
+        s.changed("edit while config broken", &["content/articles/c.md"]),
+        Outcome::Failed(_)
+    ));
     s.write("config.yaml", common::CONFIG);
     s.changed("config fixed", &["config.yaml"]);
 }
@@ -204,14 +333,23 @@ fn broken_edits_keep_the_last_good_site_and_recover() {
 #[test]
 fn a_body_edit_renders_only_what_shows_it() {
     let mut s = Session::start(rich_site());
-    s.site.article("c.md", "丙文", "2025-05-01", "tags: [反诈]\n", "丙的正文，改了一个字");
+    s.site.article(
+        "c.md",
+        "丙文",
+        "2025-05-01",
+        "tags: [反诈]\n",
+        "丙的正文，改了一个字",
+    );
     match s.changed("body edit", &["content/articles/c.md"]) {
         // c's page, its year, the archive page it is on, its tag, feeds and the sitemap
         // at most; not the other articles.
         Outcome::Applied { written, .. } => assert!(written <= 8, "rendered {written} files"),
         other => panic!("{other:?}"),
     }
-    s.write("content/about.md", "---\ntitle: 关于本站\n---\n见[开幕](@/articles/a.md)。改了。\n");
+    s.write(
+        "content/about.md",
+        "---\ntitle: 关于本站\n---\n见[开幕](@/articles/a.md)。改了。\n",
+    );
     match s.changed("standalone page edit", &["content/about.md"]) {
         Outcome::Applied { written, .. } => assert!(written <= 3, "rendered {written} files"),
         other => panic!("{other:?}"),
@@ -221,10 +359,18 @@ fn a_body_edit_renders_only_what_shows_it() {
 #[test]
 fn folder_renames_and_new_folders_are_seen() {
     let mut s = Session::start(rich_site());
-    s.site.article("2027/x.md", "新文件夹里的文章", "2026-11-02", "", "x");
+    s.site
+        .article("2027/x.md", "新文件夹里的文章", "2026-11-02", "", "x");
     s.changed("new folder", &["content/articles/2027"]);
-    std::fs::rename(s.site.path("content/articles/2027"), s.site.path("content/articles/archive-27")).unwrap();
-    s.changed("folder renamed", &["content/articles/2027", "content/articles/archive-27"]);
+    std::fs::rename(
+        s.site.path("content/articles/2027"),
+        s.site.path("content/articles/archive-27"),
+    )
+    .unwrap();
+    s.changed(
+        "folder renamed",
+        &["content/articles/2027", "content/articles/archive-27"],
+    );
     std::fs::remove_dir_all(s.site.path("content/articles/archive-27")).unwrap();
     s.changed("folder removed", &["content/articles/archive-27"]);
 }

@@ -11,7 +11,13 @@ fn site() -> TestSite {
     site.file("content/articles/_index.md", "---\ntitle: 新闻\n---\n")
         .file("static/docs/说明 1.txt", "静态文件")
         .file("assets/css/app.css", "body { color: black; }")
-        .article("a.md", "甲文", "2026-01-01", "tags: [网络安全]\n", "甲的正文")
+        .article(
+            "a.md",
+            "甲文",
+            "2026-01-01",
+            "tags: [网络安全]\n",
+            "甲的正文",
+        )
         .article("b.md", "乙文", "2026-02-01", "", "乙的正文");
     site
 }
@@ -22,21 +28,33 @@ fn serves_pages_files_and_404_with_live_reload_script() {
     let server = Server::start(site.root(), 0, &[]);
     let page = server.get("/articles/a/");
     assert_eq!(page.status, 200);
-    assert_contains(&page.headers.to_ascii_lowercase(), "content-type: text/html; charset=utf-8");
+    assert_contains(
+        &page.headers.to_ascii_lowercase(),
+        "content-type: text/html; charset=utf-8",
+    );
     assert_contains(&page.body, "甲的正文");
-    assert_contains(&page.body, "<script src=\"/__herald/livereload.js\" defer></script></body>");
+    assert_contains(
+        &page.body,
+        "<script src=\"/__herald/livereload.js\" defer></script></body>",
+    );
     let index = server.get("/");
     assert_eq!(index.status, 200);
     let redirect = server.get("/articles/a");
     assert_eq!(redirect.status, 301);
     assert_contains(&redirect.headers, "location: /articles/a/");
     let css = server.get("/css/app.css");
-    assert_eq!(css.status, 200, "assets are not fingerprinted while serving");
+    assert_eq!(
+        css.status, 200,
+        "assets are not fingerprinted while serving"
+    );
     assert_contains(&css.headers.to_ascii_lowercase(), "content-type: text/css");
     let file = server.get("/docs/%E8%AF%B4%E6%98%8E%201.txt");
     assert_eq!(file.body, "静态文件");
     let feed = server.get("/atom.xml");
-    assert_contains(&feed.headers.to_ascii_lowercase(), "content-type: application/xml");
+    assert_contains(
+        &feed.headers.to_ascii_lowercase(),
+        "content-type: application/xml",
+    );
     assert_lacks(&feed.body, "livereload");
     let missing = server.get("/no/such/page/");
     assert_eq!(missing.status, 404);
@@ -51,9 +69,21 @@ fn paths_cannot_leave_the_site() {
     #[cfg(unix)]
     std::os::unix::fs::symlink("/etc/passwd", site.path("static/passwd")).unwrap();
     let server = Server::start(site.root(), 0, &[]);
-    for path in ["/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/%2E%2E/etc/passwd", "/articles/..%2f..%2fsecret.txt", "//etc/passwd", "/a%5c..%5csecret.txt", "/passwd"] {
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/articles/..%2f..%2fsecret.txt",
+        "//etc/passwd",
+        "/a%5c..%5csecret.txt",
+        "/passwd",
+    ] {
         let response = server.get(path);
-        assert!(response.status == 400 || response.status == 404, "{path}: {}", response.status);
+        assert!(
+            response.status == 400 || response.status == 404,
+            "{path}: {}",
+            response.status
+        );
         assert_lacks(&response.body, "secret");
         assert_lacks(&response.body, "root:");
     }
@@ -69,13 +99,23 @@ fn saves_of_every_kind_show_up() {
     events.wait_for("hello");
 
     // A plain save.
-    site.article("a.md", "甲文", "2026-01-01", "tags: [网络安全]\n", "甲的正文第二版");
+    site.article(
+        "a.md",
+        "甲文",
+        "2026-01-01",
+        "tags: [网络安全]\n",
+        "甲的正文第二版",
+    );
     server.wait_for("/articles/a/", "甲的正文第二版");
     events.wait_for("reload");
 
     // An editor's atomic save: write a temporary file, then rename it over the page.
     let tmp = site.path("content/articles/.b.md.tmp");
-    std::fs::write(&tmp, "---\ntitle: 乙文\ndate: 2026-02-01\n---\n\n乙的正文（原子保存）\n").unwrap();
+    std::fs::write(
+        &tmp,
+        "---\ntitle: 乙文\ndate: 2026-02-01\n---\n\n乙的正文（原子保存）\n",
+    )
+    .unwrap();
     std::fs::rename(&tmp, site.path("content/articles/b.md")).unwrap();
     server.wait_for("/articles/b/", "乙的正文（原子保存）");
 
@@ -83,8 +123,18 @@ fn saves_of_every_kind_show_up() {
     std::fs::write(site.path("content/articles/4913"), "").unwrap();
     std::fs::remove_file(site.path("content/articles/4913")).unwrap();
     std::fs::write(site.path("content/articles/.a.md.swp"), "\0swap").unwrap();
-    std::fs::rename(site.path("content/articles/a.md"), site.path("content/articles/a.md~")).unwrap();
-    site.article("a.md", "甲文", "2026-01-01", "tags: [网络安全]\n", "甲的正文第三版");
+    std::fs::rename(
+        site.path("content/articles/a.md"),
+        site.path("content/articles/a.md~"),
+    )
+    .unwrap();
+    site.article(
+        "a.md",
+        "甲文",
+        "2026-01-01",
+        "tags: [网络安全]\n",
+        "甲的正文第三版",
+    );
     std::fs::remove_file(site.path("content/articles/a.md~")).unwrap();
     server.wait_for("/articles/a/", "甲的正文第三版");
 
@@ -97,7 +147,11 @@ fn saves_of_every_kind_show_up() {
     server.wait_for("/articles/c/", "丙的正文 5");
 
     // A rename: the old URL goes away, the new one appears.
-    std::fs::rename(site.path("content/articles/c.md"), site.path("content/articles/c-new.md")).unwrap();
+    std::fs::rename(
+        site.path("content/articles/c.md"),
+        site.path("content/articles/c-new.md"),
+    )
+    .unwrap();
     server.wait_for_status("/articles/c/", 404);
     server.wait_for("/articles/c-new/", "丙的正文 5");
 
@@ -126,13 +180,17 @@ fn config_templates_static_and_css() {
     std::fs::rename(&tmp, site.path("config.yaml")).unwrap();
     server.wait_for("/articles/a/", "改名的站点");
     // ...and again, to be sure the watch survived the rename.
-    std::fs::write(site.path("config.yaml"), common::CONFIG.replace("测试站点", "再次改名")).unwrap();
+    std::fs::write(
+        site.path("config.yaml"),
+        common::CONFIG.replace("测试站点", "再次改名"),
+    )
+    .unwrap();
     server.wait_for("/articles/a/", "再次改名");
 
     site.file("themes/default/templates/404.html", "新的 404 页面");
     server.wait_for("/nope/", "新的 404 页面");
 
-        site.file("static/docs/说明 1.txt", "静态文件已更新");
+    site.file("static/docs/说明 1.txt", "静态文件已更新");
     server.wait_for("/docs/%E8%AF%B4%E6%98%8E%201.txt", "静态文件已更新");
     // Copies are read when asked for; wait for the rebuild itself before the next edit.
     server.wait_for_line("说明 1.txt →");
@@ -140,8 +198,8 @@ fn config_templates_static_and_css() {
     // A stylesheet change swaps the stylesheet without reloading the page.
     let mut events = server.events();
     events.wait_for("hello");
-        site.file("assets/css/app.css", "body { color: navy; }");
-        assert_eq!(events.wait_for("css"), "[\"/css/app.css\"]");
+    site.file("assets/css/app.css", "body { color: navy; }");
+    assert_eq!(events.wait_for("css"), "[\"/css/app.css\"]");
     server.wait_for("/css/app.css", "navy");
 }
 
@@ -152,7 +210,10 @@ fn broken_edit_keeps_the_old_page_and_the_next_good_save_recovers() {
     let mut events = server.events();
     events.wait_for("hello");
 
-    site.file("content/articles/a.md", "---\ntitle: 甲文\ndate: 2026-01-01\ntags: [网络安全\n---\n\n坏了的正文\n");
+    site.file(
+        "content/articles/a.md",
+        "---\ntitle: 甲文\ndate: 2026-01-01\ntags: [网络安全\n---\n\n坏了的正文\n",
+    );
     let errors = events.wait_for("errors");
     assert_contains(&errors, "content/articles/a.md:4:");
     server.wait_for_line("still serving the last good site");
@@ -163,7 +224,13 @@ fn broken_edit_keeps_the_old_page_and_the_next_good_save_recovers() {
     let mut late = server.events();
     late.wait_for("errors");
 
-    site.article("a.md", "甲文", "2026-01-01", "tags: [网络安全]\n", "修好的正文");
+    site.article(
+        "a.md",
+        "甲文",
+        "2026-01-01",
+        "tags: [网络安全]\n",
+        "修好的正文",
+    );
     events.wait_for("clear");
     events.wait_for("reload");
     server.wait_for("/articles/a/", "修好的正文");
@@ -176,7 +243,14 @@ fn a_busy_port_moves_to_the_next_and_ctrl_c_exits_cleanly() {
     let busy = holder.local_addr().unwrap().port();
     let server = Server::start(site.root(), busy, &[]);
     assert_ne!(server.address, format!("127.0.0.1:{busy}"));
-    assert!(server.output.iter().any(|l| l.contains(&format!("port {busy} is busy; using"))), "{:?}", server.output);
+    assert!(
+        server
+            .output
+            .iter()
+            .any(|l| l.contains(&format!("port {busy} is busy; using"))),
+        "{:?}",
+        server.output
+    );
     assert_eq!(server.get("/").status, 200);
     let (code, output) = server.interrupt();
     assert_eq!(code, Some(0), "{output:?}");

@@ -59,8 +59,14 @@ pub struct SiteFiles {
 
 impl SiteFiles {
     /// Collects the files of the theme and the site.
-        /// With `fingerprint`, CSS and JS get a content hash in their names.
-    pub fn collect(root: &Path, theme: &Theme, content_files: &[SourceFile], fingerprint: bool) -> (SiteFiles, Vec<Diagnostic>) {let mut files = SiteFiles::default();
+    /// With `fingerprint`, CSS and JS get a content hash in their names.
+    pub fn collect(
+        root: &Path,
+        theme: &Theme,
+        content_files: &[SourceFile],
+        fingerprint: bool,
+    ) -> (SiteFiles, Vec<Diagnostic>) {
+        let mut files = SiteFiles::default();
         let mut errors = Vec::new();
         let (theme_static, e1) = theme.files("static");
         let (site_static, e2) = list_folder(&root.join("static"));
@@ -82,7 +88,8 @@ impl SiteFiles {
             origin: Origin::Embedded(HIGHLIGHT_CSS, &[]),
         };
         for file in overlay(vec![generated], overlay(theme_assets, site_assets)) {
-                        match publish_asset(&file, fingerprint) {Ok((path, body)) => {
+            match publish_asset(&file, fingerprint) {
+                Ok((path, body)) => {
                     files.assets.insert(file.rel.clone(), path.clone());
                     files.publish(path, body, file.origin.display_path(), &mut errors);
                 }
@@ -202,7 +209,8 @@ fn overlay(base: Vec<NamedFile>, top: Vec<NamedFile>) -> Vec<NamedFile> {
 }
 
 /// The published path and body of an asset: CSS and JS are fingerprinted.
-fn publish_asset(file: &NamedFile, fingerprint: bool) -> Result<(String, Body), Diagnostic> {let (stem, ext) = match file.rel.rsplit_once('.') {
+fn publish_asset(file: &NamedFile, fingerprint: bool) -> Result<(String, Body), Diagnostic> {
+    let (stem, ext) = match file.rel.rsplit_once('.') {
         Some((stem, ext)) if !stem.ends_with('/') => (stem, ext),
         _ => return Ok((file.rel.clone(), Body::File(file.origin.clone()))),
     };
@@ -216,7 +224,11 @@ fn publish_asset(file: &NamedFile, fingerprint: bool) -> Result<(String, Body), 
     } else {
         file.origin.read()?.into_owned()
     };
-        let path = if fingerprint { format!("{stem}.{}.{ext}", hash::short_hex(hash::of_bytes(&bytes))) } else { file.rel.clone() };
+    let path = if fingerprint {
+        format!("{stem}.{}.{ext}", hash::short_hex(hash::of_bytes(&bytes)))
+    } else {
+        file.rel.clone()
+    };
     Ok((path, Body::Bytes(Arc::new(bytes))))
 }
 

@@ -148,6 +148,21 @@ impl Page {
         crate::yaml::key_line(&self.front, key).map(|l| l + self.front_offset)
     }
 
+    /// Everything that decides the page's place in the library's lists (URL, date,
+    /// tags, topics, pinning): two versions of a page with the same key sit in the
+    /// same places.
+    pub fn list_key(&self) -> u64 {
+        let m = &self.meta;
+        crate::hash::of(&(
+            &self.path,
+            self.is_article,
+            m.date,
+            m.pinned,
+            &m.tags,
+            &m.topics,
+        ))
+    }
+
     /// The date to sort by: publication date, or none for undated standalone pages.
     pub fn sort_date(&self) -> Option<DateTime<FixedOffset>> {
         self.meta.date

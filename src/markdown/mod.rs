@@ -42,7 +42,7 @@ pub struct Rendered {
     pub stats: TextStats,
     /// Minutes to read.
     pub reading_time: u32,
-        /// The body's text without markup or code, for search.
+    /// The body's text without markup or code, for search.
     pub text: String,
     /// Images written in the body, as written.
     pub images: Vec<String>,
@@ -120,8 +120,15 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
     let headings = headings::assign_ids(&mut events);
     let links = resolve_links(&mut events, resolver, &line_of, source.file, &mut problems);
     let (stats, text) = read_text(&events);
-        let mut images = Vec::new();
-    let events = replace_blocks(events, source, resolver, &line_of, &mut problems, &mut images);
+    let mut images = Vec::new();
+    let events = replace_blocks(
+        events,
+        source,
+        resolver,
+        &line_of,
+        &mut problems,
+        &mut images,
+    );
 
     let summary_html = match (source.summary, summary::more_marker(&events)) {
         (Some(written), _) => format!("<p>{}</p>", escape_html(written.trim())),
@@ -151,7 +158,7 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
         toc: headings::nest(headings),
         links,
         reading_time: stats.reading_minutes(),
-                stats,
+        stats,
         text,
         images,
     };
@@ -237,7 +244,7 @@ fn replace_blocks<'a>(
     events: Vec<(Event<'a>, Range<usize>)>,
     source: &Source<'_>,
     resolver: &dyn Resolver,
-        line_of: &dyn Fn(usize) -> usize,
+    line_of: &dyn Fn(usize) -> usize,
     problems: &mut Vec<Diagnostic>,
     images: &mut Vec<String>,
 ) -> Vec<Event<'a>> {
@@ -274,7 +281,7 @@ fn replace_blocks<'a>(
                         _ => {}
                     }
                 }
-                                images.push(dest_url.to_string());
+                images.push(dest_url.to_string());
                 let image = match resolver.image(&dest_url, source.rel) {
                     Ok(image) => image,
                     Err(why) => {

@@ -23,7 +23,8 @@ use crate::site::Site;
 pub struct Shared {
     config: Value,
     data: Value,
-    sitemap: Vec<SitemapEntry>,
+    /// The sitemap's pages: site path and last change.
+    sitemap: Vec<(String, Option<DateTime<FixedOffset>>)>,
     /// Version of `config` and `data` together.
     pub global_version: u64,
     /// Version of the sitemap's entries.
@@ -76,30 +77,55 @@ impl Shared {
             })
             .collect();
         config["menu"] = Value::Array(menu);
-        let sitemap: Vec<SitemapEntry> = plan
+        let newest = Newest::of(site);
+        let sitemap: Vec<(String, Option<DateTime<FixedOffset>>)> = plan
             .iter()
             .filter(|p| p.is_html_page())
-            .map(|p| SitemapEntry { permalink: views.permalink(&p.path), lastmod: lastmod(site, p.job) })
+            .map(|p| (p.path.clone(), newest.lastmod(site, p.job)))
             .collect();
         let global_version = hash::of(&(config.to_string(), site.data.to_string()));
         let sitemap_version = hash::of(&sitemap);
-        let shared = Shared { config, data: site.data.clone(), sitemap, global_version, sitemap_version };
+        let shared = Shared {
+            config,
+            data: site.data.clone(),
+            sitemap,
+            global_version,
+            sitemap_version,
+        };
         (shared, errors)
     }
 }
 
-fn lastmod(site: &Site, job: Job) -> Option<String> {
-    let lib = &site.library;
-    let newest = |ids: &[PageId]| ids.iter().filter_map(|&id| changed(site, id)).max();
-    let date = match job {
-        Job::Page(id) => changed(site, id),
-        Job::Archive(_) | Job::Landing => newest(&lib.chronological),
-        Job::Year(y, _) => newest(&lib.years[y].pages),
-        Job::Tag(t, _) => newest(&lib.tags[t].pages),
-        Job::Topic(t, _) => newest(&lib.topics[t].pages),
-        _ => None,
-    };
-    date.map(|d| d.to_rfc3339())
+/// The last change of each list, found once (a list has many pages).
+struct Newest {
+    all: Option<DateTime<FixedOffset>>,
+    years: Vec<Option<DateTime<FixedOffset>>>,
+    tags: Vec<Option<DateTime<FixedOffset>>>,
+    topics: Vec<Option<DateTime<FixedOffset>>>,
+}
+
+impl Newest {
+    fn of(site: &Site) -> Newest {
+        let lib = &site.library;
+        let newest = |ids: &[PageId]| ids.iter().filter_map(|&id| changed(site, id)).max();
+        Newest {
+            all: newest(&lib.chronological),
+            years: lib.years.iter().map(|y| newest(&y.pages)).collect(),
+            tags: lib.tags.iter().map(|t| newest(&t.pages)).collect(),
+            topics: lib.topics.iter().map(|t| newest(&t.pages)).collect(),
+        }
+    }
+
+    fn lastmod(&self, site: &Site, job: Job) -> Option<DateTime<FixedOffset>> {
+        match job {
+            Job::Page(id) => changed(site, id),
+            Job::Archive(_) | Job::Landing => self.all,
+            Job::Year(y, _) => self.years[y],
+            Job::Tag(t, _) => self.tags[t],
+            Job::Topic(t, _) => self.topics[t],
+            _ => None,
+        }
+    }
 }
 
 fn changed(site: &Site, id: PageId) -> Option<DateTime<FixedOffset>> {
@@ -133,9 +159,18 @@ pub fn build(site: &Site, shared: &Shared, planned: &Planned) -> Result<Context,
             record(Dep::Latest(latest));
             ctx.insert("latest", &views.cards(&lib.chronological[..latest]));
             record(Dep::AllTopics);
-            let topics: Vec<_> = (0..lib.topics.len()).map(|t| views.topic(t, false)).collect();
+            let topics: Vec<_> = (0..lib.topics.len())
+                .map(|t| views.topic(t, false))
+                .collect();
             let featured: Vec<_> = topics.iter().filter(|t| t.featured).cloned().collect();
-            ctx.insert("featured", if featured.is_empty() { &topics } else { &featured });
+            ctx.insert(
+                "featured",
+                if featured.is_empty() {
+                    &topics
+                } else {
+                    &featured
+                },
+            );
             ctx.insert("topics", &topics);
             ctx.insert("stats", &stats(site));
             record(Dep::WeekList);
@@ -152,7 +187,10 @@ pub fn build(site: &Site, shared: &Shared, planned: &Planned) -> Result<Context,
             insert_archive_section(site, &mut ctx);
             let per = archive_paginate(site);
             record(Dep::List(ListKey::Archive, n, per));
-            ctx.insert("paginator", &paginate(&views, "articles/", &lib.archive, per, n));
+            ctx.insert(
+                "paginator",
+                &paginate(&views, "articles/", &lib.archive, per, n),
+            );
             ctx.insert("years", &year_links(site));
         }
         Job::Year(y, n) => {
@@ -161,7 +199,16 @@ pub fn build(site: &Site, shared: &Shared, planned: &Planned) -> Result<Context,
             let per = archive_paginate(site);
             record(Dep::List(ListKey::Year(year.year), n, per));
             ctx.insert("year", &year.year);
-            ctx.insert("paginator", &paginate(&views, &format!("articles/{}/", year.year), &year.pages, per, n));
+            ctx.insert(
+                "paginator",
+                &paginate(
+                    &views,
+                    &format!("articles/{}/", year.year),
+                    &year.pages,
+                    per,
+                    n,
+                ),
+            );
             ctx.insert("years", &year_links(site));
         }
         Job::TagsIndex => {
@@ -173,14 +220,25 @@ pub fn build(site: &Site, shared: &Shared, planned: &Planned) -> Result<Context,
             let tag = &lib.tags[t];
             record(Dep::List(ListKey::Tag(tag.slug.clone()), n, per_page));
             ctx.insert("tag", &views.tag(t));
-            ctx.insert("paginator", &paginate(&views, &format!("tags/{}/", tag.slug), &tag.pages, per_page, n));
+            ctx.insert(
+                "paginator",
+                &paginate(
+                    &views,
+                    &format!("tags/{}/", tag.slug),
+                    &tag.pages,
+                    per_page,
+                    n,
+                ),
+            );
         }
         Job::TopicsIndex => {
             if let Some(id) = lib.section_of(&SectionKind::TopicsIndex) {
                 ctx.insert("section", &views.section(id));
             }
             record(Dep::AllTopics);
-            let topics: Vec<_> = (0..lib.topics.len()).map(|t| views.topic(t, false)).collect();
+            let topics: Vec<_> = (0..lib.topics.len())
+                .map(|t| views.topic(t, false))
+                .collect();
             ctx.insert("topics", &topics);
         }
         Job::Topic(t, n) => {
@@ -190,13 +248,17 @@ pub fn build(site: &Site, shared: &Shared, planned: &Planned) -> Result<Context,
             record(Dep::List(ListKey::Topic(topic.id.clone()), n, per));
             ctx.insert("topic", &views.topic(t, true));
             ctx.insert("section", &views.section(topic.section));
-            ctx.insert("paginator", &paginate(&views, &section.path, &topic.pages, per, n));
+            ctx.insert(
+                "paginator",
+                &paginate(&views, &section.path, &topic.pages, per, n),
+            );
         }
         Job::CurrentWeek | Job::Week(_) | Job::Quiz(_) => {
             record(Dep::WeekList);
             let id = match planned.job {
                 Job::Week(id) | Job::Quiz(id) => id,
-                _ => week::current(site).ok_or_else(|| Diagnostic::error("no security-week year to show"))?,
+                _ => week::current(site)
+                    .ok_or_else(|| Diagnostic::error("no security-week year to show"))?,
             };
             ctx.insert("section", &views.section(id));
             ctx.insert("week", &week::view(site, id));
@@ -216,7 +278,17 @@ pub fn build(site: &Site, shared: &Shared, planned: &Planned) -> Result<Context,
         Job::SiteFeed => {
             record(Dep::Feed(FeedKey::Site));
             let entries = site_feed_entries(site);
-            ctx.insert("feed", &feed(site, &site.config.title, &site.config.description, "", "atom.xml", entries));
+            ctx.insert(
+                "feed",
+                &feed(
+                    site,
+                    &site.config.title,
+                    &site.config.description,
+                    "",
+                    "atom.xml",
+                    entries,
+                ),
+            );
         }
         Job::TopicFeed(t) => {
             let topic = &lib.topics[t];
@@ -226,11 +298,29 @@ pub fn build(site: &Site, shared: &Shared, planned: &Planned) -> Result<Context,
             let title = format!("{} - {}", section.title(), site.config.title);
             let feed_path = format!("{}atom.xml", section.path);
             let description = section.meta.description.as_deref().unwrap_or("");
-            ctx.insert("feed", &feed(site, &title, description, &section.path, &feed_path, &topic_feed_entries(site, t)));
+            ctx.insert(
+                "feed",
+                &feed(
+                    site,
+                    &title,
+                    description,
+                    &section.path,
+                    &feed_path,
+                    &topic_feed_entries(site, t),
+                ),
+            );
         }
         Job::Sitemap => {
             record(Dep::Sitemap);
-            ctx.insert("entries", &shared.sitemap);
+            let entries: Vec<SitemapEntry> = shared
+                .sitemap
+                .iter()
+                .map(|(path, lastmod)| SitemapEntry {
+                    permalink: views.permalink(path),
+                    lastmod: lastmod.map(|d| d.to_rfc3339()),
+                })
+                .collect();
+            ctx.insert("entries", &entries);
         }
         Job::Robots => ctx.insert("sitemap_url", &views.permalink("sitemap.xml")),
         Job::NotFound | Job::Search => {}
@@ -258,10 +348,16 @@ pub fn archive_paginate(site: &Site) -> usize {
 /// The pages of a plain section, newest first, then by title.
 pub fn section_pages(site: &Site, id: usize) -> Vec<PageId> {
     let lib = &site.library;
-    let mut pages: Vec<PageId> = (0..lib.pages.len()).filter(|&p| lib.links[p].parent == Some(id)).collect();
+    let mut pages: Vec<PageId> = (0..lib.pages.len())
+        .filter(|&p| lib.links[p].parent == Some(id))
+        .collect();
     pages.sort_by(|&a, &b| {
         let (a, b) = (&lib.pages[a], &lib.pages[b]);
-        b.meta.date.cmp(&a.meta.date).then(a.meta.title.cmp(&b.meta.title)).then(a.file.rel.cmp(&b.file.rel))
+        b.meta
+            .date
+            .cmp(&a.meta.date)
+            .then(a.meta.title.cmp(&b.meta.title))
+            .then(a.file.rel.cmp(&b.file.rel))
     });
     pages
 }
@@ -276,7 +372,13 @@ pub fn site_feed_entries(site: &Site) -> &[PageId] {
 pub fn topic_feed_entries(site: &Site, topic: usize) -> Vec<PageId> {
     let lib = &site.library;
     let mut newest = lib.topics[topic].pages.clone();
-    newest.sort_by(|&a, &b| lib.pages[b].meta.date.cmp(&lib.pages[a].meta.date).then(lib.pages[a].file.rel.cmp(&lib.pages[b].file.rel)));
+    newest.sort_by(|&a, &b| {
+        lib.pages[b]
+            .meta
+            .date
+            .cmp(&lib.pages[a].meta.date)
+            .then(lib.pages[a].file.rel.cmp(&lib.pages[b].file.rel))
+    });
     newest.truncate(site.config.feeds.limit);
     newest
 }
@@ -323,14 +425,28 @@ struct Feed<'a> {
     entries: Vec<PageView<'a>>,
 }
 
-fn feed<'a>(site: &'a Site, title: &'a str, subtitle: &'a str, home: &str, path: &str, entries: &[PageId]) -> Feed<'a> {
+fn feed<'a>(
+    site: &'a Site,
+    title: &'a str,
+    subtitle: &'a str,
+    home: &str,
+    path: &str,
+    entries: &[PageId],
+) -> Feed<'a> {
     let views = Views::new(site);
     let updated = entries
         .iter()
         .filter_map(|&id| changed(site, id))
         .max()
-        .map_or_else(|| "1970-01-01T00:00:00+00:00".to_string(), |d| d.to_rfc3339());
-    let author = if site.config.footer.org.is_empty() { &site.config.title } else { &site.config.footer.org };
+        .map_or_else(
+            || "1970-01-01T00:00:00+00:00".to_string(),
+            |d| d.to_rfc3339(),
+        );
+    let author = if site.config.footer.org.is_empty() {
+        &site.config.title
+    } else {
+        &site.config.footer.org
+    };
     Feed {
         title,
         subtitle,
@@ -338,6 +454,9 @@ fn feed<'a>(site: &'a Site, title: &'a str, subtitle: &'a str, home: &str, path:
         home: views.permalink(home),
         updated,
         author,
-        entries: entries.iter().map(|&id| views.page(id, Detail::WithContent)).collect(),
+        entries: entries
+            .iter()
+            .map(|&id| views.page(id, Detail::WithContent))
+            .collect(),
     }
 }

@@ -84,7 +84,7 @@ struct Asset(Arc<Site>);
 
 impl Function for Asset {
     fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
-                let path = text_arg(args, "path", "asset")?;
+        let path = text_arg(args, "path", "asset")?;
         record(Dep::Asset(path.to_string()));
         let published = self.0.files.asset(path).ok_or_else(|| {
             tera::Error::msg(format!(

@@ -11,12 +11,12 @@ pub mod filters;
 pub mod functions;
 pub mod jobs;
 pub mod pagination;
+pub mod state;
 pub mod templates;
 pub mod versions;
 pub mod views;
 pub mod week;
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -27,6 +27,7 @@ use crate::output::Sink;
 use crate::site::Site;
 use deps::Dep;
 pub use jobs::{Job, Planned};
+pub use state::{RenderState, StateUpdate};
 use versions::Versions;
 
 /// What a render wrote.
@@ -38,32 +39,6 @@ pub struct RenderCounts {
     pub files: usize,
 }
 
-/// What one output file was rendered from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct JobRecord {
-    template: String,
-    deps: Vec<Dep>,
-}
-
-/// What the last render made, for the next render to skip what did not change.
-#[derive(Debug, Clone, Default)]
-pub struct RenderState {
-    records: HashMap<String, JobRecord>,
-    versions: HashMap<Dep, u64>,
-}
-
-impl RenderState {
-    /// How many output files the state knows.
-    pub fn len(&self) -> usize {
-        self.records.len()
-    }
-
-    /// True before the first render.
-    pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
-    }
-}
-
 /// The result of rendering the pages.
 #[derive(Debug, Default)]
 pub struct RenderOutcome {
@@ -71,8 +46,8 @@ pub struct RenderOutcome {
     pub counts: RenderCounts,
     /// Problems found.
     pub errors: Vec<Diagnostic>,
-    /// What each output was made from, for the next render.
-    pub state: RenderState,
+    /// What the rendered outputs were made from, to apply to the state if kept.
+    pub update: StateUpdate,
     /// Outputs rendered this time.
     pub written: Vec<String>,
     /// Outputs of the previous state that no longer exist.
@@ -80,73 +55,76 @@ pub struct RenderOutcome {
 }
 
 /// Renders the pages of `site` into `sink`, skipping those that `previous` says are
-/// unchanged (an empty state renders everything).
-pub fn render_pages(site: &Arc<Site>, sink: &dyn Sink, previous: &RenderState) -> RenderOutcome {
+/// unchanged (an empty state renders everything). With `track`, the outcome carries
+/// what each rendered file was made from, for the next render.
+pub fn render_pages(
+    site: &Arc<Site>,
+    sink: &dyn Sink,
+    previous: &RenderState,
+    track: bool,
+) -> RenderOutcome {
+    let t = crate::timing::phase("render: plan");
     let (plan, mut errors) = jobs::plan(site);
+    drop(t);
     let Some(templates) = &site.templates else {
-        return RenderOutcome { errors, ..RenderOutcome::default() };
+        return RenderOutcome {
+            errors,
+            ..RenderOutcome::default()
+        };
     };
+    let t = crate::timing::phase("render: shared context");
     let (shared, shared_errors) = context::Shared::new(site, &plan);
+    drop(t);
     errors.extend(shared_errors);
+    let t = crate::timing::phase("render: find dirty jobs");
     let mut versions = Versions::new(site, &shared);
+    let dirty_outputs = previous.dirty(&plan, &mut versions);
     let dirty: Vec<&Planned> = plan
         .iter()
-        .filter(|p| match previous.records.get(&p.output) {
-            Some(record) if record.template == p.template => {
-                record.deps.iter().any(|dep| previous.versions.get(dep) != Some(&versions.get(dep)))
-            }
-            _ => true,
-        })
+        .filter(|p| dirty_outputs.contains(p.output.as_str()))
         .collect();
+    drop(t);
 
+    let t = crate::timing::phase("render: render dirty jobs");
     let mut tera = templates.instance();
     functions::register(&mut tera, site);
-        let results: Vec<(&Planned, Result<Vec<Dep>, Diagnostic>)> = dirty
+    let results: Vec<(&Planned, Result<Vec<Dep>, Diagnostic>)> = dirty
         .par_iter()
         .map(|planned| {
             let (result, deps) = deps::collect(|| {
                 deps::record(Dep::Template(planned.template.clone()));
                 let ctx = context::build(site, &shared, planned)?;
-                let html = tera
-                    .render(&planned.template, &ctx)
-                    .map_err(|e| with_page(templates.render_error(&e, &planned.template), site, planned))?;
+                let html = tera.render(&planned.template, &ctx).map_err(|e| {
+                    with_page(templates.render_error(&e, &planned.template), site, planned)
+                })?;
                 sink.write(&planned.output, html.as_bytes())
             });
-                        (*planned, result.map(|()| deps))
+            (*planned, result.map(|()| deps))
         })
         .collect();
+    drop(t);
 
-    let mut records: HashMap<String, JobRecord> = HashMap::with_capacity(plan.len());
-    for planned in &plan {
-        if let Some(record) = previous.records.get(&planned.output) {
-            records.insert(planned.output.clone(), record.clone());
-        }
-    }
+    let _t = crate::timing::phase("render: record state");
+    let mut update = StateUpdate::default();
     let mut written = Vec::with_capacity(results.len());
-        for (planned, result) in results {
+    for (planned, result) in results {
         match result {
             Ok(deps) => {
-                let record = JobRecord { template: planned.template.clone(), deps };
-                records.insert(planned.output.clone(), record);
+                if track {
+                    update.rendered(&planned.output, &planned.template, deps, &mut versions);
+                }
                 written.push(planned.output.clone());
             }
             Err(d) => {
-                records.remove(&planned.output);
+                update.forget(&planned.output);
                 errors.push(d);
             }
         }
     }
-    let mut used: HashMap<Dep, u64> = HashMap::new();
-    for record in records.values() {
-        for dep in &record.deps {
-            if !used.contains_key(dep) {
-                used.insert(dep.clone(), versions.get(dep));
-            }
-        }
+    let removed = previous.removed(&plan);
+    for output in &removed {
+        update.forget(output);
     }
-    let planned_outputs: HashSet<&str> = plan.iter().map(|p| p.output.as_str()).collect();
-    let mut removed: Vec<String> = previous.records.keys().filter(|o| !planned_outputs.contains(o.as_str())).cloned().collect();
-    removed.sort();
     written.sort();
     RenderOutcome {
         counts: RenderCounts {
@@ -154,7 +132,7 @@ pub fn render_pages(site: &Arc<Site>, sink: &dyn Sink, previous: &RenderState) -
             files: plan.len() + site.files.published.len(),
         },
         errors,
-        state: RenderState { records, versions: used },
+        update,
         written,
         removed,
     }
@@ -177,7 +155,7 @@ pub fn publish_files(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
 
 /// Renders every page and publishes every file of `site` into `sink`.
 pub fn render_all(site: &Arc<Site>, sink: &dyn Sink) -> (RenderCounts, Vec<Diagnostic>) {
-    let mut outcome = render_pages(site, sink, &RenderState::default());
+    let mut outcome = render_pages(site, sink, &RenderState::default(), false);
     outcome.errors.extend(publish_files(site, sink));
     (outcome.counts, outcome.errors)
 }

@@ -113,15 +113,23 @@ impl Templates {
         if let Err(e) = tera.add_raw_templates(raw) {
             return Err(vec![Diagnostic::error(chain(&e))]);
         }
-                let uses = transitive(&uses);
+        let uses = transitive(&uses);
         let versions = uses
             .iter()
             .map(|(name, all)| {
-                let texts: Vec<(&str, &str)> = all.iter().map(|n| (n.as_str(), sources[n].text.as_str())).collect();
+                let texts: Vec<(&str, &str)> = all
+                    .iter()
+                    .map(|n| (n.as_str(), sources[n].text.as_str()))
+                    .collect();
                 (name.clone(), crate::hash::of(&texts))
             })
             .collect();
-        Ok(Templates { tera, sources, uses, versions })
+        Ok(Templates {
+            tera,
+            sources,
+            uses,
+            versions,
+        })
     }
 
     /// True if a template of this name exists.
@@ -139,7 +147,7 @@ impl Templates {
         self.uses.get(name)
     }
 
-        /// A hash of the template and everything it pulls in.
+    /// A hash of the template and everything it pulls in.
     pub fn version(&self, name: &str) -> Option<u64> {
         self.versions.get(name).copied()
     }

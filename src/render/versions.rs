@@ -30,7 +30,11 @@ pub struct Versions<'a> {
 impl<'a> Versions<'a> {
     /// Versions against `site` as it is now.
     pub fn new(site: &'a Site, shared: &'a Shared) -> Self {
-        Versions { site, shared, memo: HashMap::new() }
+        Versions {
+            site,
+            shared,
+            memo: HashMap::new(),
+        }
     }
 
     /// The version of `dep`.
@@ -63,54 +67,122 @@ impl<'a> Versions<'a> {
     }
 
     fn rels(&self, ids: &[PageId]) -> Vec<&'a str> {
-        ids.iter().map(|&id| self.site.library.pages[id].file.rel.as_str()).collect()
+        ids.iter()
+            .map(|&id| self.site.library.pages[id].file.rel.as_str())
+            .collect()
     }
 
-    fn compute(&self, dep: &Dep) -> u64 {
+    /// The version of `dep`, computed now and not remembered.
+    pub fn compute(&self, dep: &Dep) -> u64 {
         let site = self.site;
         let lib = &site.library;
         match dep {
             Dep::Global => self.shared.global_version,
-            Dep::Template(name) => site.templates.as_ref().and_then(|t| t.version(name)).unwrap_or(MISSING),
+            Dep::Template(name) => site
+                .templates
+                .as_ref()
+                .and_then(|t| t.version(name))
+                .unwrap_or(MISSING),
             Dep::Card(rel) => self.page(rel).map_or(MISSING, |id| card_version(site, id)),
-            Dep::Content(rel) => self.page(rel).map_or(MISSING, |id| hash::of_bytes(lib.pages[id].rendered.html.as_bytes())),
+            Dep::Content(rel) => self.page(rel).map_or(MISSING, |id| {
+                hash::of_bytes(lib.pages[id].rendered.html.as_bytes())
+            }),
             Dep::Links(rel) => self.page(rel).map_or(MISSING, |id| {
                 let links = &lib.links[id];
                 let rel_of = |p: Option<PageId>| p.map(|p| lib.pages[p].file.rel.as_str());
-                hash::of(&(rel_of(links.earlier), rel_of(links.later), self.rels(&links.related), links.parent.map(|s| lib.sections[s].file.rel.as_str())))
+                hash::of(&(
+                    rel_of(links.earlier),
+                    rel_of(links.later),
+                    self.rels(&links.related),
+                    links.parent.map(|s| lib.sections[s].file.rel.as_str()),
+                ))
             }),
-            Dep::Crumb(rel) => self.section(rel).map_or(MISSING, |id| hash::of(&(lib.sections[id].title(), &lib.sections[id].path))),
+            Dep::Crumb(rel) => self.section(rel).map_or(MISSING, |id| {
+                hash::of(&(lib.sections[id].title(), &lib.sections[id].path))
+            }),
             Dep::Section(rel) => self.section(rel).map_or(MISSING, |id| {
                 let s = &lib.sections[id];
-                hash::of(&(s.source_hash, &s.path, &s.rendered.html, &s.rendered.summary))
+                hash::of(&(
+                    s.source_hash,
+                    &s.path,
+                    &s.rendered.html,
+                    &s.rendered.summary,
+                ))
             }),
             Dep::Topic(topic) => lib.topic(topic).map_or(MISSING, |t| {
                 let s = &lib.sections[t.section];
-                hash::of(&(s.source_hash, &s.path, &s.rendered.html, t.pages.len(), t.pinned))
+                hash::of(&(
+                    s.source_hash,
+                    &s.path,
+                    &s.rendered.html,
+                    t.pages.len(),
+                    t.pinned,
+                ))
             }),
-            Dep::Tag(slug) => lib.tags.iter().find(|t| &t.slug == slug).map_or(MISSING, |t| hash::of(&(&t.name, t.pages.len()))),
+            Dep::Tag(slug) => lib
+                .tags
+                .iter()
+                .find(|t| &t.slug == slug)
+                .map_or(MISSING, |t| hash::of(&(&t.name, t.pages.len()))),
             Dep::List(key, number, per_page) => {
                 let items: &[PageId] = match key {
                     ListKey::Archive => &lib.archive,
-                    ListKey::Year(year) => lib.years.iter().find(|y| y.year == *year).map_or(&[], |y| &y.pages),
-                    ListKey::Tag(slug) => lib.tags.iter().find(|t| &t.slug == slug).map_or(&[], |t| &t.pages),
+                    ListKey::Year(year) => lib
+                        .years
+                        .iter()
+                        .find(|y| y.year == *year)
+                        .map_or(&[], |y| &y.pages),
+                    ListKey::Tag(slug) => lib
+                        .tags
+                        .iter()
+                        .find(|t| &t.slug == slug)
+                        .map_or(&[], |t| &t.pages),
                     ListKey::Topic(id) => lib.topic(id).map_or(&[], |t| &t.pages),
                 };
                 let start = ((number - 1) * per_page).min(items.len());
                 let end = (start + per_page).min(items.len());
-                hash::of(&(self.rels(&items[start..end]), items.len(), page_count(items.len(), *per_page)))
+                hash::of(&(
+                    self.rels(&items[start..end]),
+                    items.len(),
+                    page_count(items.len(), *per_page),
+                ))
             }
-            Dep::Years => hash::of(&lib.years.iter().map(|y| (y.year, y.pages.len())).collect::<Vec<_>>()),
-            Dep::Latest(n) => hash::of(&self.rels(&lib.chronological[..(*n).min(lib.chronological.len())])),
+            Dep::Years => hash::of(
+                &lib.years
+                    .iter()
+                    .map(|y| (y.year, y.pages.len()))
+                    .collect::<Vec<_>>(),
+            ),
+            Dep::Latest(n) => {
+                hash::of(&self.rels(&lib.chronological[..(*n).min(lib.chronological.len())]))
+            }
             Dep::AllTopics => hash::of(&lib.topics.iter().map(|t| &t.id).collect::<Vec<_>>()),
             Dep::AllTags => hash::of(&lib.tags.iter().map(|t| &t.slug).collect::<Vec<_>>()),
             Dep::Stats => hash::of(&context::stats(site).to_string()),
-            Dep::Week(rel) => self.section(rel).map_or(MISSING, |id| week_version(site, id)),
+            Dep::Week(rel) => self
+                .section(rel)
+                .map_or(MISSING, |id| week_version(site, id)),
             Dep::WeekList => {
-                let years: Vec<_> = lib.weeks.iter().filter(|w| site.weeks.contains_key(w)).map(|&w| (week::year_of(site, w), lib.sections[w].title(), &lib.sections[w].path)).collect();
-                hash::of(&(years, week::current(site).map(|w| &lib.sections[w].file.rel)))
+                let years: Vec<_> = lib
+                    .weeks
+                    .iter()
+                    .filter(|w| site.weeks.contains_key(w))
+                    .map(|&w| {
+                        (
+                            week::year_of(site, w),
+                            lib.sections[w].title(),
+                            &lib.sections[w].path,
+                        )
+                    })
+                    .collect();
+                hash::of(&(
+                    years,
+                    week::current(site).map(|w| &lib.sections[w].file.rel),
+                ))
             }
-            Dep::SectionPages(rel) => self.section(rel).map_or(MISSING, |id| hash::of(&self.rels(&context::section_pages(site, id)))),
+            Dep::SectionPages(rel) => self.section(rel).map_or(MISSING, |id| {
+                hash::of(&self.rels(&context::section_pages(site, id)))
+            }),
             Dep::File(path) => file_version(site, path),
             Dep::Asset(name) => site.files.asset(name).map_or(MISSING, hash::of),
             Dep::Url(rel) => match lib.by_rel.get(rel) {
@@ -124,7 +196,9 @@ impl<'a> Versions<'a> {
                 .topics
                 .iter()
                 .position(|t| &t.id == id)
-                .map_or(MISSING, |t| hash::of(&self.rels(&context::topic_feed_entries(site, t)))),
+                .map_or(MISSING, |t| {
+                    hash::of(&self.rels(&context::topic_feed_entries(site, t)))
+                }),
         }
     }
 }
@@ -134,33 +208,60 @@ impl<'a> Versions<'a> {
 fn card_version(site: &Site, id: PageId) -> u64 {
     let lib = &site.library;
     let page = &lib.pages[id];
-    let tags: Vec<(&str, &str)> = lib.links[id].tags.iter().map(|&t| (lib.tags[t].name.as_str(), lib.tags[t].slug.as_str())).collect();
+    let tags: Vec<(&str, &str)> = lib.links[id]
+        .tags
+        .iter()
+        .map(|&t| (lib.tags[t].name.as_str(), lib.tags[t].slug.as_str()))
+        .collect();
     hash::of(&(page.source_hash, &page.path, &page.rendered.summary, tags))
 }
 
 /// A week: its data, its section, which articles it lists and the sizes of its files.
 fn week_version(site: &Site, id: SectionId) -> u64 {
-    let Some(week) = site.weeks.get(&id) else { return MISSING };
+    let Some(week) = site.weeks.get(&id) else {
+        return MISSING;
+    };
     let section = &site.library.sections[id];
     let sizes: Vec<Option<u64>> = week
         .materials
         .iter()
-        .map(|m| site.files.locate(&m.file, Some(&section.file.rel)).ok().and_then(|l| site.files.size(&l.path)))
+        .map(|m| {
+            site.files
+                .locate(&m.file, Some(&section.file.rel))
+                .ok()
+                .and_then(|l| site.files.size(&l.path))
+        })
         .collect();
-    let articles: Vec<&str> = week::articles(site, id).iter().map(|&p| site.library.pages[p].file.rel.as_str()).collect();
+    let articles: Vec<&str> = week::articles(site, id)
+        .iter()
+        .map(|&p| site.library.pages[p].file.rel.as_str())
+        .collect();
     let quiz = week::quiz(site, id).map(|q| serde_json::to_string(q).unwrap_or_default());
     let data = serde_json::to_string(week).unwrap_or_default();
-    hash::of(&(data, section.source_hash, &section.rendered.html, articles, sizes, quiz))
+    hash::of(&(
+        data,
+        section.source_hash,
+        &section.rendered.html,
+        articles,
+        sizes,
+        quiz,
+    ))
 }
 
 /// A published file: its bytes' hash, or its size and time for copies.
 fn file_version(site: &Site, path: &str) -> u64 {
-    let Some(published) = site.files.published.get(path) else { return MISSING };
+    let Some(published) = site.files.published.get(path) else {
+        return MISSING;
+    };
     match &published.body {
         Body::Bytes(bytes) => hash::of_bytes(bytes),
         Body::File(Origin::Embedded(_, bytes)) => hash::of_bytes(bytes),
         Body::File(Origin::Disk(source)) => std::fs::metadata(source).map_or(MISSING, |m| {
-            let modified = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos());
+            let modified = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos());
             hash::of(&(m.len(), modified))
         }),
     }

@@ -126,7 +126,7 @@ pub struct PageView<'a> {
     pub source: Option<&'a str>,
     /// Cover image.
     pub cover: Option<ImageView>,
-        /// Tags.
+    /// Tags.
     pub tags: Vec<TagLink<'a>>,
     /// Topics it belongs to (id, title, url).
     pub topics: Vec<TopicLink<'a>>,
@@ -263,8 +263,12 @@ impl<'a> Views<'a> {
                 height: None,
             });
         }
-                let located = self.site.files.locate(written, Some(from)).ok();
-        record(Dep::File(located.as_ref().map_or_else(|| written.to_string(), |l| l.path.clone())));
+        let located = self.site.files.locate(written, Some(from)).ok();
+        record(Dep::File(
+            located
+                .as_ref()
+                .map_or_else(|| written.to_string(), |l| l.path.clone()),
+        ));
         let located = located?;
         let (width, height) = located
             .source
@@ -287,7 +291,7 @@ impl<'a> Views<'a> {
         let links = &lib.links[id];
         let meta = &page.meta;
         let full = detail == Detail::Full;
-                let card = |other: Option<PageId>| other.map(|o| Box::new(self.page(o, Detail::Card)));
+        let card = |other: Option<PageId>| other.map(|o| Box::new(self.page(o, Detail::Card)));
         record(Dep::Card(page.file.rel.clone()));
         if detail != Detail::Card {
             record(Dep::Content(page.file.rel.clone()));
@@ -364,7 +368,7 @@ impl<'a> Views<'a> {
             candidates.pop();
         }
         for candidate in candidates {
-                        if let Some(s) = lib.sections.iter().find(|s| s.path == candidate) {
+            if let Some(s) = lib.sections.iter().find(|s| s.path == candidate) {
                 record(Dep::Crumb(s.file.rel.clone()));
                 crumbs.push(Crumb {
                     title: s.title(),
@@ -375,7 +379,7 @@ impl<'a> Views<'a> {
         crumbs
     }
 
-        /// A tag's link (its name and URL come from the pages, which are recorded).
+    /// A tag's link (its name and URL come from the pages, which are recorded).
     pub fn tag_link(&self, index: usize) -> TagLink<'a> {
         let tag = &self.site.library.tags[index];
         TagLink {
@@ -400,7 +404,7 @@ impl<'a> Views<'a> {
     /// A short link to a topic.
     pub fn topic_link(&self, index: usize) -> TopicLink<'a> {
         let topic = &self.site.library.topics[index];
-                let section = &self.site.library.sections[topic.section];
+        let section = &self.site.library.sections[topic.section];
         record(Dep::Crumb(section.file.rel.clone()));
         TopicLink {
             id: &topic.id,
@@ -412,7 +416,7 @@ impl<'a> Views<'a> {
     /// A topic; `with_content` adds the rendered introduction.
     pub fn topic(&self, index: usize, with_content: bool) -> TopicView<'a> {
         let topic = &self.site.library.topics[index];
-                let section = &self.site.library.sections[topic.section];
+        let section = &self.site.library.sections[topic.section];
         record(Dep::Topic(topic.id.clone()));
         TopicView {
             id: &topic.id,
@@ -434,7 +438,7 @@ impl<'a> Views<'a> {
         }
     }
 
-        /// A section's title and link.
+    /// A section's title and link.
     pub fn section_link(&self, id: SectionId) -> SectionLink<'a> {
         let section = &self.site.library.sections[id];
         record(Dep::Crumb(section.file.rel.clone()));
@@ -470,7 +474,7 @@ impl<'a> Views<'a> {
     }
 
     /// The URL of a content file named by `@/path.md`, or why there is none.
-        pub fn content_url(&self, rel: &str) -> Result<String, String> {
+    pub fn content_url(&self, rel: &str) -> Result<String, String> {
         record(Dep::Url(rel.to_string()));
         match self.site.library.by_rel.get(rel) {
             Some(Item::Page(id)) => Ok(self.href(&self.site.library.pages[*id].path)),

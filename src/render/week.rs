@@ -121,7 +121,7 @@ pub fn articles(site: &Site, id: SectionId) -> Vec<PageId> {
 
 /// The view of one week.
 pub fn view(site: &Site, id: SectionId) -> Option<WeekView<'_>> {
-        let week = site.weeks.get(&id)?;
+    let week = site.weeks.get(&id)?;
     let views = Views::new(site);
     let section = &site.library.sections[id];
     record(Dep::Week(section.file.rel.clone()));

@@ -7,7 +7,8 @@ use crate::fs::is_ignored_name;
 use crate::site::Changes;
 
 /// The folders of a site that `serve` watches, besides `config.yaml` in the root.
-pub const WATCHED_FOLDERS: &[&str] = &["content", "templates", "themes", "static", "assets", "data"];
+pub const WATCHED_FOLDERS: &[&str] =
+    &["content", "templates", "themes", "static", "assets", "data"];
 
 /// What the changed `paths` (absolute, under `root`) mean for a site using `theme`.
 /// Editors' temporary, swap and backup files and everything outside the site's own
@@ -15,7 +16,9 @@ pub const WATCHED_FOLDERS: &[&str] = &["content", "templates", "themes", "static
 pub fn classify(root: &Path, theme: &str, paths: &[impl AsRef<Path>]) -> Changes {
     let mut changes = Changes::default();
     for path in paths {
-        let Ok(rel) = path.as_ref().strip_prefix(root) else { continue };
+        let Ok(rel) = path.as_ref().strip_prefix(root) else {
+            continue;
+        };
         let parts: Vec<String> = rel
             .components()
             .filter_map(|c| match c {
@@ -41,22 +44,24 @@ pub fn classify(root: &Path, theme: &str, paths: &[impl AsRef<Path>]) -> Changes
                     }
                 }
             }
-                        "content" => {
+            "content" => {
                 changes.content_folders.insert(String::new());
                 changes.files = true;
             }
             "templates" => changes.templates = true,
             "static" | "assets" => changes.files = true,
             "data" => changes.data = true,
-            "themes" if parts.get(1).is_some_and(|t| t == theme) => match parts.get(2).map(String::as_str) {
-                Some("templates") => changes.templates = true,
-                Some("static" | "assets") => changes.files = true,
-                None => {
-                    changes.templates = true;
-                    changes.files = true;
+            "themes" if parts.get(1).is_some_and(|t| t == theme) => {
+                match parts.get(2).map(String::as_str) {
+                    Some("templates") => changes.templates = true,
+                    Some("static" | "assets") => changes.files = true,
+                    None => {
+                        changes.templates = true;
+                        changes.files = true;
+                    }
+                    Some(_) => {}
                 }
-                Some(_) => {}
-            },
+            }
             _ => {}
         }
     }
@@ -84,7 +89,15 @@ mod tests {
 
     #[test]
     fn editor_leftovers_and_outside_paths_are_ignored() {
-        let c = changes(&["content/articles/.a.md.swp", "content/articles/a.md~", "content/4913", "public/index.html", "target/x", "/elsewhere/a.md", "content/.git/x"]);
+        let c = changes(&[
+            "content/articles/.a.md.swp",
+            "content/articles/a.md~",
+            "content/4913",
+            "public/index.html",
+            "target/x",
+            "/elsewhere/a.md",
+            "content/.git/x",
+        ]);
         assert!(c.is_empty(), "{c:?}");
     }
 
@@ -103,7 +116,10 @@ mod tests {
     #[test]
     fn folders_are_rescanned() {
         let c = changes(&["content/articles/2026"]);
-        assert_eq!(c.content_folders.iter().collect::<Vec<_>>(), ["articles/2026"]);
+        assert_eq!(
+            c.content_folders.iter().collect::<Vec<_>>(),
+            ["articles/2026"]
+        );
         let c = changes(&["content"]);
         assert!(c.content_folders.contains(""));
     }

@@ -64,14 +64,25 @@ pub fn router(app: App) -> Router {
 }
 
 async fn script() -> Response {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], LIVE_RELOAD).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        LIVE_RELOAD,
+    )
+        .into_response()
 }
 
 fn event(signal: &Signal) -> Event {
     match signal {
         Signal::Reload => Event::default().event("reload").data("{}"),
-        Signal::Css(paths) => Event::default().event("css").data(serde_json::to_string(paths).unwrap_or_default()),
-        Signal::Errors(text) => Event::default().event("errors").data(serde_json::to_string(text).unwrap_or_default()),
+        Signal::Css(paths) => Event::default()
+            .event("css")
+            .data(serde_json::to_string(paths).unwrap_or_default()),
+        Signal::Errors(text) => Event::default()
+            .event("errors")
+            .data(serde_json::to_string(text).unwrap_or_default()),
         Signal::Clear => Event::default().event("clear").data("{}"),
     }
 }
@@ -82,11 +93,14 @@ async fn events(State(app): State<App>) -> Sse<impl Stream<Item = Result<Event, 
         let store = app.store.read().unwrap_or_else(|e| e.into_inner());
         (store.generation, store.errors.clone())
     };
-    let mut first = vec![Ok(Event::default().event("hello").data(format!("{{\"generation\":{generation}}}")).retry(Duration::from_millis(500)))];
+    let mut first = vec![Ok(Event::default()
+        .event("hello")
+        .data(format!("{{\"generation\":{generation}}}"))
+        .retry(Duration::from_millis(500)))];
     if let Some(errors) = errors {
         first.push(Ok(event(&Signal::Errors(errors))));
     }
-        let updates = stream::unfold(receiver, |mut receiver| async move {
+    let updates = stream::unfold(receiver, |mut receiver| async move {
         let signal = match receiver.recv().await {
             Ok(signal) => signal,
             // A tab that fell behind reloads rather than show a stale page.
@@ -102,7 +116,11 @@ async fn file(State(app): State<App>, uri: Uri) -> Response {
     let Some(path) = decode_path(uri.path()) else {
         return (StatusCode::BAD_REQUEST, "bad path").into_response();
     };
-    let wanted = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.clone() };
+    let wanted = if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.clone()
+    };
     let (entry, redirect) = {
         let store = app.store.read().unwrap_or_else(|e| e.into_inner());
         match store.get(&wanted) {
@@ -112,7 +130,11 @@ async fn file(State(app): State<App>, uri: Uri) -> Response {
     };
     if redirect {
         let location = format!("{}/", uri.path());
-        return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response();
+        return (
+            StatusCode::MOVED_PERMANENTLY,
+            [(header::LOCATION, location)],
+        )
+            .into_response();
     }
     match entry {
         Some(entry) => match read(&app, &entry).await {
@@ -124,13 +146,22 @@ async fn file(State(app): State<App>, uri: Uri) -> Response {
 }
 
 async fn not_found(app: &App) -> Response {
-    let entry = app.store.read().unwrap_or_else(|e| e.into_inner()).get("404.html").cloned();
+    let entry = app
+        .store
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .get("404.html")
+        .cloned();
     match entry {
         Some(entry) => match read(app, &entry).await {
             Some(bytes) => respond(StatusCode::NOT_FOUND, "404.html", bytes),
             None => (StatusCode::NOT_FOUND, "Not Found").into_response(),
         },
-        None => respond(StatusCode::NOT_FOUND, "404.html", b"<!DOCTYPE html><title>Not Found</title><h1>Not Found</h1>".to_vec()),
+        None => respond(
+            StatusCode::NOT_FOUND,
+            "404.html",
+            b"<!DOCTYPE html><title>Not Found</title><h1>Not Found</h1>".to_vec(),
+        ),
     }
 }
 
@@ -189,11 +220,15 @@ pub fn decode_path(raw: &str) -> Option<String> {
     if path.contains(['\0', '\\']) {
         return None;
     }
-        let inner = path.strip_prefix('/').unwrap_or(&path);
+    let inner = path.strip_prefix('/').unwrap_or(&path);
     let parts: Vec<&str> = inner.split('/').collect();
     let last = parts.len().saturating_sub(1);
     // `..` and `.` climb; empty segments (`//`) could make an absolute path.
-    if parts.iter().enumerate().any(|(i, part)| *part == ".." || *part == "." || (part.is_empty() && i != last)) {
+    if parts
+        .iter()
+        .enumerate()
+        .any(|(i, part)| *part == ".." || *part == "." || (part.is_empty() && i != last))
+    {
         return None;
     }
     Some(inner.to_string())
@@ -201,7 +236,10 @@ pub fn decode_path(raw: &str) -> Option<String> {
 
 /// The content type of a file, by its extension.
 pub fn content_type(path: &str) -> &'static str {
-    let ext = path.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
+    let ext = path
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
+        .to_ascii_lowercase();
     match ext.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -234,7 +272,16 @@ mod tests {
     fn climbing_paths_are_refused() {
         assert_eq!(decode_path("/articles/x/").as_deref(), Some("articles/x/"));
         assert_eq!(decode_path("/%E7%BD%91.pdf").as_deref(), Some("网.pdf"));
-        for bad in ["/../etc/passwd", "/a/%2e%2e/%2e%2e/etc/passwd", "/a/%2E%2E/b", "//etc/passwd", "/a%00b", "/a%5c..%5cb", "/%ff", "/%2"] {
+        for bad in [
+            "/../etc/passwd",
+            "/a/%2e%2e/%2e%2e/etc/passwd",
+            "/a/%2E%2E/b",
+            "//etc/passwd",
+            "/a%00b",
+            "/a%5c..%5cb",
+            "/%ff",
+            "/%2",
+        ] {
             assert_eq!(decode_path(bad), None, "{bad}");
         }
     }
@@ -244,7 +291,9 @@ mod tests {
         let html = inject_script(b"<html><body><p>x</p></body></html>".to_vec());
         assert_eq!(
             String::from_utf8(html).unwrap(),
-            format!("<html><body><p>x</p><script src=\"{SCRIPT_PATH}\" defer></script></body></html>")
+            format!(
+                "<html><body><p>x</p><script src=\"{SCRIPT_PATH}\" defer></script></body></html>"
+            )
         );
     }
 

@@ -48,8 +48,15 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         .build()
         .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
     let listener = runtime.block_on(bind(options.bind, options.port))?;
-    let address = listener.local_addr().map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
-        if options.port != 0 && address.port() != options.port {println!("port {} is busy; using {} instead", options.port, address.port());
+    let address = listener
+        .local_addr()
+        .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
+    if options.port != 0 && address.port() != options.port {
+        println!(
+            "port {} is busy; using {} instead",
+            options.port,
+            address.port()
+        );
     }
     let url = base_url(address);
     let root = std::path::absolute(&options.root).unwrap_or_else(|_| options.root.clone());
@@ -61,8 +68,14 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
     let store = SharedStore::default();
     let (signals, _) = broadcast::channel(64);
     let mut workspace = Workspace::new(load);
-    let first = workspace.rebuild(&Changes { config: true, ..Changes::default() }, &store);
-        report(&root, "first build", &first, false, &store, &signals);
+    let first = workspace.rebuild(
+        &Changes {
+            config: true,
+            ..Changes::default()
+        },
+        &store,
+    );
+    report(&root, "first build", &first, false, &store, &signals);
     println!("serving {} at {url}  (Ctrl-C to stop)", root.display());
     let _ = std::io::stdout().flush();
 
@@ -72,14 +85,23 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
     let loop_root = root.clone();
     std::thread::spawn(move || {
         while let Some(paths) = watcher.next_batch() {
-            let theme = workspace.site().map_or_else(|| "default".to_string(), |s| s.config.theme.clone());
+            let theme = workspace
+                .site()
+                .map_or_else(|| "default".to_string(), |s| s.config.theme.clone());
             let changes = classify(&loop_root, &theme, &paths);
             if changes.is_empty() {
                 continue;
             }
-                        let had_errors = loop_store.read().is_ok_and(|s| s.errors.is_some());
+            let had_errors = loop_store.read().is_ok_and(|s| s.errors.is_some());
             let rebuild = workspace.rebuild(&changes, &loop_store);
-            report(&loop_root, &describe(&loop_root, &paths), &rebuild, had_errors, &loop_store, &loop_signals);
+            report(
+                &loop_root,
+                &describe(&loop_root, &paths),
+                &rebuild,
+                had_errors,
+                &loop_store,
+                &loop_signals,
+            );
         }
     });
 
@@ -104,7 +126,9 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
 async fn bind(ip: IpAddr, port: u16) -> Result<tokio::net::TcpListener, Diagnostic> {
     let mut last = None;
     for offset in 0..=PORT_TRIES {
-        let Some(candidate) = port.checked_add(offset) else { break };
+        let Some(candidate) = port.checked_add(offset) else {
+            break;
+        };
         match tokio::net::TcpListener::bind(SocketAddr::new(ip, candidate)).await {
             Ok(listener) => return Ok(listener),
             Err(e) => last = Some(e),
@@ -114,8 +138,10 @@ async fn bind(ip: IpAddr, port: u16) -> Result<tokio::net::TcpListener, Diagnost
         }
     }
     let reason = last.map_or_else(String::new, |e| e.to_string());
-    Err(Diagnostic::error(format!("cannot listen on {ip}:{port} or the {PORT_TRIES} ports after it: {reason}"))
-        .with_help("stop the other server, or pass another --port"))
+    Err(Diagnostic::error(format!(
+        "cannot listen on {ip}:{port} or the {PORT_TRIES} ports after it: {reason}"
+    ))
+    .with_help("stop the other server, or pass another --port"))
 }
 
 fn base_url(address: SocketAddr) -> String {
@@ -141,14 +167,37 @@ fn describe(root: &Path, paths: &[PathBuf]) -> String {
 
 /// Prints one line per rebuild (and the errors, if any) and tells open tabs.
 /// `had_errors` says whether tabs were showing errors before this rebuild.
-fn report(root: &Path, what: &str, rebuild: &Rebuild, had_errors: bool, store: &SharedStore, signals: &broadcast::Sender<Signal>) {let ms = rebuild.elapsed.as_millis();
+fn report(
+    root: &Path,
+    what: &str,
+    rebuild: &Rebuild,
+    had_errors: bool,
+    store: &SharedStore,
+    signals: &broadcast::Sender<Signal>,
+) {
+    let ms = rebuild.elapsed.as_millis();
     let clock = chrono::Local::now().format("%H:%M:%S");
-        print_diagnostics(root, &rebuild.warnings);
+    print_diagnostics(root, &rebuild.warnings);
     match &rebuild.outcome {
-        Outcome::Applied { written, removed, css_only } => {
-            let removed = if *removed > 0 { format!(", removed {removed}") } else { String::new() };
-            println!("[{clock}] {what} → rebuilt {written} file{}{removed} in {ms} ms", if *written == 1 { "" } else { "s" });
-            let signal = if css_only.is_empty() || had_errors { Signal::Reload } else { Signal::Css(css_only.clone()) };
+        Outcome::Applied {
+            written,
+            removed,
+            css_only,
+        } => {
+            let removed = if *removed > 0 {
+                format!(", removed {removed}")
+            } else {
+                String::new()
+            };
+            println!(
+                "[{clock}] {what} → rebuilt {written} file{}{removed} in {ms} ms",
+                if *written == 1 { "" } else { "s" }
+            );
+            let signal = if css_only.is_empty() || had_errors {
+                Signal::Reload
+            } else {
+                Signal::Css(css_only.clone())
+            };
             if had_errors {
                 let _ = signals.send(Signal::Clear);
             }
@@ -171,7 +220,11 @@ fn report(root: &Path, what: &str, rebuild: &Rebuild, had_errors: bool, store: &
                 "[{clock}] {what} → {count} error{}; still serving the last good site ({ms} ms)",
                 if count == 1 { "" } else { "s" }
             );
-            let text = diagnostics.iter().map(|d| d.display_relative(root).to_string()).collect::<Vec<_>>().join("\n\n");
+            let text = diagnostics
+                .iter()
+                .map(|d| d.display_relative(root).to_string())
+                .collect::<Vec<_>>()
+                .join("\n\n");
             if let Ok(mut store) = store.write() {
                 store.errors = Some(text.clone());
             }
@@ -192,11 +245,19 @@ fn print_diagnostics(root: &Path, diagnostics: &Diagnostics) {
 pub fn build_in_memory(options: &LoadOptions) -> (Store, Diagnostics) {
     let store = SharedStore::default();
     let mut workspace = Workspace::new(options.clone());
-    let rebuild = workspace.rebuild(&Changes { config: true, ..Changes::default() }, &store);
+    let rebuild = workspace.rebuild(
+        &Changes {
+            config: true,
+            ..Changes::default()
+        },
+        &store,
+    );
     let diagnostics = match rebuild.outcome {
         Outcome::Failed(d) => d,
         _ => rebuild.warnings,
     };
-        let store = Arc::try_unwrap(store).map(|lock| lock.into_inner().unwrap_or_else(|e| e.into_inner())).unwrap_or_default();
+    let store = Arc::try_unwrap(store)
+        .map(|lock| lock.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .unwrap_or_default();
     (store, diagnostics)
 }

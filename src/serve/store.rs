@@ -52,7 +52,7 @@ impl Store {
         paths
     }
 
-        /// Replaces everything with a full rebuild.
+    /// Replaces everything with a full rebuild.
     pub fn replace(&mut self, collected: Collected) {
         self.files = collected.files;
         self.errors = None;
@@ -89,7 +89,9 @@ pub struct Collect {
 impl Collect {
     /// What was written.
     pub fn finish(self) -> Collected {
-        Collected { files: self.files.into_inner().unwrap_or_else(|e| e.into_inner()) }
+        Collected {
+            files: self.files.into_inner().unwrap_or_else(|e| e.into_inner()),
+        }
     }
 }
 
@@ -97,7 +99,10 @@ impl Sink for Collect {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         check_output_path(path).map_err(Diagnostic::error)?;
         let entry = Entry::Bytes(Arc::new(bytes.to_vec()));
-        self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), entry);
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), entry);
         Ok(())
     }
 
@@ -107,7 +112,10 @@ impl Sink for Collect {
             Origin::Disk(source) => Entry::File(source.clone()),
             Origin::Embedded(_, bytes) => Entry::Bytes(Arc::new(bytes.to_vec())),
         };
-        self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), entry);
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), entry);
         Ok(())
     }
 }

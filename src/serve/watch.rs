@@ -34,20 +34,26 @@ impl Watcher {
     /// Starts watching `root`.
     pub fn start(root: &Path) -> Result<Watcher, Diagnostic> {
         let (sender, events) = channel();
-        let debouncer = new_debouncer(DEBOUNCE, Some(Duration::from_millis(5)), move |result: DebounceEventResult| {
-                        if let Ok(events) = result {
-                // Reading a file is an event too (Herald's own reads among them): skip those.
-                let paths: Vec<PathBuf> = events
-                    .into_iter()
-                    .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
-                    .flat_map(|e| e.event.paths)
-                    .collect();
-                if !paths.is_empty() {
-                    let _ = sender.send(paths);
+        let debouncer = new_debouncer(
+            DEBOUNCE,
+            Some(Duration::from_millis(5)),
+            move |result: DebounceEventResult| {
+                if let Ok(events) = result {
+                    // Reading a file is an event too (Herald's own reads among them): skip those.
+                    let paths: Vec<PathBuf> = events
+                        .into_iter()
+                        .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
+                        .flat_map(|e| e.event.paths)
+                        .collect();
+                    if !paths.is_empty() {
+                        let _ = sender.send(paths);
+                    }
                 }
-            }
-        })
-        .map_err(|e| Diagnostic::error(format!("cannot watch the site folder: {e}")).in_file(root))?;
+            },
+        )
+        .map_err(|e| {
+            Diagnostic::error(format!("cannot watch the site folder: {e}")).in_file(root)
+        })?;
         let mut watcher = Watcher {
             root: root.to_path_buf(),
             debouncer,
@@ -57,18 +63,28 @@ impl Watcher {
         watcher
             .debouncer
             .watch(root, RecursiveMode::NonRecursive)
-            .map_err(|e| Diagnostic::error(format!("cannot watch the site folder: {e}")).in_file(root))?;
+            .map_err(|e| {
+                Diagnostic::error(format!("cannot watch the site folder: {e}")).in_file(root)
+            })?;
         watcher.watch_folders();
         Ok(watcher)
     }
 
     /// Starts watching site folders that exist now and were not watched yet.
-        fn watch_folders(&mut self) {
+    fn watch_folders(&mut self) {
         // A watched folder that was removed is watched again once it is back.
-        self.watched.retain(|folder| self.root.join(folder).is_dir());
-        for folder in WATCHED_FOLDERS {let path = self.root.join(folder);
-            if !self.watched.contains(*folder) && path.is_dir() && self.debouncer.watch(&path, RecursiveMode::Recursive).is_ok() {
-                                self.watched.insert((*folder).to_string());
+        self.watched
+            .retain(|folder| self.root.join(folder).is_dir());
+        for folder in WATCHED_FOLDERS {
+            let path = self.root.join(folder);
+            if !self.watched.contains(*folder)
+                && path.is_dir()
+                && self
+                    .debouncer
+                    .watch(&path, RecursiveMode::Recursive)
+                    .is_ok()
+            {
+                self.watched.insert((*folder).to_string());
             }
         }
     }

@@ -82,7 +82,11 @@ impl Workspace {
         } else {
             self.incremental(changes, store)
         };
-        Rebuild { outcome, warnings, elapsed: started.elapsed() }
+        Rebuild {
+            outcome,
+            warnings,
+            elapsed: started.elapsed(),
+        }
     }
 
     fn full(&mut self, store: &SharedStore) -> (Outcome, Diagnostics) {
@@ -111,7 +115,9 @@ impl Workspace {
             return self.full(store);
         };
         site.apply(changes);
+        let t = crate::timing::phase("site: diagnostics");
         let diagnostics = site.diagnostics();
+        drop(t);
         if diagnostics.has_errors() {
             return (Outcome::Failed(diagnostics), Diagnostics::new());
         }
@@ -121,9 +127,11 @@ impl Workspace {
 
     /// Renders what changed into a collection and applies it to the store.
     fn render(&mut self, store: &SharedStore, files_changed: bool) -> Outcome {
-        let Some(site) = &self.site else { return Outcome::Unchanged };
+        let Some(site) = &self.site else {
+            return Outcome::Unchanged;
+        };
         let collect = Collect::default();
-        let outcome = render::render_pages(site, &collect, &self.state);
+        let outcome = render::render_pages(site, &collect, &self.state, true);
         if !outcome.errors.is_empty() {
             return Outcome::Failed(outcome.errors.into());
         }
@@ -136,7 +144,12 @@ impl Workspace {
                     changed_files.push(path.clone());
                 }
             }
-            removed.extend(self.published.keys().filter(|p| !now.contains_key(*p)).cloned());
+            removed.extend(
+                self.published
+                    .keys()
+                    .filter(|p| !now.contains_key(*p))
+                    .cloned(),
+            );
             for path in &changed_files {
                 let published = &site.files.published[path];
                 let result = match &published.body {
@@ -150,13 +163,16 @@ impl Workspace {
             self.published = now;
         }
         let written = outcome.written.len() + changed_files.len();
-        let css_only = if outcome.written.is_empty() && removed.is_empty() && changed_files.iter().all(|p| p.ends_with(".css")) {
+        let css_only = if outcome.written.is_empty()
+            && removed.is_empty()
+            && changed_files.iter().all(|p| p.ends_with(".css"))
+        {
             changed_files.iter().map(|p| site.config.href(p)).collect()
         } else {
             Vec::new()
         };
         let first = self.state.is_empty();
-        self.state = outcome.state;
+        self.state.apply(outcome.update);
         if written == 0 && removed.is_empty() {
             return Outcome::Unchanged;
         }
@@ -167,12 +183,20 @@ impl Workspace {
         } else {
             store.apply(collected, &removed);
         }
-        Outcome::Applied { written, removed: removed.len(), css_only }
+        Outcome::Applied {
+            written,
+            removed: removed.len(),
+            css_only,
+        }
     }
 }
 
 fn warnings(diagnostics: Diagnostics) -> Diagnostics {
-    diagnostics.into_iter().filter(|d| !d.is_error()).collect::<Vec<_>>().into()
+    diagnostics
+        .into_iter()
+        .filter(|d| !d.is_error())
+        .collect::<Vec<_>>()
+        .into()
 }
 
 /// A version of every published file: its bytes' hash, or its size and time.
@@ -185,7 +209,11 @@ fn published_versions(site: &Site) -> HashMap<String, u64> {
                 Body::Bytes(bytes) => hash::of_bytes(bytes),
                 Body::File(Origin::Embedded(_, bytes)) => hash::of_bytes(bytes),
                 Body::File(Origin::Disk(source)) => std::fs::metadata(source).map_or(0, |m| {
-                    let modified = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos());
+                    let modified = m
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .map(|d| d.as_nanos());
                     hash::of(&(source, m.len(), modified))
                 }),
             };

@@ -1,9 +1,9 @@
 //! Checks that look across files: the security weeks (their files, topic and quiz),
 //! `@/…#anchor` links, and covers.
 
+use crate::content::Item;
 use crate::content::SectionKind;
 use crate::content::week::{Quiz, Week};
-use crate::content::Item;
 use crate::error::Diagnostic;
 
 use super::Site;
@@ -16,7 +16,9 @@ impl Site {
         self.quizzes.clear();
         for &id in &self.library.weeks {
             let section = &self.library.sections[id];
-            let SectionKind::Week(year) = section.kind else { continue };
+            let SectionKind::Week(year) = section.kind else {
+                continue;
+            };
             let week = match Week::read(section, year, self.config.timezone) {
                 Ok(week) => week,
                 Err(e) => {
@@ -24,7 +26,11 @@ impl Site {
                     continue;
                 }
             };
-            let at = |key: &str, message: String| Diagnostic::error(message).in_file(&section.file.path).at_opt(section.key_line(key), None);
+            let at = |key: &str, message: String| {
+                Diagnostic::error(message)
+                    .in_file(&section.file.path)
+                    .at_opt(section.key_line(key), None)
+            };
             for material in &week.materials {
                 if let Err(why) = self.files.locate(&material.file, Some(&section.file.rel)) {
                     errors.push(
@@ -35,13 +41,21 @@ impl Site {
             }
             for poster in &week.gallery {
                 if let Err(why) = self.files.locate(&poster.image, Some(&section.file.rel)) {
-                    errors.push(at("gallery", format!("gallery image `{}`: {why}", poster.image)));
+                    errors.push(at(
+                        "gallery",
+                        format!("gallery image `{}`: {why}", poster.image),
+                    ));
                 }
             }
             if let Some(topic) = &week.topic
                 && self.library.topic(topic).is_none()
             {
-                errors.push(at("topic", format!("unknown topic `{topic}`: there is no content/topics/{topic}/_index.md")));
+                errors.push(at(
+                    "topic",
+                    format!(
+                        "unknown topic `{topic}`: there is no content/topics/{topic}/_index.md"
+                    ),
+                ));
             }
             if let Some(name) = &week.quiz {
                 match self.data_sources.get(name) {
@@ -80,7 +94,8 @@ impl Site {
                     None => continue,
                 };
                 if !target.anchors.iter().any(|a| a == anchor) {
-                    let known: Vec<&str> = target.anchors.iter().take(8).map(String::as_str).collect();
+                    let known: Vec<&str> =
+                        target.anchors.iter().take(8).map(String::as_str).collect();
                     let help = if known.is_empty() {
                         "that page has no headings".to_string()
                     } else {
@@ -105,7 +120,11 @@ impl Site {
             .pages
             .iter()
             .map(|p| (&p.file, p.meta.cover.as_deref(), p.key_line("cover")))
-            .chain(lib.sections.iter().map(|s| (&s.file, s.meta.cover.as_deref(), s.key_line("cover"))));
+            .chain(
+                lib.sections
+                    .iter()
+                    .map(|s| (&s.file, s.meta.cover.as_deref(), s.key_line("cover"))),
+            );
         covers
             .filter_map(|(file, cover, line)| {
                 let cover = cover?;
@@ -113,7 +132,11 @@ impl Site {
                     return None;
                 }
                 let why = self.files.locate(cover, Some(&file.rel)).err()?;
-                Some(Diagnostic::error(format!("cover image `{cover}`: {why}")).in_file(&file.path).at_opt(line, None))
+                Some(
+                    Diagnostic::error(format!("cover image `{cover}`: {why}"))
+                        .in_file(&file.path)
+                        .at_opt(line, None),
+                )
             })
             .collect()
     }

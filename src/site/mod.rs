@@ -77,7 +77,7 @@ struct Problems {
     walk: Vec<Diagnostic>,
     /// Front matter and Markdown problems, by content path.
     by_file: BTreeMap<String, Vec<Diagnostic>>,
-        /// Problems of the lists (unknown topics, bad tags), found when organising.
+    /// Problems of the lists (unknown topics, bad tags), found when organising.
     library: Vec<Diagnostic>,
     /// Problems found across files (links, covers, weeks), found again after each change.
     derived: Vec<Diagnostic>,
@@ -163,7 +163,14 @@ impl Site {
     pub fn diagnostics(&self) -> Diagnostics {
         let p = &self.problems;
         let mut all = Diagnostics::new();
-        for list in [&p.templates, &p.data, &p.files, &p.walk, &p.library, &p.derived] {
+        for list in [
+            &p.templates,
+            &p.data,
+            &p.files,
+            &p.walk,
+            &p.library,
+            &p.derived,
+        ] {
             all.extend(list.iter().cloned());
         }
         all.extend(p.by_file.values().flatten().cloned());
@@ -192,16 +199,27 @@ impl Site {
     }
 
     fn load_files(&mut self) {
-        let (files, errors) = SiteFiles::collect(&self.root, &self.theme, &self.content_others, self.options.fingerprint);
+        let (files, errors) = SiteFiles::collect(
+            &self.root,
+            &self.theme,
+            &self.content_others,
+            self.options.fingerprint,
+        );
         self.files = files;
         self.problems.files = errors;
-        self.image_sizes.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.image_sizes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     /// Reads and parses content files in parallel, keeping their order.
     fn parse(&self, files: &[&SourceFile]) -> Vec<Parsed> {
         let zone = self.config.timezone;
-        let visibility = Visibility { drafts: self.options.drafts, now: self.options.now };
+        let visibility = Visibility {
+            drafts: self.options.drafts,
+            now: self.options.now,
+        };
         files
             .par_iter()
             .map(|file| {
@@ -217,7 +235,14 @@ impl Site {
     }
 
     /// Files a parsed content file where it belongs, or its errors.
-    fn keep(&mut self, file: &SourceFile, parsed: Parsed, pages: &mut Vec<Page>, sections: &mut Vec<Section>, left_out: &mut HashSet<String>) {
+    fn keep(
+        &mut self,
+        file: &SourceFile,
+        parsed: Parsed,
+        pages: &mut Vec<Page>,
+        sections: &mut Vec<Section>,
+        left_out: &mut HashSet<String>,
+    ) {
         match parsed {
             Ok(Some(Loaded::Page(page))) => pages.push(page),
             Ok(Some(Loaded::Section(section))) => sections.push(section),
@@ -234,7 +259,7 @@ impl Site {
     /// Builds the library's lists from the pages and sections.
     fn organise(&mut self, pages: Vec<Page>, sections: Vec<Section>, left_out: HashSet<String>) {
         let (library, errors) = Library::new(pages, sections, left_out);
-                self.library = library;
+        self.library = library;
         self.problems.library = errors;
     }
 
@@ -243,8 +268,12 @@ impl Site {
     fn render_markdown(&mut self, only: Option<&HashSet<String>>) {
         let wanted = |rel: &String| only.is_none_or(|set| set.contains(rel));
         let lib = &self.library;
-        let page_ids: Vec<usize> = (0..lib.pages.len()).filter(|&i| wanted(&lib.pages[i].file.rel)).collect();
-        let section_ids: Vec<usize> = (0..lib.sections.len()).filter(|&i| wanted(&lib.sections[i].file.rel)).collect();
+        let page_ids: Vec<usize> = (0..lib.pages.len())
+            .filter(|&i| wanted(&lib.pages[i].file.rel))
+            .collect();
+        let section_ids: Vec<usize> = (0..lib.sections.len())
+            .filter(|&i| wanted(&lib.sections[i].file.rel))
+            .collect();
         let pages: Vec<_> = page_ids
             .par_iter()
             .map(|&i| {
@@ -276,18 +305,24 @@ impl Site {
         for (i, (rendered, problems)) in page_ids.into_iter().zip(pages) {
             let page = &mut self.library.pages[i];
             page.rendered = rendered;
-            self.problems.by_file.insert(page.file.rel.clone(), problems);
+            self.problems
+                .by_file
+                .insert(page.file.rel.clone(), problems);
         }
         for (i, (rendered, problems)) in section_ids.into_iter().zip(sections) {
             let section = &mut self.library.sections[i];
             section.rendered = rendered;
-            self.problems.by_file.insert(section.file.rel.clone(), problems);
+            self.problems
+                .by_file
+                .insert(section.file.rel.clone(), problems);
         }
-        self.problems.by_file.retain(|_, problems| !problems.is_empty());
+        self.problems
+            .by_file
+            .retain(|_, problems| !problems.is_empty());
     }
 
     /// Finds again everything that depends on several files: weeks, anchors, covers.
-        fn derive(&mut self) {
+    fn derive(&mut self) {
         let mut found = self.read_weeks();
         found.extend(self.check_links());
         found.extend(self.check_covers());
@@ -312,7 +347,9 @@ impl Site {
     /// The pixel size of an image file, read from its header once.
     pub fn image_size(&self, path: &Path) -> Option<(u32, u32)> {
         let mut cache = self.image_sizes.lock().unwrap_or_else(|e| e.into_inner());
-        *cache.entry(path.to_path_buf()).or_insert_with(|| image::image_dimensions(path).ok())
+        *cache
+            .entry(path.to_path_buf())
+            .or_insert_with(|| image::image_dimensions(path).ok())
     }
 }
 
@@ -328,9 +365,9 @@ type Parsed = Result<Option<Loaded>, Vec<Diagnostic>>;
 fn load_config(options: &LoadOptions) -> Result<(Config, Theme), Vec<Diagnostic>> {
     let mut config = Config::load(&options.root)?;
     if let Some(url) = &options.base_url {
-        config
-            .set_base_url(url)
-            .map_err(|d| vec![d.with_help("pass --base-url a full address such as https://www.example.gov.cn/")])?;
+        config.set_base_url(url).map_err(|d| {
+            vec![d.with_help("pass --base-url a full address such as https://www.example.gov.cn/")]
+        })?;
     }
     let theme = Theme::locate(&options.root, &config.theme, &config.path).map_err(|d| vec![d])?;
     Ok((config, theme))
@@ -339,8 +376,12 @@ fn load_config(options: &LoadOptions) -> Result<(Config, Theme), Vec<Diagnostic>
 impl Resolver for Site {
     fn link(&self, target: &str) -> Result<String, String> {
         match self.library.by_rel.get(target) {
-            Some(Item::Page(id)) => Ok(self.config.href(&encode_path(&self.library.pages[*id].path))),
-            Some(Item::Section(id)) => Ok(self.config.href(&encode_path(&self.library.sections[*id].path))),
+            Some(Item::Page(id)) => Ok(self
+                .config
+                .href(&encode_path(&self.library.pages[*id].path))),
+            Some(Item::Section(id)) => Ok(self
+                .config
+                .href(&encode_path(&self.library.sections[*id].path))),
             None if self.broken.contains(target) => Ok("#".into()),
             None => Err(self.why_missing(target)),
         }
@@ -348,7 +389,10 @@ impl Resolver for Site {
 
     fn image(&self, src: &str, from: &str) -> Result<ResolvedImage, String> {
         if src.contains("://") || src.starts_with("data:") || src.starts_with("//") {
-            return Ok(ResolvedImage { src: src.to_string(), ..ResolvedImage::default() });
+            return Ok(ResolvedImage {
+                src: src.to_string(),
+                ..ResolvedImage::default()
+            });
         }
         let located = self.files.locate(src, Some(from))?;
         let size = located.source.as_deref().and_then(|p| self.image_size(p));
@@ -372,8 +416,14 @@ fn load_data(dir: &Path) -> (Value, DataSources, Vec<Diagnostic>) {
     let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
     paths.sort();
     for path in paths {
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-        let Some(stem) = [".yaml", ".yml", ".json"].iter().find_map(|ext| name.strip_suffix(ext)) else {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let Some(stem) = [".yaml", ".yml", ".json"]
+            .iter()
+            .find_map(|ext| name.strip_suffix(ext))
+        else {
             continue;
         };
         if fs::is_ignored_name(&name) {

@@ -5,10 +5,10 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::content::Library;
 use crate::content::walk::{self, SourceFile};
+use crate::content::{Item, Library};
 
-use super::Site;
+use super::{Loaded, Site};
 
 /// What changed on disk, sorted by what it affects.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -22,7 +22,7 @@ pub struct Changes {
     /// A file of `static/` or `assets/` (site or theme), or a non-Markdown file of
     /// `content/`.
     pub files: bool,
-        /// Markdown files of `content/`, by their path inside it.
+    /// Markdown files of `content/`, by their path inside it.
     pub content: BTreeSet<String>,
     /// Folders of `content/` that changed as a whole (created, renamed, removed).
     pub content_folders: BTreeSet<String>,
@@ -31,7 +31,12 @@ pub struct Changes {
 impl Changes {
     /// True when nothing changed.
     pub fn is_empty(&self) -> bool {
-                !self.config && !self.templates && !self.data && !self.files && self.content.is_empty() && self.content_folders.is_empty()
+        !self.config
+            && !self.templates
+            && !self.data
+            && !self.files
+            && self.content.is_empty()
+            && self.content_folders.is_empty()
     }
 
     /// Adds the changes of `other`.
@@ -40,7 +45,7 @@ impl Changes {
         self.templates |= other.templates;
         self.data |= other.data;
         self.files |= other.files;
-                self.content.extend(other.content);
+        self.content.extend(other.content);
         self.content_folders.extend(other.content_folders);
     }
 }
@@ -49,6 +54,7 @@ impl Site {
     /// Applies `changes` (which must not include the config). Afterwards the site is
     /// what a fresh load would give.
     pub fn apply(&mut self, changes: &Changes) {
+        let _t = crate::timing::phase("site: apply changes");
         if changes.templates {
             self.load_templates();
         }
@@ -73,7 +79,7 @@ impl Site {
                 }
             }
         }
-                let mut content = changes.content.clone();
+        let mut content = changes.content.clone();
         for folder in &changes.content_folders {
             content.extend(self.markdown_under(folder));
         }
@@ -81,16 +87,26 @@ impl Site {
             markdown.extend(self.reload_content(&content));
         }
         if !markdown.is_empty() {
+            let _t = crate::timing::phase("site: markdown");
             self.render_markdown(Some(&markdown));
         }
+        let _t = crate::timing::phase("site: derive (weeks, links, covers)");
         self.derive();
     }
 
     /// Parses the changed content files again and rebuilds the lists; returns the
     /// files whose Markdown must be rendered again.
     fn reload_content(&mut self, changed: &BTreeSet<String>) -> HashSet<String> {
+        if self.replace_in_place(changed) {
+            return changed.iter().cloned().collect();
+        }
         let before = self.urls();
-        let Library { mut pages, mut sections, mut left_out, .. } = std::mem::take(&mut self.library);
+        let Library {
+            mut pages,
+            mut sections,
+            mut left_out,
+            ..
+        } = std::mem::take(&mut self.library);
         pages.retain(|p| !changed.contains(&p.file.rel));
         sections.retain(|s| !changed.contains(&s.file.rel));
         let content_dir = self.root.join("content");
@@ -101,7 +117,10 @@ impl Site {
             self.problems.by_file.remove(rel);
             let path = content_dir.join(rel);
             if path.is_file() {
-                present.push(SourceFile { path, rel: rel.clone() });
+                present.push(SourceFile {
+                    path,
+                    rel: rel.clone(),
+                });
             }
         }
         let refs: Vec<&SourceFile> = present.iter().collect();
@@ -109,32 +128,107 @@ impl Site {
         for (file, parsed) in present.iter().zip(parsed) {
             self.keep(file, parsed, &mut pages, &mut sections, &mut left_out);
         }
-        self.organise(pages, sections, left_out);
-
+        {
+            let _t = crate::timing::phase("site: organise lists");
+            self.organise(pages, sections, left_out);
+        }
         let after = self.urls();
         let moved: HashSet<&str> = before
             .iter()
             .filter(|(rel, path)| after.get(*rel) != Some(path))
             .map(|(rel, _)| rel.as_str())
-            .chain(after.keys().filter(|rel| !before.contains_key(*rel)).map(String::as_str))
+            .chain(
+                after
+                    .keys()
+                    .filter(|rel| !before.contains_key(*rel))
+                    .map(String::as_str),
+            )
             .chain(changed.iter().map(String::as_str))
             .collect();
         let mut markdown: HashSet<String> = changed.iter().cloned().collect();
         let lib = &self.library;
-        let sources = lib.pages.iter().map(|p| (&p.file.rel, &p.rendered)).chain(lib.sections.iter().map(|s| (&s.file.rel, &s.rendered)));
+        let sources = lib
+            .pages
+            .iter()
+            .map(|p| (&p.file.rel, &p.rendered))
+            .chain(lib.sections.iter().map(|s| (&s.file.rel, &s.rendered)));
         for (rel, rendered) in sources {
-            if rendered.links.iter().any(|l| moved.contains(l.target.as_str())) {
+            if rendered
+                .links
+                .iter()
+                .any(|l| moved.contains(l.target.as_str()))
+            {
                 markdown.insert(rel.clone());
             }
         }
         markdown
     }
 
-        /// The Markdown files under a content folder: those known now and those on disk.
+    /// The common edit, a page whose place in every list stays the same (its text,
+    /// title or summary changed), replaces the page without rebuilding the lists.
+    /// Returns false, changing nothing, when the lists may change.
+    fn replace_in_place(&mut self, changed: &BTreeSet<String>) -> bool {
+        let content_dir = self.root.join("content");
+        let mut ids = Vec::with_capacity(changed.len());
+        let mut files = Vec::with_capacity(changed.len());
+        for rel in changed {
+            let Some(Item::Page(id)) = self.library.by_rel.get(rel) else {
+                return false;
+            };
+            let page = &self.library.pages[*id];
+            // A page with a list problem (say, an unknown topic) goes the long way, so
+            // that the problem's line stays right.
+            if self
+                .problems
+                .library
+                .iter()
+                .any(|d| d.file.as_deref() == Some(page.file.path.as_path()))
+            {
+                return false;
+            }
+            ids.push(*id);
+            files.push(SourceFile {
+                path: content_dir.join(rel),
+                rel: rel.clone(),
+            });
+        }
+        let refs: Vec<&SourceFile> = files.iter().collect();
+        let mut fresh = Vec::with_capacity(ids.len());
+        for (parsed, &id) in self.parse(&refs).into_iter().zip(&ids) {
+            match parsed {
+                Ok(Some(Loaded::Page(page)))
+                    if page.list_key() == self.library.pages[id].list_key() =>
+                {
+                    fresh.push(page)
+                }
+                _ => return false,
+            }
+        }
+        for (id, mut page) in ids.into_iter().zip(fresh) {
+            page.rendered = std::mem::take(&mut self.library.pages[id].rendered);
+            self.problems.by_file.remove(&page.file.rel);
+            self.library.pages[id] = page;
+        }
+        true
+    }
+
+    /// The Markdown files under a content folder: those known now and those on disk.
     fn markdown_under(&self, folder: &str) -> BTreeSet<String> {
-                let folder = folder.trim_end_matches('/');
-        let prefix = if folder.is_empty() { String::new() } else { format!("{folder}/") };
-        let mut found: BTreeSet<String> = self.library.by_rel.keys().chain(&self.library.left_out).chain(&self.broken).filter(|rel| rel.starts_with(&prefix)).cloned().collect();
+        let folder = folder.trim_end_matches('/');
+        let prefix = if folder.is_empty() {
+            String::new()
+        } else {
+            format!("{folder}/")
+        };
+        let mut found: BTreeSet<String> = self
+            .library
+            .by_rel
+            .keys()
+            .chain(&self.library.left_out)
+            .chain(&self.broken)
+            .filter(|rel| rel.starts_with(&prefix))
+            .cloned()
+            .collect();
         let (files, _) = walk::walk(&self.root.join("content").join(folder));
         for file in files.pages.iter().chain(&files.sections) {
             found.insert(format!("{prefix}{}", file.rel));
@@ -148,7 +242,11 @@ impl Site {
         lib.pages
             .iter()
             .map(|p| (p.file.rel.clone(), p.path.clone()))
-            .chain(lib.sections.iter().map(|s| (s.file.rel.clone(), s.path.clone())))
+            .chain(
+                lib.sections
+                    .iter()
+                    .map(|s| (s.file.rel.clone(), s.path.clone())),
+            )
             .collect()
     }
 }

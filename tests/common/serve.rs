@@ -38,7 +38,10 @@ impl Server {
             .spawn()
             .expect("start herald serve");
         let (sender, lines) = channel();
-        for stream in [Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>, Box::new(child.stderr.take().unwrap())] {
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
             let sender = sender.clone();
             std::thread::spawn(move || {
                 for line in BufReader::new(stream).lines().map_while(Result::ok) {
@@ -46,10 +49,24 @@ impl Server {
                 }
             });
         }
-        let mut server = Server { child, address: String::new(), lines, output: Vec::new() };
-                let line = server.wait_for_line("(Ctrl-C to stop)");
-        let url = line.split(" at ").nth(1).unwrap().split_whitespace().next().unwrap();
-        server.address = url.trim_start_matches("http://").trim_end_matches('/').to_string();
+        let mut server = Server {
+            child,
+            address: String::new(),
+            lines,
+            output: Vec::new(),
+        };
+        let line = server.wait_for_line("(Ctrl-C to stop)");
+        let url = line
+            .split(" at ")
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap();
+        server.address = url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string();
         server
     }
 
@@ -70,7 +87,10 @@ impl Server {
                 Err(_) => break,
             }
         }
-        panic!("no line containing {needle:?}; output so far:\n{}", self.output.join("\n"));
+        panic!(
+            "no line containing {needle:?}; output so far:\n{}",
+            self.output.join("\n")
+        );
     }
 
     /// GET a path.
@@ -84,7 +104,10 @@ impl Server {
         loop {
             let response = self.get(path);
             if response.body.contains(needle) || Instant::now() > deadline {
-                assert!(response.body.contains(needle), "{path} never showed {needle:?}; last response:\n{response:?}");
+                assert!(
+                    response.body.contains(needle),
+                    "{path} never showed {needle:?}; last response:\n{response:?}"
+                );
                 return response;
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -107,14 +130,25 @@ impl Server {
     /// Opens the live-reload event stream.
     pub fn events(&self) -> Events {
         let mut stream = TcpStream::connect(&self.address).unwrap();
-        write!(stream, "GET /__herald/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n", self.address).unwrap();
-        stream.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
-        Events { reader: BufReader::new(stream) }
+        write!(
+            stream,
+            "GET /__herald/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+            self.address
+        )
+        .unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        Events {
+            reader: BufReader::new(stream),
+        }
     }
 
     /// Sends Ctrl-C (SIGINT) and waits for the exit status.
     pub fn interrupt(mut self) -> (Option<i32>, Vec<String>) {
-        let _ = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
         let status = self.child.wait().unwrap();
         std::thread::sleep(Duration::from_millis(100));
         while let Ok(line) = self.lines.try_recv() {
@@ -166,11 +200,23 @@ impl Events {
 /// GET `path` from `address` with HTTP/1.1 and `Connection: close`.
 pub fn get(address: &str, path: &str) -> Response {
     let mut stream = TcpStream::connect(address).expect("connect");
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    Response { status, headers: head.to_string(), body: body.to_string() }
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Response {
+        status,
+        headers: head.to_string(),
+        body: body.to_string(),
+    }
 }

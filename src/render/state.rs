@@ -1,0 +1,152 @@
+//! What every rendered file was made from, kept between renders.
+//!
+//! Besides each file's dependencies, the state keeps the reverse (which files use a
+//! dependency) and the version each dependency had, so that finding what an edit
+//! affects costs one version check per distinct dependency, not one per file.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::deps::Dep;
+use super::jobs::Planned;
+use super::versions::Versions;
+
+/// What one output file was rendered from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct JobRecord {
+    pub(super) template: String,
+    pub(super) deps: Vec<Dep>,
+}
+
+/// What the last applied render made.
+#[derive(Debug, Clone, Default)]
+pub struct RenderState {
+    records: HashMap<Arc<str>, JobRecord>,
+    versions: HashMap<Dep, u64>,
+    users: HashMap<Dep, HashSet<Arc<str>>>,
+}
+
+/// Changes to a state made by one render, applied only if the render is kept.
+#[derive(Debug, Default)]
+pub struct StateUpdate {
+    records: Vec<(Arc<str>, Option<JobRecord>)>,
+    versions: HashMap<Dep, u64>,
+}
+
+impl RenderState {
+    /// How many output files the state knows.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// True before the first render.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The outputs of `plan` that must be rendered: new ones, ones with another
+    /// template, and ones with a dependency whose version changed.
+    pub(super) fn dirty(&self, plan: &[Planned], versions: &mut Versions<'_>) -> HashSet<Arc<str>> {
+        let changed: Vec<&Dep> = self
+            .versions
+            .par_iter()
+            .filter(|(dep, old)| versions.compute(dep) != **old)
+            .map(|(dep, _)| dep)
+            .collect();
+        let mut dirty: HashSet<Arc<str>> = HashSet::new();
+        for dep in changed {
+            if let Some(users) = self.users.get(dep) {
+                dirty.extend(users.iter().cloned());
+            }
+        }
+        for planned in plan {
+            match self.records.get(planned.output.as_str()) {
+                Some(record) if record.template == planned.template => {}
+                _ => {
+                    dirty.insert(Arc::from(planned.output.as_str()));
+                }
+            }
+        }
+        dirty
+    }
+
+    /// Outputs the state knows that `plan` no longer has.
+    pub(super) fn removed(&self, plan: &[Planned]) -> Vec<String> {
+        let planned: HashSet<&str> = plan.iter().map(|p| p.output.as_str()).collect();
+        let mut removed: Vec<String> = self
+            .records
+            .keys()
+            .filter(|o| !planned.contains(&***o))
+            .map(|o| o.to_string())
+            .collect();
+        removed.sort();
+        removed
+    }
+
+    /// Applies the changes of a kept render.
+    pub fn apply(&mut self, update: StateUpdate) {
+        for (output, record) in update.records {
+            if let Some(old) = self.records.remove(&output) {
+                for dep in old.deps {
+                    if let Some(users) = self.users.get_mut(&dep) {
+                        users.remove(&output);
+                        if users.is_empty() {
+                            self.users.remove(&dep);
+                            self.versions.remove(&dep);
+                        }
+                    }
+                }
+            }
+            if let Some(record) = record {
+                for dep in &record.deps {
+                    self.users
+                        .entry(dep.clone())
+                        .or_default()
+                        .insert(output.clone());
+                    if let Some(version) = update.versions.get(dep) {
+                        self.versions.insert(dep.clone(), *version);
+                    }
+                }
+                self.records.insert(output, record);
+            }
+        }
+        // Dependencies whose version changed without their users being rendered again
+        // cannot exist (changed versions make users dirty), so the rest stay valid.
+        for (dep, version) in update.versions {
+            if self.users.contains_key(&dep) {
+                self.versions.insert(dep, version);
+            }
+        }
+    }
+}
+
+impl StateUpdate {
+    /// Records that `output` was rendered from `deps` with `template`.
+    pub(super) fn rendered(
+        &mut self,
+        output: &str,
+        template: &str,
+        deps: Vec<Dep>,
+        versions: &mut Versions<'_>,
+    ) {
+        for dep in &deps {
+            if !self.versions.contains_key(dep) {
+                self.versions.insert(dep.clone(), versions.get(dep));
+            }
+        }
+        self.records.push((
+            Arc::from(output),
+            Some(JobRecord {
+                template: template.to_string(),
+                deps,
+            }),
+        ));
+    }
+
+    /// Records that `output` is gone, or failed and must be rendered next time.
+    pub(super) fn forget(&mut self, output: &str) {
+        self.records.push((Arc::from(output), None));
+    }
+}

@@ -1,0 +1,36 @@
+//! Phase timings for finding where time goes: with `HERALD_TIMINGS=1` in the
+//! environment, each timed phase prints its duration to stderr.
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+fn enabled() -> bool {
+    static ENABLED: OnceLock<bool> = OnceLock::new();
+    *ENABLED.get_or_init(|| std::env::var_os("HERALD_TIMINGS").is_some_and(|v| v != "0"))
+}
+
+/// Times a phase until dropped.
+pub struct Phase {
+    name: &'static str,
+    started: Option<Instant>,
+}
+
+/// Starts timing the phase `name`.
+pub fn phase(name: &'static str) -> Phase {
+    Phase {
+        name,
+        started: enabled().then(Instant::now),
+    }
+}
+
+impl Drop for Phase {
+    fn drop(&mut self) {
+        if let Some(started) = self.started {
+            eprintln!(
+                "  {:>8.2} ms  {}",
+                started.elapsed().as_secs_f64() * 1000.0,
+                self.name
+            );
+        }
+    }
+}
