@@ -197,13 +197,23 @@ impl InitArgs {
 }
 
 fn counts(summary: &Summary) -> String {
-    format!(
+    let mut text = format!(
         "{} ({}, {}, {})",
         plural(summary.pages, "page"),
         plural(summary.articles, "article"),
         plural(summary.topics, "topic"),
         plural(summary.tags, "tag")
-    )
+    );
+    let images = summary.images;
+    if images.variants > 0 {
+        text.push_str(&format!(
+            ", {} ({} made, {} from cache)",
+            plural(images.variants, "image"),
+            images.processed,
+            images.cached
+        ));
+    }
+    text
 }
 
 fn plural(n: usize, word: &str) -> String {

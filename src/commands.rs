@@ -22,6 +22,8 @@ pub struct Summary {
     pub tags: usize,
     /// Files written in all.
     pub files: usize,
+    /// Image variants published, made and taken from the cache.
+    pub images: crate::images::ImageStats,
     /// Wall time.
     pub elapsed: Duration,
     /// Warnings (errors make the command fail instead).
@@ -41,6 +43,7 @@ impl Summary {
             topics: site.library.topics.len(),
             tags: site.library.tags.len(),
             files: counts.files,
+            images: counts.images,
             elapsed: started.elapsed(),
             warnings,
         }

@@ -155,8 +155,10 @@ impl Default for Search {
 pub struct Images {
     /// Widths images are resized to (never upscaled).
     pub widths: Vec<u32>,
-    /// JPEG/WebP quality, 1 to 100.
+    /// JPEG quality, 1 to 100.
     pub quality: u8,
+    /// The `sizes` attribute of images in a page's text: how wide they show.
+    pub sizes: String,
 }
 
 impl Default for Images {
@@ -164,6 +166,7 @@ impl Default for Images {
         Images {
             widths: vec![480, 960, 1600],
             quality: 82,
+            sizes: "(max-width: 48rem) 100vw, 48rem".into(),
         }
     }
 }

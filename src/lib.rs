@@ -12,6 +12,7 @@ pub mod content;
 pub mod error;
 pub mod fs;
 pub mod hash;
+pub mod images;
 pub mod markdown;
 pub mod output;
 pub mod render;

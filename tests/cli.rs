@@ -82,8 +82,17 @@ fn check_succeeds_quietly_and_writes_nothing() {
 #[test]
 fn warnings_do_not_fail_the_build() {
     let site = TestSite::new();
-    site.file("assets/images/a.png", "not really a png")
-        .article("a.md", "甲", "2026-01-01", "", "![](/images/a.png)");
+    let mut png = Vec::new();
+    image::RgbImage::new(8, 8)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    site.bytes("assets/images/a.png", &png).article(
+        "a.md",
+        "甲",
+        "2026-01-01",
+        "",
+        "![](/images/a.png)",
+    );
     let run = site.build().ok();
     assert_contains(
         &run.stderr,

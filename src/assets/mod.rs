@@ -40,10 +40,13 @@ pub struct Published {
 /// A path written in content, found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Located {
-    /// The published path (no leading slash).
+    /// The published path (no leading slash); for an image of `assets/`, the path as
+    /// written there (only its processed variants are published).
     pub path: String,
     /// The source file on disk, when there is one.
     pub source: Option<PathBuf>,
+    /// True for an image of `assets/` that must go through the image pipeline.
+    pub image: bool,
 }
 
 /// Every file published beside the pages.
@@ -55,6 +58,8 @@ pub struct SiteFiles {
     pub assets: HashMap<String, String>,
     /// Content path of a file placed beside content → published path.
     pub beside_content: HashMap<String, String>,
+    /// Images of `assets/` to process, by their path there → source file.
+    pub images: BTreeMap<String, PathBuf>,
 }
 
 impl SiteFiles {
@@ -88,6 +93,16 @@ impl SiteFiles {
             origin: Origin::Embedded(HIGHLIGHT_CSS, &[]),
         };
         for file in overlay(vec![generated], overlay(theme_assets, site_assets)) {
+            // Raster images are published only as processed variants (see `images`).
+            if let Some(path) = file
+                .origin
+                .disk_path()
+                .filter(|_| crate::images::is_processable(&file.rel))
+            {
+                files.assets.insert(file.rel.clone(), file.rel.clone());
+                files.images.insert(file.rel.clone(), path.to_path_buf());
+                continue;
+            }
             match publish_asset(&file, fingerprint) {
                 Ok((path, body)) => {
                     files.assets.insert(file.rel.clone(), path.clone());
@@ -171,13 +186,20 @@ impl SiteFiles {
     }
 
     fn published_or_asset(&self, path: &str) -> Option<Located> {
-        if self.published.contains_key(path) {
+        if self.published.contains_key(path) || self.images.contains_key(path) {
             return Some(self.located(path));
         }
         self.asset(path).map(|p| self.located(p))
     }
 
     fn located(&self, path: &str) -> Located {
+        if let Some(source) = self.images.get(path) {
+            return Located {
+                path: path.to_string(),
+                source: Some(source.clone()),
+                image: true,
+            };
+        }
         let source = self.published.get(path).and_then(|p| match &p.body {
             Body::File(origin) => origin.disk_path().map(Path::to_path_buf),
             Body::Bytes(_) => Some(p.from.clone()),
@@ -185,11 +207,15 @@ impl SiteFiles {
         Located {
             path: path.to_string(),
             source,
+            image: false,
         }
     }
 
     /// The size in bytes of a published file.
     pub fn size(&self, path: &str) -> Option<u64> {
+        if let Some(source) = self.images.get(path) {
+            return std::fs::metadata(source).ok().map(|m| m.len());
+        }
         match &self.published.get(path)?.body {
             Body::Bytes(bytes) => Some(bytes.len() as u64),
             Body::File(Origin::Embedded(_, bytes)) => Some(bytes.len() as u64),

@@ -46,6 +46,8 @@ pub struct Rendered {
     pub text: String,
     /// Images written in the body, as written.
     pub images: Vec<String>,
+    /// Published files the body's images need (processed variants).
+    pub files: Vec<String>,
 }
 
 /// A `@/path.md#anchor` link found in a body.
@@ -72,6 +74,8 @@ pub struct ResolvedImage {
     pub srcset: Option<String>,
     /// The `sizes` attribute that goes with `srcset`.
     pub sizes: Option<String>,
+    /// Published files the image needs (its processed variants).
+    pub files: Vec<String>,
 }
 
 /// What rendering needs to know about the rest of the site.
@@ -96,6 +100,9 @@ pub struct Source<'a> {
     pub body_offset: usize,
     /// A summary written in front matter (plain text).
     pub summary: Option<&'a str>,
+    /// Load the first image at once (it is the first image of the page: there is no
+    /// cover above it); all others load lazily.
+    pub eager_first_image: bool,
 }
 
 /// The Markdown features Herald turns on.
@@ -121,6 +128,7 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
     let links = resolve_links(&mut events, resolver, &line_of, source.file, &mut problems);
     let (stats, text) = read_text(&events);
     let mut images = Vec::new();
+    let mut files = Vec::new();
     let events = replace_blocks(
         events,
         source,
@@ -128,6 +136,7 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
         &line_of,
         &mut problems,
         &mut images,
+        &mut files,
     );
 
     let summary_html = match (source.summary, summary::more_marker(&events)) {
@@ -161,6 +170,7 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
         stats,
         text,
         images,
+        files,
     };
     (rendered, problems)
 }
@@ -247,6 +257,7 @@ fn replace_blocks<'a>(
     line_of: &dyn Fn(usize) -> usize,
     problems: &mut Vec<Diagnostic>,
     images: &mut Vec<String>,
+    files: &mut Vec<String>,
 ) -> Vec<Event<'a>> {
     let mut out = Vec::with_capacity(events.len());
     let mut iter = events.into_iter();
@@ -306,7 +317,11 @@ fn replace_blocks<'a>(
                             ),
                     );
                 }
-                out.push(Event::InlineHtml(img_tag(&image, &alt, &title).into()));
+                files.extend(image.files.iter().cloned());
+                let lazy = !(source.eager_first_image && images.len() == 1);
+                out.push(Event::InlineHtml(
+                    img_tag(&image, &alt, &title, lazy).into(),
+                ));
             }
             Event::Start(Tag::Table(_)) => {
                 out.push(Event::Html("<div class=\"table-wrap\">".into()));
@@ -323,7 +338,7 @@ fn replace_blocks<'a>(
 }
 
 /// An `<img>` element with its size, so the page does not jump while it loads.
-pub fn img_tag(image: &ResolvedImage, alt: &str, title: &str) -> String {
+pub fn img_tag(image: &ResolvedImage, alt: &str, title: &str, lazy: bool) -> String {
     let mut tag = format!(
         "<img src=\"{}\" alt=\"{}\"",
         escape_html(&image.src),
@@ -341,7 +356,11 @@ pub fn img_tag(image: &ResolvedImage, alt: &str, title: &str) -> String {
     if !title.is_empty() {
         tag.push_str(&format!(" title=\"{}\"", escape_html(title)));
     }
-    tag.push_str(" loading=\"lazy\" decoding=\"async\">");
+    tag.push_str(if lazy {
+        " loading=\"lazy\" decoding=\"async\">"
+    } else {
+        " decoding=\"async\">"
+    });
     tag
 }
 

@@ -29,6 +29,7 @@ fn render_md(body: &str) -> (Rendered, Vec<Diagnostic>) {
         rel: "articles/a.md",
         body_offset: 4,
         summary: None,
+        eager_first_image: false,
     };
     render(&source, &FakeSite)
 }
@@ -126,6 +127,7 @@ fn written_summary_is_escaped() {
         rel: "a.md",
         body_offset: 0,
         summary: Some("<script>摘要</script>"),
+        eager_first_image: false,
     };
     let (r, _) = render(&source, &FakeSite);
     assert_eq!(r.summary, "<p>&lt;script&gt;摘要&lt;/script&gt;</p>");

@@ -85,33 +85,52 @@ pub enum Dep {
     Feed(FeedKey),
 }
 
+/// What a job read and the extra files it needs published (image variants).
+#[derive(Debug, Default)]
+pub struct Recorded {
+    /// Dependencies, sorted, without repeats.
+    pub deps: Vec<Dep>,
+    /// Published paths of files the job's page refers to, sorted, without repeats.
+    pub files: Vec<String>,
+}
+
 thread_local! {
-    static RECORDING: RefCell<Option<Vec<Dep>>> = const { RefCell::new(None) };
+    static RECORDING: RefCell<Option<Recorded>> = const { RefCell::new(None) };
 }
 
 /// Notes that the job rendering on this thread depends on `dep`.
 pub fn record(dep: Dep) {
     RECORDING.with(|r| {
-        if let Some(deps) = r.borrow_mut().as_mut() {
-            deps.push(dep);
+        if let Some(recorded) = r.borrow_mut().as_mut() {
+            recorded.deps.push(dep);
         }
     });
 }
 
-/// Runs `f`, returning what it returned and every dependency it recorded, sorted and
-/// without repeats.
-pub fn collect<T>(f: impl FnOnce() -> T) -> (T, Vec<Dep>) {
-    let outer = RECORDING.with(|r| r.borrow_mut().replace(Vec::new()));
-    let value = f();
-    let mut deps = RECORDING.with(|r| {
-        let mut slot = r.borrow_mut();
-        let deps = slot.take().unwrap_or_default();
-        *slot = outer;
-        deps
+/// Notes that the job rendering on this thread refers to the published file `path`.
+pub fn record_file(path: &str) {
+    RECORDING.with(|r| {
+        if let Some(recorded) = r.borrow_mut().as_mut() {
+            recorded.files.push(path.to_string());
+        }
     });
-    deps.sort_unstable();
-    deps.dedup();
-    (value, deps)
+}
+
+/// Runs `f`, returning what it returned and everything it recorded.
+pub fn collect<T>(f: impl FnOnce() -> T) -> (T, Recorded) {
+    let outer = RECORDING.with(|r| r.borrow_mut().replace(Recorded::default()));
+    let value = f();
+    let mut recorded = RECORDING.with(|r| {
+        let mut slot = r.borrow_mut();
+        let recorded = slot.take().unwrap_or_default();
+        *slot = outer;
+        recorded
+    });
+    recorded.deps.sort_unstable();
+    recorded.deps.dedup();
+    recorded.files.sort_unstable();
+    recorded.files.dedup();
+    (value, recorded)
 }
 
 #[cfg(test)]
@@ -121,17 +140,22 @@ mod tests {
     #[test]
     fn records_only_inside_collect() {
         record(Dep::Global);
-        let ((), deps) = collect(|| {
+        let ((), recorded) = collect(|| {
             record(Dep::Card("b.md".into()));
             record(Dep::Card("a.md".into()));
             record(Dep::Card("b.md".into()));
+            record_file("x.png");
         });
-        assert_eq!(deps, [Dep::Card("a.md".into()), Dep::Card("b.md".into())]);
-        let ((), nested_outer) = collect(|| {
+        assert_eq!(
+            recorded.deps,
+            [Dep::Card("a.md".into()), Dep::Card("b.md".into())]
+        );
+        assert_eq!(recorded.files, ["x.png"]);
+        let ((), outer) = collect(|| {
             record(Dep::Stats);
             let ((), inner) = collect(|| record(Dep::Years));
-            assert_eq!(inner, [Dep::Years]);
+            assert_eq!(inner.deps, [Dep::Years]);
         });
-        assert_eq!(nested_outer, [Dep::Stats]);
+        assert_eq!(outer.deps, [Dep::Stats]);
     }
 }

@@ -19,6 +19,7 @@ pub fn register(tera: &mut Tera, site: &Arc<Site>) {
     tera.register_function("get_page", GetPage(site.clone()));
     tera.register_function("get_section", GetSection(site.clone()));
     tera.register_function("get_topic", GetTopic(site.clone()));
+    tera.register_function("image", ImageFn(site.clone()));
 }
 
 fn text_arg<'a>(
@@ -86,12 +87,26 @@ impl Function for Asset {
     fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
         let path = text_arg(args, "path", "asset")?;
         record(Dep::Asset(path.to_string()));
+        let views = Views::new(&self.0);
+        // An image of assets/ is published only as processed copies: give the largest.
+        if let Some(source) = self.0.files.images.get(path.trim_start_matches('/')) {
+            record(Dep::File(path.trim_start_matches('/').to_string()));
+            let image = self
+                .0
+                .images
+                .responsive(path.trim_start_matches('/'), source, None)
+                .map_err(|e| tera::Error::msg(format!("asset(path=\"{path}\"): {e}")))?;
+            for (variant, _) in &image.variants {
+                super::deps::record_file(variant);
+            }
+            return Ok(Value::String(views.href(&image.src)));
+        }
         let published = self.0.files.asset(path).ok_or_else(|| {
             tera::Error::msg(format!(
                 "asset(path=\"{path}\"): there is no {path} in assets/ or in the theme's assets/"
             ))
         })?;
-        Ok(Value::String(Views::new(&self.0).href(published)))
+        Ok(Value::String(views.href(published)))
     }
     fn is_safe(&self) -> bool {
         true
@@ -154,5 +169,56 @@ impl Function for GetTopic {
         let pages = &library.topics[index].pages;
         value["pages"] = to_value(&views.cards(&pages[..limit.min(pages.len())]))?;
         Ok(value)
+    }
+}
+
+/// `image(path="images/a.jpg", widths=[320, 640], crop="400x300", alt="…")` → an
+/// image ready for `<img>`: `url`, `width`, `height`, `srcset`, `sizes`, `alt`.
+/// `crop` makes a centre-cropped thumbnail of that size (and twice it, for sharp
+/// screens); `widths` replaces the configured widths.
+struct ImageFn(Arc<Site>);
+
+impl Function for ImageFn {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let path = text_arg(args, "path", "image")?;
+        let alt = args.get("alt").and_then(Value::as_str).unwrap_or("");
+        let fail = |why: String| tera::Error::msg(format!("image(path=\"{path}\"): {why}"));
+        let site = &self.0;
+        let located = site.files.locate(path, None).map_err(fail)?;
+        record(Dep::File(located.path.clone()));
+        let source = located
+            .source
+            .clone()
+            .filter(|_| crate::images::is_processable(&located.path))
+            .ok_or_else(|| fail("not a JPEG, PNG or WebP image file".into()))?;
+        let crop = match args.get("crop").and_then(Value::as_str) {
+            Some(text) => {
+                let (w, h) = text.split_once('x').ok_or_else(|| {
+                    fail(format!(
+                        "crop=\"{text}\" must be WIDTHxHEIGHT, like 400x300"
+                    ))
+                })?;
+                let parse = |n: &str| n.trim().parse::<u32>().ok().filter(|&n| n > 0);
+                Some((
+                    parse(w).ok_or_else(|| fail(format!("bad crop width `{w}`")))?,
+                    parse(h).ok_or_else(|| fail(format!("bad crop height `{h}`")))?,
+                ))
+            }
+            None => None,
+        };
+        let widths: Option<Vec<u32>> = args.get("widths").and_then(Value::as_array).map(|list| {
+            list.iter()
+                .filter_map(Value::as_u64)
+                .map(|w| w as u32)
+                .collect()
+        });
+        let image = match crop {
+            Some((w, h)) => site.images.fill(&located.path, &source, w, h),
+            None => site
+                .images
+                .responsive(&located.path, &source, widths.as_deref()),
+        }
+        .map_err(fail)?;
+        to_value(&Views::new(site).responsive_view(&image, alt, crop.is_some()))
     }
 }

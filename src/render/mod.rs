@@ -23,6 +23,7 @@ use rayon::prelude::*;
 
 use crate::assets::Body;
 use crate::error::Diagnostic;
+use crate::images::ImageStats;
 use crate::output::Sink;
 use crate::site::Site;
 use deps::Dep;
@@ -37,6 +38,8 @@ pub struct RenderCounts {
     pub pages: usize,
     /// Every file written (pages, feeds, copies).
     pub files: usize,
+    /// Image variants published, made and taken from the cache.
+    pub images: ImageStats,
 }
 
 /// The result of rendering the pages.
@@ -88,7 +91,7 @@ pub fn render_pages(
     let t = crate::timing::phase("render: render dirty jobs");
     let mut tera = templates.instance();
     functions::register(&mut tera, site);
-    let results: Vec<(&Planned, Result<Vec<Dep>, Diagnostic>)> = dirty
+    let results: Vec<(&Planned, Result<deps::Recorded, Diagnostic>)> = dirty
         .par_iter()
         .map(|planned| {
             let (result, deps) = deps::collect(|| {
@@ -109,9 +112,9 @@ pub fn render_pages(
     let mut written = Vec::with_capacity(results.len());
     for (planned, result) in results {
         match result {
-            Ok(deps) => {
+            Ok(recorded) => {
                 if track {
-                    update.rendered(&planned.output, &planned.template, deps, &mut versions);
+                    update.rendered(&planned.output, &planned.template, recorded, &mut versions);
                 }
                 written.push(planned.output.clone());
             }
@@ -130,6 +133,7 @@ pub fn render_pages(
         counts: RenderCounts {
             pages: plan.iter().filter(|p| p.is_html_page()).count(),
             files: plan.len() + site.files.published.len(),
+            images: ImageStats::default(),
         },
         errors,
         update,
@@ -156,6 +160,13 @@ pub fn publish_files(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
 /// Renders every page and publishes every file of `site` into `sink`.
 pub fn render_all(site: &Arc<Site>, sink: &dyn Sink) -> (RenderCounts, Vec<Diagnostic>) {
     let mut outcome = render_pages(site, sink, &RenderState::default(), false);
+    let t = crate::timing::phase("images");
+    let (images, image_errors) = site.images.publish(sink, false);
+    drop(t);
+    outcome.errors.extend(image_errors);
+    outcome.counts.images = images;
+    outcome.counts.files += images.variants;
+    let _t = crate::timing::phase("copy files");
     outcome.errors.extend(publish_files(site, sink));
     (outcome.counts, outcome.errors)
 }

@@ -18,6 +18,7 @@ use super::versions::Versions;
 pub(super) struct JobRecord {
     pub(super) template: String,
     pub(super) deps: Vec<Dep>,
+    pub(super) files: Vec<String>,
 }
 
 /// What the last applied render made.
@@ -26,6 +27,8 @@ pub struct RenderState {
     records: HashMap<Arc<str>, JobRecord>,
     versions: HashMap<Dep, u64>,
     users: HashMap<Dep, HashSet<Arc<str>>>,
+    /// How many outputs refer to each extra published file.
+    files: HashMap<String, usize>,
 }
 
 /// Changes to a state made by one render, applied only if the render is kept.
@@ -44,6 +47,11 @@ impl RenderState {
     /// True before the first render.
     pub fn is_empty(&self) -> bool {
         self.records.is_empty()
+    }
+
+    /// The extra files (image variants) that rendered outputs refer to.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
     }
 
     /// The outputs of `plan` that must be rendered: new ones, ones with another
@@ -89,6 +97,14 @@ impl RenderState {
     pub fn apply(&mut self, update: StateUpdate) {
         for (output, record) in update.records {
             if let Some(old) = self.records.remove(&output) {
+                for file in old.files {
+                    if let Some(count) = self.files.get_mut(&file) {
+                        *count -= 1;
+                        if *count == 0 {
+                            self.files.remove(&file);
+                        }
+                    }
+                }
                 for dep in old.deps {
                     if let Some(users) = self.users.get_mut(&dep) {
                         users.remove(&output);
@@ -100,6 +116,9 @@ impl RenderState {
                 }
             }
             if let Some(record) = record {
+                for file in &record.files {
+                    *self.files.entry(file.clone()).or_default() += 1;
+                }
                 for dep in &record.deps {
                     self.users
                         .entry(dep.clone())
@@ -128,21 +147,20 @@ impl StateUpdate {
         &mut self,
         output: &str,
         template: &str,
-        deps: Vec<Dep>,
+        recorded: super::deps::Recorded,
         versions: &mut Versions<'_>,
     ) {
-        for dep in &deps {
+        for dep in &recorded.deps {
             if !self.versions.contains_key(dep) {
                 self.versions.insert(dep.clone(), versions.get(dep));
             }
         }
-        self.records.push((
-            Arc::from(output),
-            Some(JobRecord {
-                template: template.to_string(),
-                deps,
-            }),
-        ));
+        let record = JobRecord {
+            template: template.to_string(),
+            deps: recorded.deps,
+            files: recorded.files,
+        };
+        self.records.push((Arc::from(output), Some(record)));
     }
 
     /// Records that `output` is gone, or failed and must be rendered next time.

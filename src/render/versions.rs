@@ -250,19 +250,27 @@ fn week_version(site: &Site, id: SectionId) -> u64 {
 
 /// A published file: its bytes' hash, or its size and time for copies.
 fn file_version(site: &Site, path: &str) -> u64 {
+    if let Some(source) = site.files.images.get(path) {
+        return disk_version(source);
+    }
     let Some(published) = site.files.published.get(path) else {
         return MISSING;
     };
     match &published.body {
         Body::Bytes(bytes) => hash::of_bytes(bytes),
         Body::File(Origin::Embedded(_, bytes)) => hash::of_bytes(bytes),
-        Body::File(Origin::Disk(source)) => std::fs::metadata(source).map_or(MISSING, |m| {
-            let modified = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map(|d| d.as_nanos());
-            hash::of(&(m.len(), modified))
-        }),
+        Body::File(Origin::Disk(source)) => disk_version(source),
     }
+}
+
+/// A file on disk: its size and modification time.
+fn disk_version(source: &std::path::Path) -> u64 {
+    std::fs::metadata(source).map_or(MISSING, |m| {
+        let modified = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_nanos());
+        hash::of(&(m.len(), modified))
+    })
 }

@@ -39,6 +39,10 @@ pub struct ImageView {
     pub width: Option<u32>,
     /// Height in pixels, when known.
     pub height: Option<u32>,
+    /// Resized copies for `srcset`, for images of `assets/`.
+    pub srcset: Option<String>,
+    /// The `sizes` attribute that goes with `srcset`.
+    pub sizes: Option<String>,
 }
 
 /// A link to a tag, as pages carry them.
@@ -86,6 +90,8 @@ pub struct TopicView<'a> {
     pub pinned: usize,
     /// Banner image.
     pub cover: Option<ImageView>,
+    /// The banner cropped to 16:9 (640×360) for lists of topics.
+    pub thumbnail: Option<ImageView>,
     /// Shown on the landing page.
     pub featured: bool,
     /// The introduction, rendered (only on the topic's own pages).
@@ -253,6 +259,28 @@ impl<'a> Views<'a> {
 
     /// An image written in content (cover, banner), if it can be found.
     pub fn image(&self, written: Option<&str>, from: &str, alt: &str) -> Option<ImageView> {
+        self.image_with(written, from, alt, None)
+    }
+
+    /// An image cropped from the centre to `width`×`height` (thumbnails, banners).
+    pub fn thumbnail(
+        &self,
+        written: Option<&str>,
+        from: &str,
+        alt: &str,
+        width: u32,
+        height: u32,
+    ) -> Option<ImageView> {
+        self.image_with(written, from, alt, Some((width, height)))
+    }
+
+    fn image_with(
+        &self,
+        written: Option<&str>,
+        from: &str,
+        alt: &str,
+        fill: Option<(u32, u32)>,
+    ) -> Option<ImageView> {
         let written = written?;
         if written.starts_with("http://") || written.starts_with("https://") {
             return Some(ImageView {
@@ -261,6 +289,8 @@ impl<'a> Views<'a> {
                 alt: alt.to_string(),
                 width: None,
                 height: None,
+                srcset: None,
+                sizes: None,
             });
         }
         let located = self.site.files.locate(written, Some(from)).ok();
@@ -270,6 +300,20 @@ impl<'a> Views<'a> {
                 .map_or_else(|| written.to_string(), |l| l.path.clone()),
         ));
         let located = located?;
+        // Thumbnails are made of any raster image (a poster in static/ too), whose
+        // original stays published as it is.
+        let thumbnail_of_static = fill.is_some()
+            && crate::images::is_processable(&located.path)
+            && located.source.is_some();
+        if located.image || thumbnail_of_static {
+            let source = located.source.as_deref()?;
+            let responsive = match fill {
+                Some((w, h)) => self.site.images.fill(&located.path, source, w, h),
+                None => self.site.images.responsive(&located.path, source, None),
+            }
+            .ok()?;
+            return Some(self.responsive_view(&responsive, alt, fill.is_some()));
+        }
         let (width, height) = located
             .source
             .as_deref()
@@ -281,7 +325,48 @@ impl<'a> Views<'a> {
             alt: alt.to_string(),
             width,
             height,
+            srcset: None,
+            sizes: None,
         })
+    }
+
+    /// The view of processed variants: widths with the `sizes` of the text, or, for
+    /// a fixed-size thumbnail, pixel densities (`1x`, `2x`).
+    pub fn responsive_view(
+        &self,
+        image: &crate::images::Responsive,
+        alt: &str,
+        thumbnail: bool,
+    ) -> ImageView {
+        for (path, _) in &image.variants {
+            super::deps::record_file(path);
+        }
+        let with_sizes = !thumbnail;
+        let srcset = (image.variants.len() > 1).then(|| {
+            let first = image.variants.first().map_or(1, |(_, w)| *w).max(1);
+            let descriptor = |(path, w): &(String, u32)| {
+                if thumbnail {
+                    format!("{} {}x", self.href(path), w / first)
+                } else {
+                    format!("{} {w}w", self.href(path))
+                }
+            };
+            image
+                .variants
+                .iter()
+                .map(descriptor)
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+        ImageView {
+            url: self.href(&image.src),
+            permalink: self.permalink(&image.src),
+            alt: alt.to_string(),
+            width: Some(image.width),
+            height: Some(image.height),
+            srcset,
+            sizes: with_sizes.then(|| self.site.images.sizes().to_string()),
+        }
     }
 
     /// A page at the given detail.
@@ -431,6 +516,13 @@ impl<'a> Views<'a> {
                 section.meta.cover.as_deref(),
                 &section.file.rel,
                 section.meta.cover_alt.as_deref().unwrap_or(section.title()),
+            ),
+            thumbnail: self.thumbnail(
+                section.meta.cover.as_deref(),
+                &section.file.rel,
+                section.meta.cover_alt.as_deref().unwrap_or(section.title()),
+                640,
+                360,
             ),
             featured: section.meta.featured,
             content: with_content.then_some(section.rendered.html.as_str()),

@@ -36,6 +36,8 @@ pub struct PosterView<'a> {
     pub title: &'a str,
     /// The image.
     pub image: Option<ImageView>,
+    /// The image cropped from the centre to 3:4 (360×480), for the gallery grid.
+    pub thumbnail: Option<ImageView>,
 }
 
 /// One year of the week, as templates see it.
@@ -151,7 +153,7 @@ pub fn view(site: &Site, id: SectionId) -> Option<WeekView<'_>> {
                 kind,
                 format: ext.to_ascii_uppercase(),
                 thumbnail: if kind == "image" {
-                    views.image(Some(&m.file), from, &m.title)
+                    views.thumbnail(Some(&m.file), from, &m.title, 240, 320)
                 } else {
                     None
                 },
@@ -161,13 +163,13 @@ pub fn view(site: &Site, id: SectionId) -> Option<WeekView<'_>> {
     let gallery = week
         .gallery
         .iter()
-        .map(|p| PosterView {
-            title: &p.title,
-            image: views.image(
-                Some(&p.image),
-                from,
-                if p.alt.is_empty() { &p.title } else { &p.alt },
-            ),
+        .map(|p| {
+            let alt = if p.alt.is_empty() { &p.title } else { &p.alt };
+            PosterView {
+                title: &p.title,
+                image: views.image(Some(&p.image), from, alt),
+                thumbnail: views.thumbnail(Some(&p.image), from, alt, 360, 480),
+            }
         })
         .collect();
     let topic = week

@@ -135,6 +135,10 @@ impl Workspace {
         if !outcome.errors.is_empty() {
             return Outcome::Failed(outcome.errors.into());
         }
+        let (images, image_errors) = site.images.publish(&collect, true);
+        if !image_errors.is_empty() {
+            return Outcome::Failed(image_errors.into());
+        }
         let mut removed = outcome.removed.clone();
         let mut changed_files = Vec::new();
         if files_changed || self.published.is_empty() {
@@ -162,7 +166,7 @@ impl Workspace {
             }
             self.published = now;
         }
-        let written = outcome.written.len() + changed_files.len();
+        let written = outcome.written.len() + changed_files.len() + images.variants;
         let css_only = if outcome.written.is_empty()
             && removed.is_empty()
             && changed_files.iter().all(|p| p.ends_with(".css"))
@@ -173,6 +177,21 @@ impl Workspace {
         };
         let first = self.state.is_empty();
         self.state.apply(outcome.update);
+        // Variants no page refers to any more go, as a full build would not make them.
+        let lib = &site.library;
+        let mut live: std::collections::HashSet<String> =
+            self.state.files().map(str::to_string).collect();
+        live.extend(
+            lib.pages
+                .iter()
+                .flat_map(|p| p.rendered.files.iter().cloned()),
+        );
+        live.extend(
+            lib.sections
+                .iter()
+                .flat_map(|s| s.rendered.files.iter().cloned()),
+        );
+        removed.extend(site.images.retain(&live));
         if written == 0 && removed.is_empty() {
             return Outcome::Unchanged;
         }

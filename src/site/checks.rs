@@ -40,7 +40,15 @@ impl Site {
                 }
             }
             for poster in &week.gallery {
-                if let Err(why) = self.files.locate(&poster.image, Some(&section.file.rel)) {
+                let found = self.files.locate(&poster.image, Some(&section.file.rel));
+                let why = match found {
+                    Ok(located) if located.image => {
+                        located.source.and_then(|s| self.images.source(&s).err())
+                    }
+                    Ok(_) => None,
+                    Err(why) => Some(why),
+                };
+                if let Some(why) = why {
                     errors.push(at(
                         "gallery",
                         format!("gallery image `{}`: {why}", poster.image),
@@ -131,7 +139,18 @@ impl Site {
                 if cover.contains("://") {
                     return None;
                 }
-                let why = self.files.locate(cover, Some(&file.rel)).err()?;
+                let why = match self.files.locate(cover, Some(&file.rel)) {
+                    Ok(located) if located.image => {
+                        let source = located.source?;
+                        let why = self.images.source(&source).err()?;
+                        format!(
+                            "{why} ({})",
+                            source.strip_prefix(&self.root).unwrap_or(&source).display()
+                        )
+                    }
+                    Ok(_) => return None,
+                    Err(why) => why,
+                };
                 Some(
                     Diagnostic::error(format!("cover image `{cover}`: {why}"))
                         .in_file(&file.path)

@@ -26,6 +26,7 @@ use crate::content::walk::{self, SourceFile};
 use crate::content::week::{Quiz, Week};
 use crate::content::{Item, Library, Page, Section, SectionId};
 use crate::error::{Diagnostic, Diagnostics};
+use crate::images::Pipeline;
 use crate::markdown::{self, ResolvedImage, Resolver};
 use crate::render::templates::Templates;
 use crate::theme::Theme;
@@ -108,6 +109,8 @@ pub struct Site {
     pub weeks: HashMap<SectionId, Week>,
     /// Quizzes named by weeks, by data file name.
     pub quizzes: HashMap<String, Quiz>,
+    /// Responsive images asked for by pages.
+    pub images: Pipeline,
     content_others: Vec<SourceFile>,
     data_sources: DataSources,
     problems: Problems,
@@ -122,6 +125,7 @@ impl Site {
             Err(errors) => return (None, errors.into()),
         };
         markdown::highlight::preload();
+        let images = Pipeline::new(&options.root, &config.images);
         let mut site = Site {
             root: options.root.clone(),
             options: options.clone(),
@@ -134,6 +138,7 @@ impl Site {
             broken: HashSet::new(),
             weeks: HashMap::new(),
             quizzes: HashMap::new(),
+            images,
             content_others: Vec::new(),
             data_sources: HashMap::new(),
             problems: Problems::default(),
@@ -211,6 +216,7 @@ impl Site {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
+        self.images.forget_sources();
     }
 
     /// Reads and parses content files in parallel, keeping their order.
@@ -284,6 +290,7 @@ impl Site {
                     rel: &page.file.rel,
                     body_offset: page.body_offset,
                     summary: page.meta.summary.as_deref(),
+                    eager_first_image: page.meta.cover.is_none(),
                 };
                 markdown::render(&source, self)
             })
@@ -298,6 +305,7 @@ impl Site {
                     rel: &section.file.rel,
                     body_offset: section.body_offset,
                     summary: section.meta.description.as_deref(),
+                    eager_first_image: section.meta.cover.is_none(),
                 };
                 markdown::render(&source, self)
             })
@@ -395,6 +403,25 @@ impl Resolver for Site {
             });
         }
         let located = self.files.locate(src, Some(from))?;
+        if located.image {
+            let source = located.source.as_deref().ok_or("the image has no file")?;
+            let image = self.images.responsive(&located.path, source, None)?;
+            let href = |path: &str| self.config.href(&encode_path(path));
+            let srcset = image
+                .variants
+                .iter()
+                .map(|(path, w)| format!("{} {w}w", href(path)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Ok(ResolvedImage {
+                src: href(&image.src),
+                width: Some(image.width),
+                height: Some(image.height),
+                srcset: Some(srcset),
+                sizes: Some(self.images.sizes().to_string()),
+                files: image.variants.into_iter().map(|(path, _)| path).collect(),
+            });
+        }
         let size = located.source.as_deref().and_then(|p| self.image_size(p));
         Ok(ResolvedImage {
             src: self.config.href(&encode_path(&located.path)),
