@@ -24,7 +24,7 @@ export function build() {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    process.stdout.write(`# ${summary.trim()}\n`);
+    process.stdout.write(`${summary.trim()}\n`);
   } catch (e) {
     throw new Error(`herald build failed (exit ${e.status}):\n${e.stderr || e.message}`);
   }
@@ -64,7 +64,8 @@ export function choosePages(dir) {
   // The topic and the tag with the most articles (their pages list the most).
   const biggest = (list) => list.sort((a, b) => read(dir, b).length - read(dir, a).length)[0];
   const tags = files.filter((f) => /^tags\/[^/]+\/index\.html$/.test(f));
-  const quiz = files.find((f) => /^security-week\/\d+\/quiz\/index\.html$/.test(f));
+  // The newest year's quiz.
+  const quiz = files.filter((f) => /^security-week\/\d+\/quiz\/index\.html$/.test(f)).sort().pop();
   return {
     home: '/',
     article: articles[0] && urlOf(articles[0]),
@@ -73,5 +74,9 @@ export function choosePages(dir) {
     tag: tags.length ? urlOf(biggest(tags)) : undefined,
     week: files.includes('security-week/index.html') ? '/security-week/' : undefined,
     quiz: quiz && urlOf(quiz),
+    topics: files.includes('topics/index.html') ? '/topics/' : undefined,
+    tags: files.includes('tags/index.html') ? '/tags/' : undefined,
+    search: files.includes('search/index.html') ? '/search/' : undefined,
+    notFound: files.includes('404.html') ? '/no/such/page/' : undefined,
   };
 }
