@@ -169,12 +169,12 @@ fn code_is_highlighted_with_generated_light_and_dark_stylesheet() {
     let html = site.read("articles/code/index.html");
     assert_contains(
         &html,
-        "<pre class=\"highlight\"><code class=\"language-toml\"",
+        "<pre class=\"highlight\" tabindex=\"0\"><code class=\"language-toml\"",
     );
     assert_contains(&html, "class=\"hl-");
     assert_contains(
         &html,
-        "<pre><code class=\"language-klingon\" data-lang=\"klingon\">&lt;x&gt;",
+        "<pre tabindex=\"0\"><code class=\"language-klingon\" data-lang=\"klingon\">&lt;x&gt;",
     );
     let css_name = site
         .output_files()

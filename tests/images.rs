@@ -267,3 +267,24 @@ fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+#[test]
+fn images_from_other_hosts_are_refused() {
+    let site = TestSite::new();
+    site.article(
+        "a.md",
+        "甲",
+        "2026-01-01",
+        "cover: https://cdn.example.com/a.jpg\n",
+        "![远程](//cdn.example.com/b.png)",
+    );
+    let stderr = site.build().fails();
+    assert_contains(
+        &stderr,
+        "content/articles/a.md:4: cover image `https://cdn.example.com/a.jpg`: it is on another host",
+    );
+    assert_contains(
+        &stderr,
+        "content/articles/a.md:7: image `//cdn.example.com/b.png`: it is on another host",
+    );
+}

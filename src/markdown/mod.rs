@@ -127,6 +127,7 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
     let headings = headings::assign_ids(&mut events);
     let links = resolve_links(&mut events, resolver, &line_of, source.file, &mut problems);
     let (stats, text) = read_text(&events);
+    problems.extend(unclosed_bold(&events, &line_of, source.file));
     let mut images = Vec::new();
     let mut files = Vec::new();
     let events = replace_blocks(
@@ -220,6 +221,55 @@ fn resolve_links(
         });
     }
     links
+}
+
+/// Warns about `**` left in the text: Markdown does not end bold right after a
+/// punctuation mark when a letter follows (`**处理结果：**责令`), which Chinese text
+/// does all the time, so the asterisks show on the page.
+fn unclosed_bold(
+    events: &[(Event<'_>, Range<usize>)],
+    line_of: &dyn Fn(usize) -> usize,
+    file: &Path,
+) -> Vec<Diagnostic> {
+    let mut in_code = false;
+    let mut found: Vec<Diagnostic> = Vec::new();
+    // The parser hands unmatched delimiters over one `*` at a time: look at runs of text.
+    let mut run = String::new();
+    let mut run_start = 0;
+    let mut check = |run: &mut String, start: usize| {
+        if run.contains("**") || run.contains("__") {
+            let line = line_of(start);
+            if found.last().is_none_or(|d| d.line != Some(line)) {
+                found.push(
+                    Diagnostic::warning("`**` shows as it is: this bold was not closed")
+                        .in_file(file)
+                        .at_line(line)
+                        .with_help("Markdown ends bold only where the closing ** is not squeezed between a punctuation mark and a letter: write **处理结果**：责令整改, not **处理结果：**责令整改"),
+                );
+            }
+        }
+        run.clear();
+    };
+    for (event, range) in events {
+        match event {
+            Event::Text(t) if !in_code => {
+                if run.is_empty() {
+                    run_start = range.start;
+                }
+                run.push_str(t);
+            }
+            other => {
+                check(&mut run, run_start);
+                match other {
+                    Event::Start(Tag::CodeBlock(_)) => in_code = true,
+                    Event::End(TagEnd::CodeBlock) => in_code = false,
+                    _ => {}
+                }
+            }
+        }
+    }
+    check(&mut run, run_start);
+    found
 }
 
 /// Counts readable text and collects it (without code) for search.
@@ -324,8 +374,23 @@ fn replace_blocks<'a>(
                 ));
             }
             Event::Start(Tag::Table(_)) => {
-                out.push(Event::Html("<div class=\"table-wrap\">".into()));
+                // Focusable, so a table wider than a phone can be scrolled by keyboard.
+                out.push(Event::Html(
+                    "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表格\">"
+                        .into(),
+                ));
                 out.push(event);
+            }
+            Event::TaskListMarker(done) => {
+                let (checked, label) = if done {
+                    (" checked", "已完成")
+                } else {
+                    ("", "未完成")
+                };
+                out.push(Event::InlineHtml(
+                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ")
+                        .into(),
+                ));
             }
             Event::End(TagEnd::Table) => {
                 out.push(event);

@@ -40,12 +40,19 @@ fn extensions_are_on() {
         "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n\nnote[^1]\n\n[^1]: foot\n",
     );
     assert!(
-        r.html.contains("<div class=\"table-wrap\"><table>"),
+        r.html.contains(
+            "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表格\"><table>"
+        ),
         "{}",
         r.html
     );
     assert!(r.html.contains("<del>old</del>"));
-    assert!(r.html.contains("type=\"checkbox\""));
+    assert!(
+        r.html
+            .contains("<input type=\"checkbox\" disabled checked aria-label=\"已完成\">"),
+        "{}",
+        r.html
+    );
     assert!(r.html.contains("footnote-definition"));
 }
 
@@ -104,7 +111,7 @@ fn code_is_highlighted_and_not_searchable() {
     let (r, _) = render_md("说明\n\n```rust\nlet secret = 1;\n```\n");
     assert!(
         r.html
-            .contains("<pre class=\"highlight\"><code class=\"language-rust\"")
+            .contains("<pre class=\"highlight\" tabindex=\"0\"><code class=\"language-rust\"")
     );
     assert!(!r.text.contains("secret"));
     assert!(r.stats.latin_words >= 3);
@@ -139,4 +146,14 @@ fn reading_time_counts_chinese() {
     let body = "字".repeat(900);
     let (r, _) = render_md(&body);
     assert_eq!(r.reading_time, 3);
+}
+
+#[test]
+fn bold_left_open_by_chinese_punctuation_is_a_warning() {
+    let (r, problems) =
+        render_md("第一行\n\n**处理结果：**责令整改。\n\n**正常**：加粗。\n\n```\na ** b\n```\n");
+    assert!(r.html.contains("<strong>正常</strong>"));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].severity, crate::error::Severity::Warning);
+    assert_eq!(problems[0].line, Some(7));
 }

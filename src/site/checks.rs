@@ -136,8 +136,15 @@ impl Site {
         covers
             .filter_map(|(file, cover, line)| {
                 let cover = cover?;
-                if cover.contains("://") {
-                    return None;
+                if super::is_remote(cover) {
+                    return Some(
+                        Diagnostic::error(format!(
+                            "cover image `{cover}`: {}",
+                            super::REMOTE_IMAGE
+                        ))
+                        .in_file(&file.path)
+                        .at_opt(line, None),
+                    );
                 }
                 let why = match self.files.locate(cover, Some(&file.rel)) {
                     Ok(located) if located.image => {

@@ -396,11 +396,14 @@ impl Resolver for Site {
     }
 
     fn image(&self, src: &str, from: &str) -> Result<ResolvedImage, String> {
-        if src.contains("://") || src.starts_with("data:") || src.starts_with("//") {
+        if src.starts_with("data:") {
             return Ok(ResolvedImage {
                 src: src.to_string(),
                 ..ResolvedImage::default()
             });
+        }
+        if is_remote(src) {
+            return Err(REMOTE_IMAGE.into());
         }
         let located = self.files.locate(src, Some(from))?;
         if located.image {
@@ -430,6 +433,17 @@ impl Resolver for Site {
             ..ResolvedImage::default()
         })
     }
+}
+
+/// Why an image from another host is refused.
+pub(crate) const REMOTE_IMAGE: &str = "it is on another host, and Herald's pages load nothing from other hosts (readers' browsers would contact it); download it into assets/images/ and write /images/name.jpg";
+
+/// True for URLs of other hosts (`https://…`, `//host/…`).
+pub(crate) fn is_remote(url: &str) -> bool {
+    url.starts_with("//")
+        || url
+            .split_once("://")
+            .is_some_and(|(scheme, _)| scheme.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
 /// Reads `data/*.yaml` (and `.yml`, `.json`) into one map by file name.

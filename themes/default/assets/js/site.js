@@ -73,37 +73,20 @@
     }
   }
 
-  /* ---- Task lists ----
-   * Markdown task lists come as bare disabled checkboxes; give each a name so
-   * screen readers say 已完成 or 未完成 rather than an unlabelled box. */
-  function labelTasks() {
-    var boxes = document.querySelectorAll(".prose li > input[type=checkbox]:not([aria-label]):not([id])");
-    Array.prototype.forEach.call(boxes, function (box) {
-      box.setAttribute("aria-label", box.checked ? "已完成" : "未完成");
-    });
-  }
-
   /* ---- Wide code blocks and tables ----
-   * A code block or table that scrolls sideways must be reachable with the
-   * keyboard (arrow keys scroll it once it has focus). Checked again when the
-   * window or the reading mode changes the layout. */
+   * Herald makes every code block and table focusable so that one wider than the
+   * screen can be scrolled by keyboard; those that fit need no tab stop, so this
+   * removes it from them. Checked again when the layout changes. */
   function focusableScrollers() {
     var boxes = document.querySelectorAll(".prose pre, .prose .table-wrap");
     Array.prototype.forEach.call(boxes, function (box) {
       var scrolls = box.scrollWidth > box.clientWidth + 1;
-      if (scrolls && !box.hasAttribute("tabindex")) {
-        box.setAttribute("tabindex", "0");
-        box.setAttribute("data-scroll-focus", "");
-      } else if (!scrolls && box.hasAttribute("data-scroll-focus")) {
-        box.removeAttribute("tabindex");
-        box.removeAttribute("data-scroll-focus");
-      }
+      box.setAttribute("tabindex", scrolls ? "0" : "-1");
     });
   }
 
   setupToggle();
   setupCountdown();
-  labelTasks();
   focusableScrollers();
   window.addEventListener("resize", focusableScrollers);
   document.addEventListener("herald:reading-mode", focusableScrollers);
