@@ -118,8 +118,13 @@ impl BuildArgs {
         match commands::build(&options, &self.output) {
             Ok(summary) => {
                 print_warnings(&summary, &self.root);
+                let what = if summary.unchanged {
+                    "up to date:"
+                } else {
+                    "built"
+                };
                 println!(
-                    "built {} in {} ms → {}",
+                    "{what} {} in {} ms → {}",
                     counts(&summary),
                     summary.elapsed.as_millis(),
                     self.output.display()

@@ -4,9 +4,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use std::collections::HashMap;
+
 use crate::error::{Diagnostic, Diagnostics};
-use crate::output::{Discard, Sink, Staging, check_output_folder};
-use crate::render::{self, RenderCounts};
+use crate::output::{Discard, Sink, Staging, check_output_folder, manifest};
+use crate::render::{self, RenderCounts, RenderState};
 use crate::site::{LoadOptions, Site};
 
 /// What a build or check did.
@@ -28,6 +30,8 @@ pub struct Summary {
     pub elapsed: Duration,
     /// Warnings (errors make the command fail instead).
     pub warnings: Vec<Diagnostic>,
+    /// True when nothing changed since the last build and the output was left as it was.
+    pub unchanged: bool,
 }
 
 impl Summary {
@@ -46,6 +50,7 @@ impl Summary {
             images: counts.images,
             elapsed: started.elapsed(),
             warnings,
+            unchanged: false,
         }
     }
 }
@@ -64,7 +69,9 @@ pub fn load_and_render(
     options: &LoadOptions,
     sink: &dyn Sink,
 ) -> (Option<(Arc<Site>, RenderCounts)>, Diagnostics) {
+    let t = crate::timing::phase("load site");
     let (site, mut diagnostics) = Site::load(options);
+    drop(t);
     let Some(site) = site else {
         return (None, diagnostics);
     };
@@ -79,8 +86,66 @@ fn split_warnings(diagnostics: Diagnostics) -> Vec<Diagnostic> {
     diagnostics.into_iter().filter(|d| !d.is_error()).collect()
 }
 
+/// What a build leaves for the next build of the same site into the same folder.
+struct BuildState {
+    render: RenderState,
+    /// Published files (static, assets, beside content) and their versions.
+    published: HashMap<String, u64>,
+    /// The output as written: path → (size, modification time).
+    manifest: HashMap<String, (u64, u128)>,
+}
+
+impl BuildState {
+    fn path(root: &Path) -> PathBuf {
+        root.join(".herald-cache").join("build-state.bin")
+    }
+
+    /// What identifies a build: Herald itself, the options and the output folder.
+    fn key(options: &LoadOptions, output: &Path) -> u64 {
+        let output = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
+        crate::hash::of(&(
+            env!("CARGO_PKG_VERSION"),
+            &options.base_url,
+            options.drafts,
+            options.fingerprint,
+            output,
+        ))
+    }
+
+    fn load(root: &Path, key: u64) -> Option<BuildState> {
+        let bytes = std::fs::read(Self::path(root)).ok()?;
+        let (found, render, published, manifest): (
+            u64,
+            Vec<u8>,
+            HashMap<String, u64>,
+            HashMap<String, (u64, u128)>,
+        ) = bincode::deserialize(&bytes).ok()?;
+        (found == key).then_some(())?;
+        Some(BuildState {
+            render: RenderState::from_bytes(&render)?,
+            published,
+            manifest,
+        })
+    }
+
+    fn save(&self, root: &Path, key: u64) {
+        let Ok(bytes) =
+            bincode::serialize(&(key, self.render.to_bytes(), &self.published, &self.manifest))
+        else {
+            return;
+        };
+        let path = Self::path(root);
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        if crate::fs::write(&tmp, &bytes).is_ok() {
+            let _ = std::fs::rename(&tmp, &path);
+        }
+    }
+}
+
 /// `herald build`: renders into a staging folder and swaps it in only if there was no
-/// error.
+/// error. Pages and files that did not change since the last build into the same
+/// folder are carried over instead of made again; when nothing changed at all and the
+/// output is as that build left it, the output is not touched.
 pub fn build(options: &LoadOptions, output: &Path) -> Result<Summary, Failure> {
     let started = Instant::now();
     let root = options.root.clone();
@@ -89,13 +154,75 @@ pub fn build(options: &LoadOptions, output: &Path) -> Result<Summary, Failure> {
         root: root.clone(),
     };
     check_output_folder(&options.root, output).map_err(|d| fail(d.into()))?;
-    let staging = Staging::begin(output).map_err(|d| fail(d.into()))?;
-    let (rendered, diagnostics) = load_and_render(options, &staging);
-    let Some((site, counts)) = rendered.filter(|_| !diagnostics.has_errors()) else {
-        staging.abandon();
+    let t = crate::timing::phase("load site");
+    let (site, mut diagnostics) = Site::load(options);
+    drop(t);
+    let Some(site) = site else {
         return Err(fail(diagnostics));
     };
+    let site = Arc::new(site);
+    if diagnostics.has_errors() {
+        // Render anyway, writing nothing, so that template errors are reported too.
+        let (_, errors) = render::render_all(&site, &Discard);
+        diagnostics.extend(errors);
+        diagnostics.sort();
+        return Err(fail(diagnostics));
+    }
+    let key = BuildState::key(options, output);
+    let t = crate::timing::phase("load build state");
+    let previous = BuildState::load(&site.root, key);
+    drop(t);
+    let published = site.files.versions();
+    if let Some(previous) = &previous {
+        let _t = crate::timing::phase("check for changes");
+        if previous.published == published
+            && let Some(counts) = render::up_to_date(&site, &previous.render)
+            && manifest(output) == previous.manifest
+        {
+            site.save_markdown_cache();
+            let mut summary = Summary::new(&site, counts, started, split_warnings(diagnostics));
+            summary.unchanged = true;
+            return Ok(summary);
+        }
+    }
+    let mut staging = Staging::begin(output).map_err(|d| fail(d.into()))?;
+    let (state, manifest_before) = match previous {
+        Some(previous) => (previous.render, previous.manifest),
+        None => (RenderState::default(), HashMap::new()),
+    };
+    staging.expect(manifest_before);
+    let mut outcome = render::render_pages(&site, &staging, &state, true);
+    let t = crate::timing::phase("images");
+    let (images, image_errors) = site.images.publish(&staging, false);
+    drop(t);
+    let t = crate::timing::phase("copy files");
+    outcome.errors.extend(image_errors);
+    outcome
+        .errors
+        .extend(render::publish_files(&site, &staging));
+    drop(t);
+    diagnostics.extend(outcome.errors);
+    diagnostics.sort();
+    if diagnostics.has_errors() {
+        staging.abandon();
+        return Err(fail(diagnostics));
+    }
+    let t = crate::timing::phase("staging: commit");
     staging.commit().map_err(|d| fail(d.into()))?;
+    drop(t);
+    let _t = crate::timing::phase("save build state");
+    let mut state = state;
+    state.apply(outcome.update);
+    BuildState {
+        render: state,
+        published,
+        manifest: manifest(output),
+    }
+    .save(&site.root, key);
+    site.save_markdown_cache();
+    let mut counts = outcome.counts;
+    counts.images = images;
+    counts.files += images.variants;
     Ok(Summary::new(
         &site,
         counts,

@@ -7,7 +7,7 @@
 //!
 //! Nothing is ever written outside the staging folder: every path is checked first.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs as stdfs;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
@@ -22,6 +22,12 @@ pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
     /// Publishes a copy of a file.
     fn copy(&self, path: &str, origin: &Origin) -> Result<(), Diagnostic>;
+    /// Keeps the file the previous build wrote at `path`, unchanged; false when that
+    /// file is not available (it must then be written).
+    fn keep(&self, path: &str) -> bool {
+        let _ = path;
+        false
+    }
 }
 
 /// Checks that a relative output path stays inside the output folder.
@@ -50,6 +56,9 @@ impl Sink for Discard {
     fn write(&self, path: &str, _bytes: &[u8]) -> Result<(), Diagnostic> {
         check_output_path(path).map_err(Diagnostic::error)
     }
+    fn keep(&self, _path: &str) -> bool {
+        true
+    }
     fn copy(&self, path: &str, _origin: &Origin) -> Result<(), Diagnostic> {
         check_output_path(path).map_err(Diagnostic::error)
     }
@@ -62,6 +71,9 @@ pub struct Staging {
     dir: PathBuf,
     previous: Option<PathBuf>,
     made_dirs: Mutex<HashSet<PathBuf>>,
+    /// What the previous build left in the output: path → (size, time). A file is
+    /// kept from it only when it is still exactly that.
+    expected: HashMap<String, (u64, u128)>,
 }
 
 const STAGING_MARK: &str = "herald-staging";
@@ -97,7 +109,14 @@ impl Staging {
             dir,
             previous,
             made_dirs: Mutex::new(HashSet::new()),
+            expected: HashMap::new(),
         })
+    }
+
+    /// Lets [`Sink::keep`] carry over the previous output's files that still are what
+    /// the previous build left (`path → (size, modification time in ns)`).
+    pub fn expect(&mut self, manifest: HashMap<String, (u64, u128)>) {
+        self.expected = manifest;
     }
 
     /// The staging folder.
@@ -149,6 +168,20 @@ impl Staging {
 }
 
 impl Sink for Staging {
+    fn keep(&self, path: &str) -> bool {
+        let Some(expected) = self.expected.get(path) else {
+            return false;
+        };
+        let Ok(target) = self.target(path) else {
+            return false;
+        };
+        match self.previous_file(path) {
+            Some((old, meta)) if (meta.len(), modified_ns(&meta)) == *expected => {
+                link_or_copy(&old, &target).is_ok()
+            }
+            _ => false,
+        }
+    }
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let target = self.target(path)?;
         if let Some((old, meta)) = self.previous_file(path)
@@ -184,6 +217,30 @@ impl Sink for Staging {
         }
         Ok(())
     }
+}
+
+/// A file's modification time in nanoseconds since the epoch (0 when unknown).
+pub fn modified_ns(meta: &stdfs::Metadata) -> u128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// Every file under `dir` with its size and time, by path relative to `dir`.
+pub fn manifest(dir: &Path) -> HashMap<String, (u64, u128)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let meta = e.metadata().ok()?;
+            Some((
+                crate::fs::slash_path(e.path(), dir),
+                (meta.len(), modified_ns(&meta)),
+            ))
+        })
+        .collect()
 }
 
 fn link_or_copy(old: &Path, new: &Path) -> std::io::Result<()> {

@@ -164,7 +164,7 @@ fn failed_build_leaves_previous_output_untouched() {
     let leftovers: Vec<_> = std::fs::read_dir(site.root())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|n| n.contains("herald"))
+        .filter(|n| n.contains("herald-staging") || n.contains("herald-old"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }

@@ -211,6 +211,23 @@ impl SiteFiles {
         }
     }
 
+    /// A version of every published file: its bytes' hash, or its size and time.
+    pub fn versions(&self) -> HashMap<String, u64> {
+        self.published
+            .iter()
+            .map(|(path, published)| {
+                let version = match &published.body {
+                    Body::Bytes(bytes) => hash::of_bytes(bytes),
+                    Body::File(Origin::Embedded(_, bytes)) => hash::of_bytes(bytes),
+                    Body::File(Origin::Disk(source)) => std::fs::metadata(source).map_or(0, |m| {
+                        hash::of(&(source, m.len(), crate::output::modified_ns(&m)))
+                    }),
+                };
+                (path.clone(), version)
+            })
+            .collect()
+    }
+
     /// The size in bytes of a published file.
     pub fn size(&self, path: &str) -> Option<u64> {
         if let Some(source) = self.images.get(path) {

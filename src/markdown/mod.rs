@@ -15,14 +15,14 @@ use std::ops::Range;
 use std::path::Path;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Diagnostic, LineIndex};
 pub use headings::TocEntry;
 use text::TextStats;
 
 /// A rendered Markdown body and what was learnt from it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Rendered {
     /// The body as HTML.
     pub html: String,
@@ -51,7 +51,7 @@ pub struct Rendered {
 }
 
 /// A `@/path.md#anchor` link found in a body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InternalLink {
     /// The target's path inside `content/`.
     pub target: String,

@@ -1,7 +1,7 @@
 //! Counting what a reader reads: Chinese, Japanese and Korean characters one by one,
 //! Latin-script words as words.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Characters a minute for CJK text.
 const CJK_PER_MINUTE: usize = 400;
@@ -21,7 +21,7 @@ pub fn is_cjk(c: char) -> bool {
 }
 
 /// Running counts of a text's readable units.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TextStats {
     /// CJK characters.
     pub cjk_chars: usize,

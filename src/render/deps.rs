@@ -11,8 +11,10 @@
 
 use std::cell::RefCell;
 
+use serde::{Deserialize, Serialize};
+
 /// A list that paginates.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ListKey {
     /// The article archive.
     Archive,
@@ -25,7 +27,7 @@ pub enum ListKey {
 }
 
 /// A feed's entries.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum FeedKey {
     /// The site feed.
     Site,
@@ -35,7 +37,7 @@ pub enum FeedKey {
 
 /// One thing a rendered file depends on. Pages and sections are named by their path
 /// inside `content/`, which stays the same when other files come and go.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Dep {
     /// `config` and `data`, which every template gets.
     Global,

@@ -82,9 +82,10 @@ pub fn render_pages(
     let t = crate::timing::phase("render: find dirty jobs");
     let mut versions = Versions::new(site, &shared);
     let dirty_outputs = previous.dirty(&plan, &mut versions);
+    // A clean job keeps what it wrote last time; where that cannot be kept, it renders.
     let dirty: Vec<&Planned> = plan
-        .iter()
-        .filter(|p| dirty_outputs.contains(p.output.as_str()))
+        .par_iter()
+        .filter(|p| dirty_outputs.contains(p.output.as_str()) || !sink.keep(&p.output))
         .collect();
     drop(t);
 
@@ -140,6 +141,26 @@ pub fn render_pages(
         written,
         removed,
     }
+}
+
+/// When rendering `site` over `previous` would change no output file, what it would
+/// have rendered.
+pub fn up_to_date(site: &Site, previous: &RenderState) -> Option<RenderCounts> {
+    if previous.is_empty() || site.templates.is_none() {
+        return None;
+    }
+    let (plan, errors) = jobs::plan(site);
+    let (shared, shared_errors) = context::Shared::new(site, &plan);
+    let mut versions = Versions::new(site, &shared);
+    let unchanged = errors.is_empty()
+        && shared_errors.is_empty()
+        && previous.dirty(&plan, &mut versions).is_empty()
+        && previous.removed(&plan).is_empty();
+    unchanged.then(|| RenderCounts {
+        pages: plan.iter().filter(|p| p.is_html_page()).count(),
+        files: plan.len() + site.files.published.len(),
+        images: ImageStats::default(),
+    })
 }
 
 /// Publishes the static files, assets and files beside content into `sink`.

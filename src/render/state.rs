@@ -8,13 +8,14 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::deps::Dep;
 use super::jobs::Planned;
 use super::versions::Versions;
 
 /// What one output file was rendered from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct JobRecord {
     pub(super) template: String,
     pub(super) deps: Vec<Dep>,
@@ -47,6 +48,38 @@ impl RenderState {
     /// True before the first render.
     pub fn is_empty(&self) -> bool {
         self.records.is_empty()
+    }
+
+    /// The state as bytes, to keep between builds.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let records: Vec<(&str, &JobRecord)> =
+            self.records.iter().map(|(o, r)| (&**o, r)).collect();
+        bincode::serialize(&(records, &self.versions)).unwrap_or_default()
+    }
+
+    /// A state from bytes written by [`RenderState::to_bytes`]; `None` if damaged.
+    pub fn from_bytes(bytes: &[u8]) -> Option<RenderState> {
+        let (records, versions): (Vec<(String, JobRecord)>, HashMap<Dep, u64>) =
+            bincode::deserialize(bytes).ok()?;
+        let mut state = RenderState {
+            versions,
+            ..RenderState::default()
+        };
+        for (output, record) in records {
+            let output: Arc<str> = Arc::from(output.as_str());
+            for dep in &record.deps {
+                state
+                    .users
+                    .entry(dep.clone())
+                    .or_default()
+                    .insert(output.clone());
+            }
+            for file in &record.files {
+                *state.files.entry(file.clone()).or_default() += 1;
+            }
+            state.records.insert(output, record);
+        }
+        Some(state)
     }
 
     /// The extra files (image variants) that rendered outputs refer to.

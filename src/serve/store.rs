@@ -96,6 +96,10 @@ impl Collect {
 }
 
 impl Sink for Collect {
+    fn keep(&self, _path: &str) -> bool {
+        // The store keeps what it has until a rebuild replaces it.
+        true
+    }
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         check_output_path(path).map_err(Diagnostic::error)?;
         let entry = Entry::Bytes(Arc::new(bytes.to_vec()));

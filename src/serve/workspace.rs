@@ -10,11 +10,9 @@ use std::time::{Duration, Instant};
 
 use crate::assets::Body;
 use crate::error::Diagnostics;
-use crate::hash;
 use crate::output::Sink;
 use crate::render::{self, RenderState};
 use crate::site::{Changes, LoadOptions, Site};
-use crate::theme::Origin;
 
 use super::store::{Collect, SharedStore};
 
@@ -142,7 +140,7 @@ impl Workspace {
         let mut removed = outcome.removed.clone();
         let mut changed_files = Vec::new();
         if files_changed || self.published.is_empty() {
-            let now = published_versions(site);
+            let now = site.files.versions();
             for (path, version) in &now {
                 if self.published.get(path) != Some(version) {
                     changed_files.push(path.clone());
@@ -216,27 +214,4 @@ fn warnings(diagnostics: Diagnostics) -> Diagnostics {
         .filter(|d| !d.is_error())
         .collect::<Vec<_>>()
         .into()
-}
-
-/// A version of every published file: its bytes' hash, or its size and time.
-fn published_versions(site: &Site) -> HashMap<String, u64> {
-    site.files
-        .published
-        .iter()
-        .map(|(path, published)| {
-            let version = match &published.body {
-                Body::Bytes(bytes) => hash::of_bytes(bytes),
-                Body::File(Origin::Embedded(_, bytes)) => hash::of_bytes(bytes),
-                Body::File(Origin::Disk(source)) => std::fs::metadata(source).map_or(0, |m| {
-                    let modified = m
-                        .modified()
-                        .ok()
-                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                        .map(|d| d.as_nanos());
-                    hash::of(&(source, m.len(), modified))
-                }),
-            };
-            (path.clone(), version)
-        })
-        .collect()
 }

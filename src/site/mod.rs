@@ -6,6 +6,7 @@
 //! error kept, so that one run reports everything wrong with the site. Problems are
 //! kept by where they come from, so that a fixed file's errors go away.
 
+mod cache;
 mod checks;
 mod reload;
 
@@ -27,7 +28,7 @@ use crate::content::week::{Quiz, Week};
 use crate::content::{Item, Library, Page, Section, SectionId};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::images::Pipeline;
-use crate::markdown::{self, ResolvedImage, Resolver};
+use crate::markdown::{self, Rendered, ResolvedImage, Resolver};
 use crate::render::templates::Templates;
 use crate::theme::Theme;
 use crate::{fs, yaml};
@@ -46,6 +47,8 @@ pub struct LoadOptions {
     /// Give CSS and JS content hashes in their names (off while editing, so that a
     /// stylesheet change touches only the stylesheet).
     pub fingerprint: bool,
+    /// Reuse Markdown renderings kept by the last build in `.herald-cache/`.
+    pub cache: bool,
 }
 
 impl LoadOptions {
@@ -62,6 +65,7 @@ impl LoadOptions {
             drafts: false,
             now,
             fingerprint: true,
+            cache: true,
         }
     }
 }
@@ -114,6 +118,10 @@ pub struct Site {
     content_others: Vec<SourceFile>,
     data_sources: DataSources,
     problems: Problems,
+    markdown_cache: Option<cache::MarkdownCache>,
+    /// Per content path: the file hash and where its links and images led when its
+    /// Markdown was rendered (what the Markdown cache checks).
+    resolved: HashMap<String, (u64, u64)>,
     image_sizes: Mutex<HashMap<PathBuf, Option<(u32, u32)>>>,
 }
 
@@ -142,14 +150,29 @@ impl Site {
             content_others: Vec::new(),
             data_sources: HashMap::new(),
             problems: Problems::default(),
+            markdown_cache: None,
+            resolved: HashMap::new(),
             image_sizes: Mutex::new(HashMap::new()),
         };
+        let t = crate::timing::phase("load: templates and data");
+        if options.cache {
+            let key = crate::hash::of(&(
+                &site.config.base_url,
+                &site.config.images,
+                options.fingerprint,
+            ));
+            site.markdown_cache = Some(cache::MarkdownCache::load(&site.root, key));
+        }
         site.load_templates();
         site.load_data();
+        drop(t);
+        let t = crate::timing::phase("load: walk content and collect files");
         let (content, walk_errors) = walk::walk(&site.root.join("content"));
         site.problems.walk = walk_errors;
         site.content_others = content.others;
         site.load_files();
+        drop(t);
+        let t = crate::timing::phase("load: read and parse content");
         let mut pages = Vec::new();
         let mut sections = Vec::new();
         let mut left_out = HashSet::new();
@@ -157,9 +180,16 @@ impl Site {
         for (file, parsed) in all.iter().zip(site.parse(&all)) {
             site.keep(file, parsed, &mut pages, &mut sections, &mut left_out);
         }
+        drop(t);
+        let t = crate::timing::phase("load: organise lists");
         site.organise(pages, sections, left_out);
+        drop(t);
+        let t = crate::timing::phase("load: markdown");
         site.render_markdown(None);
+        drop(t);
+        let t = crate::timing::phase("load: derive");
         site.derive();
+        drop(t);
         let diagnostics = site.diagnostics();
         (Some(site), diagnostics)
     }
@@ -273,16 +303,17 @@ impl Site {
     /// parallel, keeping each file's problems.
     fn render_markdown(&mut self, only: Option<&HashSet<String>>) {
         let wanted = |rel: &String| only.is_none_or(|set| set.contains(rel));
+        let mut cache = self.markdown_cache.take();
         let lib = &self.library;
-        let page_ids: Vec<usize> = (0..lib.pages.len())
+        let pages = (0..lib.pages.len())
             .filter(|&i| wanted(&lib.pages[i].file.rel))
-            .collect();
-        let section_ids: Vec<usize> = (0..lib.sections.len())
+            .map(|i| (true, i));
+        let sections = (0..lib.sections.len())
             .filter(|&i| wanted(&lib.sections[i].file.rel))
-            .collect();
-        let pages: Vec<_> = page_ids
-            .par_iter()
-            .map(|&i| {
+            .map(|i| (false, i));
+        let items: Vec<(bool, usize)> = pages.chain(sections).collect();
+        let source = |&(is_page, i): &(bool, usize)| {
+            if is_page {
                 let page = &lib.pages[i];
                 let source = markdown::Source {
                     body: &page.body,
@@ -292,12 +323,8 @@ impl Site {
                     summary: page.meta.summary.as_deref(),
                     eager_first_image: page.meta.cover.is_none(),
                 };
-                markdown::render(&source, self)
-            })
-            .collect();
-        let sections: Vec<_> = section_ids
-            .par_iter()
-            .map(|&i| {
+                (source, page.source_hash)
+            } else {
                 let section = &lib.sections[i];
                 let source = markdown::Source {
                     body: &section.body,
@@ -307,26 +334,78 @@ impl Site {
                     summary: section.meta.description.as_deref(),
                     eager_first_image: section.meta.cover.is_none(),
                 };
-                markdown::render(&source, self)
+                (source, section.source_hash)
+            }
+        };
+        // Renderings kept from the last build, where still valid.
+        let mut results: Vec<Option<(Rendered, Vec<Diagnostic>, u64)>> = items
+            .iter()
+            .map(|item| {
+                let (src, hash) = source(item);
+                cache.as_mut().and_then(|c| c.take(src.rel, hash, self))
             })
             .collect();
-        for (i, (rendered, problems)) in page_ids.into_iter().zip(pages) {
-            let page = &mut self.library.pages[i];
-            page.rendered = rendered;
-            self.problems
-                .by_file
-                .insert(page.file.rel.clone(), problems);
+        let missing: Vec<usize> = (0..items.len()).filter(|&k| results[k].is_none()).collect();
+        let fresh: Vec<(usize, (Rendered, Vec<Diagnostic>, u64))> = missing
+            .par_iter()
+            .map(|&k| {
+                let (src, _) = source(&items[k]);
+                let (rendered, problems) = markdown::render(&src, self);
+                let resolved = cache::resolutions(&rendered, src.rel, self);
+                (k, (rendered, problems, resolved))
+            })
+            .collect();
+        if let Some(cache) = cache.as_mut() {
+            cache.changed |= !fresh.is_empty() || (only.is_none() && cache.has_leftovers());
         }
-        for (i, (rendered, problems)) in section_ids.into_iter().zip(sections) {
-            let section = &mut self.library.sections[i];
-            section.rendered = rendered;
-            self.problems
-                .by_file
-                .insert(section.file.rel.clone(), problems);
+        for (k, result) in fresh {
+            results[k] = Some(result);
+        }
+        for ((is_page, i), result) in items.into_iter().zip(results) {
+            let Some((rendered, problems, resolved)) = result else {
+                continue;
+            };
+            let (rel, hash) = if is_page {
+                let page = &mut self.library.pages[i];
+                page.rendered = rendered;
+                (page.file.rel.clone(), page.source_hash)
+            } else {
+                let section = &mut self.library.sections[i];
+                section.rendered = rendered;
+                (section.file.rel.clone(), section.source_hash)
+            };
+            self.resolved.insert(rel.clone(), (hash, resolved));
+            self.problems.by_file.insert(rel, problems);
         }
         self.problems
             .by_file
             .retain(|_, problems| !problems.is_empty());
+        self.markdown_cache = cache;
+    }
+
+    /// Keeps this build's Markdown renderings for the next build (when caching is on
+    /// and anything changed).
+    pub fn save_markdown_cache(&self) {
+        let Some(cache) = self.markdown_cache.as_ref().filter(|c| c.changed) else {
+            return;
+        };
+        let lib = &self.library;
+        let no_problems: &[Diagnostic] = &[];
+        let entries = lib
+            .pages
+            .iter()
+            .map(|p| (&p.file.rel, &p.rendered))
+            .chain(lib.sections.iter().map(|s| (&s.file.rel, &s.rendered)))
+            .filter_map(|(rel, rendered)| {
+                let (hash, resolved) = *self.resolved.get(rel)?;
+                let problems = self
+                    .problems
+                    .by_file
+                    .get(rel)
+                    .map_or(no_problems, Vec::as_slice);
+                Some((rel.as_str(), hash, resolved, rendered, problems))
+            });
+        cache.save(&self.root, entries);
     }
 
     /// Finds again everything that depends on several files: weeks, anchors, covers.

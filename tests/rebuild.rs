@@ -1,0 +1,187 @@
+//! `herald build` over its own previous output: nothing changed means nothing
+//! touched; a change renders only what it affects, and the result is still exactly
+//! what a build from scratch gives.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::SystemTime;
+
+use common::{TestSite, assert_contains};
+
+fn site() -> TestSite {
+    let site = TestSite::new();
+    site.file("content/topics/week/_index.md", "---\ntitle: 宣传周\n---\n")
+        .file("static/a.txt", "static")
+        .file("assets/css/app.css", "body{}");
+    for n in 0..12 {
+        site.article(
+            &format!("a{n}.md"),
+            &format!("文章{n}"),
+            &format!("2026-01-{:02}", n + 1),
+            "tags: [网络安全]\ntopics: [week]\n",
+            &format!("正文 {n} [下一篇](@/articles/a{}.md)", (n + 1) % 12),
+        );
+    }
+    site
+}
+
+fn tree(dir: &Path) -> BTreeMap<String, (Vec<u8>, SystemTime)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
+            (
+                rel,
+                (
+                    std::fs::read(e.path()).unwrap(),
+                    e.metadata().unwrap().modified().unwrap(),
+                ),
+            )
+        })
+        .collect()
+}
+
+fn bytes(tree: &BTreeMap<String, (Vec<u8>, SystemTime)>) -> BTreeMap<&str, &[u8]> {
+    tree.iter()
+        .map(|(k, (b, _))| (k.as_str(), b.as_slice()))
+        .collect()
+}
+
+/// A build of the same site from scratch (no caches) into `fresh/`.
+fn from_scratch(site: &TestSite) -> BTreeMap<String, (Vec<u8>, SystemTime)> {
+    let copy = TestSite::empty();
+    for entry in walkdir::WalkDir::new(site.root())
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let rel = entry.path().strip_prefix(site.root()).unwrap();
+        if rel.starts_with(".herald-cache")
+            || rel.starts_with("public")
+            || !entry.file_type().is_file()
+        {
+            continue;
+        }
+        copy.bytes(
+            &rel.to_string_lossy(),
+            &std::fs::read(entry.path()).unwrap(),
+        );
+    }
+    copy.build().ok();
+    tree(&copy.path("public"))
+}
+
+#[test]
+fn nothing_changed_touches_nothing() {
+    let site = site();
+    site.build().ok();
+    let before = tree(&site.path("public"));
+    std::thread::sleep(std::time::Duration::from_millis(30));
+    let run = site.build().ok();
+    assert!(run.stdout.starts_with("up to date: "), "{}", run.stdout);
+    assert_eq!(
+        tree(&site.path("public")),
+        before,
+        "same bytes and same times"
+    );
+}
+
+#[test]
+fn a_change_renders_what_it_affects_and_equals_a_fresh_build() {
+    let site = site();
+    site.build().ok();
+    let before = tree(&site.path("public"));
+    std::thread::sleep(std::time::Duration::from_millis(30));
+    site.article(
+        "a5.md",
+        "文章5（修订）",
+        "2026-01-06",
+        "tags: [网络安全]\ntopics: [week]\n",
+        "正文 5 改了 [下一篇](@/articles/a6.md)",
+    );
+    let run = site.build().ok();
+    assert!(run.stdout.starts_with("built "), "{}", run.stdout);
+    let after = tree(&site.path("public"));
+    assert_eq!(bytes(&after), bytes(&from_scratch(&site)));
+    let untouched = after
+        .iter()
+        .filter(|(k, v)| before.get(*k).is_some_and(|b| b.1 == v.1))
+        .count();
+    let changed: Vec<&String> = after
+        .keys()
+        .filter(|k| before.get(*k).is_none_or(|b| b.1 != after[*k].1))
+        .collect();
+    assert!(
+        untouched > changed.len(),
+        "most files kept: changed {changed:?}"
+    );
+    assert!(
+        changed
+            .iter()
+            .any(|k| k.as_str() == "articles/a5/index.html")
+    );
+    assert!(
+        !changed
+            .iter()
+            .any(|k| k.as_str() == "articles/a9/index.html"),
+        "{changed:?}"
+    );
+}
+
+#[test]
+fn template_config_and_static_changes_are_seen() {
+    let site = site();
+    site.build().ok();
+    site.file("templates/404.html", "新的 404");
+    site.build().ok();
+    assert_eq!(site.read("404.html"), "新的 404");
+    site.file("static/a.txt", "changed");
+    site.build().ok();
+    assert_eq!(site.read("a.txt"), "changed");
+    site.file("config.yaml", &common::CONFIG.replace("测试站点", "新名字"));
+    site.build().ok();
+    assert_contains(&site.read("articles/a1/index.html"), "新名字");
+    assert_eq!(
+        bytes(&tree(&site.path("public"))),
+        bytes(&from_scratch(&site))
+    );
+}
+
+#[test]
+fn a_tampered_output_or_damaged_cache_is_repaired() {
+    let site = site();
+    site.build().ok();
+    std::fs::remove_file(site.path("public/articles/a3/index.html")).unwrap();
+    std::fs::write(site.path("public/articles/a4/index.html"), "defaced").unwrap();
+    let run = site.build().ok();
+    assert!(!run.stdout.starts_with("up to date"), "{}", run.stdout);
+    assert_eq!(
+        bytes(&tree(&site.path("public"))),
+        bytes(&from_scratch(&site))
+    );
+    for cache in ["build-state.bin", "markdown.bin"] {
+        std::fs::write(site.path(".herald-cache").join(cache), "garbage").unwrap();
+    }
+    site.build().ok();
+    assert_eq!(
+        bytes(&tree(&site.path("public"))),
+        bytes(&from_scratch(&site))
+    );
+}
+
+#[test]
+fn building_into_another_folder_does_not_reuse_the_state() {
+    let site = site();
+    site.build().ok();
+    let run = site.run(&["build", "--output", "elsewhere"]).ok();
+    assert!(run.stdout.starts_with("built "), "{}", run.stdout);
+    assert!(site.path("elsewhere/articles/a1/index.html").exists());
+}
