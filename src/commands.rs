@@ -86,6 +86,14 @@ fn split_warnings(diagnostics: Diagnostics) -> Vec<Diagnostic> {
     diagnostics.into_iter().filter(|d| !d.is_error()).collect()
 }
 
+/// The saved form of a [`BuildState`]: key, render state, published, manifest.
+type SavedState = (
+    u64,
+    Vec<u8>,
+    HashMap<String, u64>,
+    HashMap<String, (u64, u128)>,
+);
+
 /// What a build leaves for the next build of the same site into the same folder.
 struct BuildState {
     render: RenderState,
@@ -114,12 +122,7 @@ impl BuildState {
 
     fn load(root: &Path, key: u64) -> Option<BuildState> {
         let bytes = std::fs::read(Self::path(root)).ok()?;
-        let (found, render, published, manifest): (
-            u64,
-            Vec<u8>,
-            HashMap<String, u64>,
-            HashMap<String, (u64, u128)>,
-        ) = bincode::deserialize(&bytes).ok()?;
+        let (found, render, published, manifest): SavedState = bincode::deserialize(&bytes).ok()?;
         (found == key).then_some(())?;
         Some(BuildState {
             render: RenderState::from_bytes(&render)?,

@@ -338,7 +338,7 @@ impl Site {
             }
         };
         // Renderings kept from the last build, where still valid.
-        let mut results: Vec<Option<(Rendered, Vec<Diagnostic>, u64)>> = items
+        let mut results: Vec<Option<Reused>> = items
             .iter()
             .map(|item| {
                 let (src, hash) = source(item);
@@ -346,7 +346,7 @@ impl Site {
             })
             .collect();
         let missing: Vec<usize> = (0..items.len()).filter(|&k| results[k].is_none()).collect();
-        let fresh: Vec<(usize, (Rendered, Vec<Diagnostic>, u64))> = missing
+        let fresh: Vec<(usize, Reused)> = missing
             .par_iter()
             .map(|&k| {
                 let (src, _) = source(&items[k]);
@@ -439,6 +439,9 @@ impl Site {
             .or_insert_with(|| image::image_dimensions(path).ok())
     }
 }
+
+/// A rendering with its problems and resolution hash (see `cache`).
+type Reused = (Rendered, Vec<Diagnostic>, u64);
 
 /// A content file as parsed: a page, a section, or nothing (a draft left out).
 enum Loaded {
