@@ -269,3 +269,57 @@ fn a_site_that_does_not_build_is_still_served_with_its_errors() {
     server.wait_for("/articles/a/", "好了");
     server.wait_for_line("rebuilt");
 }
+
+#[test]
+fn a_slow_rename_save_never_shows_a_404() {
+    let site = site();
+    let mut server = Server::start(site.root(), 0, &[]);
+    let address = server.address.clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let poller = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut statuses = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                statuses.push(get(&address, "/articles/a/").status);
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            statuses
+        })
+    };
+    // vim's default save: the old file renamed to a backup, a pause (longer than the
+    // debounce, as on a slow disk), the new file.
+    std::fs::rename(
+        site.path("content/articles/a.md"),
+        site.path("content/articles/a.md~"),
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(40));
+    site.article(
+        "a.md",
+        "甲文",
+        "2026-01-01",
+        "tags: [网络安全]\n",
+        "甲的正文（慢慢保存）",
+    );
+    std::fs::remove_file(site.path("content/articles/a.md~")).unwrap();
+    server.wait_for("/articles/a/", "甲的正文（慢慢保存）");
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let statuses = poller.join().unwrap();
+    assert!(
+        statuses.iter().all(|&s| s == 200),
+        "the page answered {:?}",
+        statuses.iter().filter(|&&s| s != 200).collect::<Vec<_>>()
+    );
+    // No rebuild in between removed the page.
+    let output = server.drain(std::time::Duration::from_millis(300));
+    let rebuilds: Vec<&String> = output
+        .iter()
+        .skip_while(|l| !l.contains("Ctrl-C"))
+        .filter(|l| l.contains(" → "))
+        .collect();
+    assert!(
+        !rebuilds.is_empty() && rebuilds.iter().all(|l| !l.contains("removed")),
+        "{rebuilds:?}"
+    );
+}

@@ -17,10 +17,15 @@ use super::classify::WATCHED_FOLDERS;
 use crate::error::Diagnostic;
 
 /// How long a path must be quiet before its events are passed on.
-const DEBOUNCE: Duration = Duration::from_millis(15);
+const DEBOUNCE: Duration = Duration::from_millis(10);
 /// After a first event, how long to wait for more before rebuilding, so that a burst
 /// of saves (or a save touching several files) is one rebuild.
-const SETTLE: Duration = Duration::from_millis(10);
+const SETTLE: Duration = Duration::from_millis(5);
+/// When a changed file has vanished, how long to wait for it to come back: editors
+/// that save by renaming the old file away and writing a new one leave a moment
+/// without it, and rebuilding then would remove the page and reload tabs onto a 404.
+/// Removals are never urgent, so they may wait.
+const VANISHED_GRACE: Duration = Duration::from_millis(60);
 
 /// Watches a site folder and hands out batches of changed paths.
 pub struct Watcher {
@@ -36,10 +41,14 @@ impl Watcher {
         let (sender, events) = channel();
         let debouncer = new_debouncer(
             DEBOUNCE,
-            Some(Duration::from_millis(5)),
+            Some(Duration::from_millis(2)),
             move |result: DebounceEventResult| {
                 if let Ok(events) = result {
-                    // Reading a file is an event too (Herald's own reads among them): skip those.
+                    if std::env::var_os("HERALD_WATCH_TRACE").is_some() {
+                        for e in &events {
+                            eprintln!("watch: {:?} {:?}", e.event.kind, e.event.paths);
+                        }
+                    } // Reading a file is an event too (Herald's own reads among them): skip those.
                     let paths: Vec<PathBuf> = events
                         .into_iter()
                         .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
@@ -93,11 +102,18 @@ impl Watcher {
     /// watcher has stopped.
     pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
         let mut paths: BTreeSet<PathBuf> = self.events.recv().ok()?.into_iter().collect();
+        let mut quiet = SETTLE;
+        let mut waited_for_vanished = false;
         loop {
-            match self.events.recv_timeout(SETTLE) {
+            match self.events.recv_timeout(quiet) {
                 Ok(more) => paths.extend(more),
-                Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout)
+                    if !waited_for_vanished && paths.iter().any(|p| !p.exists()) =>
+                {
+                    waited_for_vanished = true;
+                    quiet = VANISHED_GRACE;
+                }
+                Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => break,
             }
         }
         self.watch_folders();

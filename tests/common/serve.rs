@@ -93,6 +93,18 @@ impl Server {
         );
     }
 
+    /// Collects every line printed during the next `wait`, and returns all lines so far.
+    pub fn drain(&mut self, wait: Duration) -> &[String] {
+        let deadline = Instant::now() + wait;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) => self.output.push(line),
+                Err(_) => break,
+            }
+        }
+        &self.output
+    }
+
     /// GET a path.
     pub fn get(&self, path: &str) -> Response {
         get(&self.address, path)
