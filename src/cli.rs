@@ -240,10 +240,10 @@ fn report_failure(failure: &Failure, what: &str) -> ExitCode {
         err,
         "{what} failed: {errors} error{}{}",
         if errors == 1 { "" } else { "s" },
-        if what == "build" {
-            "; the previous output was left as it was"
-        } else {
-            ""
+        match (what, failure.kept_previous_output) {
+            ("build", true) => "; the previous output was left as it was",
+            ("build", false) => "; nothing was written",
+            _ => "",
         }
     );
     code

@@ -57,6 +57,8 @@ pub struct Failure {
     pub diagnostics: Diagnostics,
     /// The site folder, to show paths relative to it.
     pub root: PathBuf,
+    /// For a build: there was an output folder before, and it was left as it was.
+    pub kept_previous_output: bool,
 }
 
 /// Loads and renders the site into `sink`; returns the site and everything found.
@@ -84,9 +86,11 @@ fn split_warnings(diagnostics: Diagnostics) -> Vec<Diagnostic> {
 pub fn build(options: &LoadOptions, output: &Path) -> Result<Summary, Failure> {
     let started = Instant::now();
     let root = options.root.clone();
+    let kept_previous_output = output.is_dir();
     let fail = |diagnostics: Diagnostics| Failure {
         diagnostics,
         root: root.clone(),
+        kept_previous_output,
     };
     check_output_folder(&options.root, output).map_err(|d| fail(d.into()))?;
     let staging = Staging::begin(output).map_err(|d| fail(d.into()))?;
@@ -118,6 +122,7 @@ pub fn check(options: &LoadOptions) -> Result<Summary, Failure> {
         _ => Err(Failure {
             diagnostics,
             root: options.root.clone(),
+            kept_previous_output: false,
         }),
     }
 }

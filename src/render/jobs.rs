@@ -2,7 +2,7 @@
 //! template. Planning checks that no two jobs share a path and that every path stays
 //! inside the output folder.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use super::pagination::{page_count, pager_path};
 use crate::content::{PageId, SectionId, SectionKind};
@@ -231,7 +231,7 @@ pub fn plan(site: &Site) -> (Vec<Planned>, Vec<Diagnostic>) {
 fn check_plan(site: &Site, planned: &mut Vec<Planned>) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     let mut owners: HashMap<String, Job> = HashMap::with_capacity(planned.len());
-    let mut missing_templates: BTreeSet<String> = BTreeSet::new();
+    let mut missing_templates: BTreeMap<String, Vec<Job>> = BTreeMap::new();
     planned.retain(|p| {
         if let Err(why) = check_output_path(&p.output) {
             errors.push(owner_error(site, p.job, why));
@@ -261,23 +261,56 @@ fn check_plan(site: &Site, planned: &mut Vec<Planned>) -> Vec<Diagnostic> {
         }
         owners.insert(p.output.clone(), p.job);
         if site.templates.as_ref().is_some_and(|t| !t.has(&p.template)) {
-            missing_templates.insert(p.template.clone());
+            missing_templates
+                .entry(p.template.clone())
+                .or_default()
+                .push(p.job);
             return false;
         }
         true
     });
-    for name in missing_templates {
-        errors.push(
-            Diagnostic::error(format!(
-                "template `{name}` not found in templates/ or the theme `{}`",
-                site.config.theme
-            ))
-            .with_help(format!(
-                "add templates/{name}, or set `template:` in the front matter to one that exists"
-            )),
+    for (name, jobs) in missing_templates {
+        let message = format!(
+            "template `{name}` not found in templates/ or the theme `{}`",
+            site.config.theme
         );
+        let help = format!(
+            "add templates/{name}, or set `template:` in the front matter to one that exists"
+        );
+        // A template named in front matter is the editor's to fix: point at that line.
+        let mut named_by_theme = false;
+        for job in jobs {
+            match written_template(site, job) {
+                Some((file, line)) if line.is_some() => errors.push(
+                    Diagnostic::error(message.clone())
+                        .in_file(file)
+                        .at_opt(line, None)
+                        .with_help(help.clone()),
+                ),
+                _ => named_by_theme = true,
+            }
+        }
+        if named_by_theme {
+            errors.push(Diagnostic::error(message).with_help(help));
+        }
     }
     errors
+}
+
+/// The file and line where a page or section names its own template.
+fn written_template(site: &Site, job: Job) -> Option<(&std::path::Path, Option<usize>)> {
+    let lib = &site.library;
+    match job {
+        Job::Page(id) => {
+            let page = &lib.pages[id];
+            Some((page.file.path.as_path(), page.key_line("template")))
+        }
+        Job::Section(id) | Job::Week(id) => {
+            let section = &lib.sections[id];
+            Some((section.file.path.as_path(), section.key_line("template")))
+        }
+        _ => None,
+    }
 }
 
 /// What a job renders, in words, for messages.
