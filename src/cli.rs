@@ -76,6 +76,16 @@ struct CheckArgs {
     /// Include drafts and pages dated in the future.
     #[arg(long)]
     drafts: bool,
+    /// `text` for people (on stderr), `json` for tools (one object on stdout).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// How `check` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -150,7 +160,17 @@ impl CheckArgs {
     fn run(self) -> ExitCode {
         let mut options = LoadOptions::new(&self.root);
         options.drafts = self.drafts;
-        match commands::check(&options) {
+        let result = commands::check(&options);
+        if self.format == Format::Json {
+            let (diagnostics, code) = match &result {
+                Ok(summary) => (summary.warnings.iter().collect::<Vec<_>>(), 0),
+                Err(failure) => (failure.diagnostics.iter().collect(), 1),
+            };
+            let report = crate::error::json_report(diagnostics, &self.root);
+            println!("{report:#}");
+            return ExitCode::from(code);
+        }
+        match result {
             Ok(summary) => {
                 print_warnings(&summary, &self.root);
                 let warnings = match summary.warnings.len() {

@@ -263,3 +263,60 @@ fn output_folder_that_holds_the_site_is_refused() {
     assert_contains(&stderr, "refusing to use");
     assert!(site.path("content/_index.md").exists());
 }
+
+#[test]
+fn check_json_lists_every_diagnostic_with_counts() {
+    let site = TestSite::new();
+    site.article(
+        "a.md",
+        "甲",
+        "2026-01-01",
+        "topics: [nope]\n",
+        "[x](@/articles/missing.md)\n\n![](/nope.png)",
+    );
+    let run = site.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.is_empty(), "json goes to stdout only: {run:?}");
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON object");
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["errors"], 3);
+    assert_eq!(report["warnings"], 1);
+    let found: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}:{} {}",
+                d["severity"].as_str().unwrap(),
+                d["file"].as_str().unwrap(),
+                d["line"],
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "error content/articles/a.md:4 unknown topic `nope`: there is no content/topics/nope/_index.md",
+            "error content/articles/a.md:7 broken link `@/articles/missing.md`: there is no content/articles/missing.md",
+            "warning content/articles/a.md:9 image `/nope.png` has no alt text",
+            "error content/articles/a.md:9 image `/nope.png`: there is no /nope.png in static/ or assets/",
+        ]
+    );
+    let first = &report["diagnostics"][0];
+    assert!(first["help"].is_string() || first["help"].is_null());
+    assert!(first.get("column").is_some());
+
+    // Warnings alone: exit 0, ok true.
+    site.article("a.md", "甲", "2026-01-01", "", "![](/nope.png)");
+    site.file("static/nope.png", "");
+    let run = site.run(&["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(report["ok"], true);
+    assert_eq!(
+        (report["errors"].as_u64(), report["warnings"].as_u64()),
+        (Some(0), Some(1))
+    );
+}
