@@ -50,6 +50,10 @@ struct BuildArgs {
     /// Include drafts and pages dated in the future.
     #[arg(long)]
     drafts: bool,
+    /// Write a gzipped copy (`x.html.gz`) beside every HTML, CSS, JS, XML, JSON, SVG
+    /// and text file, for nginx's `gzip_static`.
+    #[arg(long)]
+    compress: bool,
 }
 
 #[derive(Debug, Args)]
@@ -125,11 +129,14 @@ impl BuildArgs {
         let mut options = LoadOptions::new(&self.root);
         options.base_url = self.base_url;
         options.drafts = self.drafts;
-        match commands::build(&options, &self.output) {
+        match commands::build(&options, &self.output, self.compress) {
             Ok(summary) => {
                 print_warnings(&summary, &self.root);
+                let gzipped = summary.compressed.map_or(String::new(), |c| {
+                    format!(" ({} gzipped, {} anew)", plural(c.files, "file"), c.made)
+                });
                 println!(
-                    "built {} in {} ms → {}",
+                    "built {} in {} ms → {}{gzipped}",
                     counts(&summary),
                     summary.elapsed.as_millis(),
                     self.output.display()

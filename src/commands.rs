@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::error::{Diagnostic, Diagnostics};
+use crate::output::compress::CompressStats;
 use crate::output::{Discard, Sink, Staging, check_output_folder};
 use crate::render::{self, RenderCounts};
 use crate::site::{LoadOptions, Site};
@@ -24,6 +25,8 @@ pub struct Summary {
     pub files: usize,
     /// Image variants published, made and taken from the cache.
     pub images: crate::images::ImageStats,
+    /// `.gz` copies written beside text files (`build --compress`).
+    pub compressed: Option<CompressStats>,
     /// Wall time.
     pub elapsed: Duration,
     /// Warnings (errors make the command fail instead).
@@ -44,6 +47,7 @@ impl Summary {
             tags: site.library.tags.len(),
             files: counts.files,
             images: counts.images,
+            compressed: None,
             elapsed: started.elapsed(),
             warnings,
         }
@@ -82,8 +86,8 @@ fn split_warnings(diagnostics: Diagnostics) -> Vec<Diagnostic> {
 }
 
 /// `herald build`: renders into a staging folder and swaps it in only if there was no
-/// error.
-pub fn build(options: &LoadOptions, output: &Path) -> Result<Summary, Failure> {
+/// error. With `compress`, every text file gets a `.gz` beside it first.
+pub fn build(options: &LoadOptions, output: &Path, compress: bool) -> Result<Summary, Failure> {
     let started = Instant::now();
     let root = options.root.clone();
     let kept_previous_output = output.is_dir();
@@ -99,13 +103,21 @@ pub fn build(options: &LoadOptions, output: &Path) -> Result<Summary, Failure> {
         staging.abandon();
         return Err(fail(diagnostics));
     };
+    let compressed = if compress {
+        match staging.compress() {
+            Ok(stats) => Some(stats),
+            Err(d) => {
+                staging.abandon();
+                return Err(fail(d.into()));
+            }
+        }
+    } else {
+        None
+    };
     staging.commit().map_err(|d| fail(d.into()))?;
-    Ok(Summary::new(
-        &site,
-        counts,
-        started,
-        split_warnings(diagnostics),
-    ))
+    let mut summary = Summary::new(&site, counts, started, split_warnings(diagnostics));
+    summary.compressed = compressed;
+    Ok(summary)
 }
 
 /// `herald check`: the whole pipeline, writing nothing.

@@ -6,6 +6,9 @@
 //! output, keeping their modification time, so `rsync` sends only what changed.
 //!
 //! Nothing is ever written outside the staging folder: every path is checked first.
+//! With `--compress`, [`compress`] adds a `.gz` beside text files before the swap.
+
+pub mod compress;
 
 use std::collections::HashSet;
 use std::fs as stdfs;
