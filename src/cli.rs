@@ -77,6 +77,9 @@ struct CheckArgs {
     /// The site folder (holding config.yaml).
     #[arg(long, default_value = ".")]
     root: PathBuf,
+    /// Replace config.yaml's base_url, to check the site as it will be served.
+    #[arg(long)]
+    base_url: Option<String>,
     /// Include drafts and pages dated in the future.
     #[arg(long)]
     drafts: bool,
@@ -166,6 +169,7 @@ impl ServeArgs {
 impl CheckArgs {
     fn run(self) -> ExitCode {
         let mut options = LoadOptions::new(&self.root);
+        options.base_url = self.base_url;
         options.drafts = self.drafts;
         let result = commands::check(&options);
         if self.format == Format::Json {

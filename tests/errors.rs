@@ -320,3 +320,82 @@ fn check_json_lists_every_diagnostic_with_counts() {
         (Some(0), Some(1))
     );
 }
+
+#[test]
+fn links_to_files_that_do_not_exist_are_errors_where_they_are_written() {
+    let site = TestSite::new();
+    site.article(
+        "a.md",
+        "甲",
+        "2026-01-01",
+        "",
+        "[手册](/downloads/handbook.pdf)\n\n[缺失](/downloads/nope.pdf)\n\n[旁边](notes.pdf)",
+    )
+    .file("static/downloads/handbook.pdf", "pdf")
+    .file("content/articles/notes.pdf", "pdf")
+    .file("data/links.yaml", "- name: 关于\n  url: /about/\n")
+    .file(
+        "templates/index.html",
+        "{% extends \"base.html\" %}{% block content %}\n{% for l in data.links %}<a href=\"{{ l.url }}\">{{ l.name }}</a>{% endfor %}\n<a href=\"/nowhere/\">x</a>\n{% endblock content %}\n",
+    );
+    let stderr = site.build().fails();
+    assert_contains(
+        &stderr,
+        "error: content/articles/a.md:8: broken link `/downloads/nope.pdf`: nothing is published at /downloads/nope.pdf",
+    );
+    // Relative links are read from the page's URL (/articles/a/), as browsers do.
+    assert_contains(
+        &stderr,
+        "error: content/articles/a.md:10: broken link `notes.pdf`: nothing is published at /articles/a/notes.pdf",
+    );
+    assert_contains(
+        &stderr,
+        "error: data/links.yaml:2: broken link `/about/`: nothing is published at /about/ (on /)",
+    );
+    assert_contains(
+        &stderr,
+        "error: templates/index.html:3: broken link `/nowhere/`: nothing is published at /nowhere/ (on /, template `index.html`)",
+    );
+    assert_contains(&stderr, "build failed: 4 errors");
+}
+
+#[test]
+fn links_from_the_site_root_get_the_base_path() {
+    let site = TestSite::new();
+    site.article(
+        "a.md",
+        "甲",
+        "2026-01-01",
+        "",
+        "[手册](/downloads/handbook.pdf)\n\n[外部](https://www.gov.cn/)",
+    )
+    .file("static/downloads/handbook.pdf", "pdf")
+    .file("data/links.yaml", "- name: 文章\n  url: /articles/\n")
+    .file(
+        "templates/index.html",
+        "{% extends \"base.html\" %}{% block content %}{% for l in data.links %}<a href=\"{{ l.url }}\">{{ l.name }}</a>{% endfor %}{% endblock content %}",
+    );
+    let base = ["--base-url", "https://www.example.gov.cn/campaign/"];
+    // A data file's site path printed as it is leaves the base path.
+    let stderr = site.run(&[&["build"], &base[..]].concat()).fails();
+    assert_contains(
+        &stderr,
+        "error: data/links.yaml:2: broken link `/articles/`: it is outside the site's base path `/campaign/`",
+    );
+    assert_contains(&stderr, "pass them through url(path=…)");
+    site.file(
+        "templates/index.html",
+        "{% extends \"base.html\" %}{% block content %}{% for l in data.links %}<a href=\"{{ url(path=l.url) }}\">{{ l.name }}</a>{% endfor %}{% endblock content %}",
+    );
+    site.run(&[&["build"], &base[..]].concat()).ok();
+    let page = site.read("articles/a/index.html");
+    assert_contains(&page, "href=\"/campaign/downloads/handbook.pdf\"");
+    assert_contains(&page, "href=\"https://www.gov.cn/\"");
+    assert_contains(&site.read("index.html"), "href=\"/campaign/articles/\"");
+    site.run(&[
+        "check",
+        "--base-url",
+        "https://www.example.gov.cn/campaign/",
+    ])
+    .ok();
+}

@@ -73,6 +73,18 @@ impl Planned {
 
 /// Plans every output file of the site.
 pub fn plan(site: &Site) -> (Vec<Planned>, Vec<Diagnostic>) {
+    let mut planned = plan_unchecked(site);
+    let errors = check_plan(site, &mut planned);
+    (planned, errors)
+}
+
+/// Every output file the site would have if each job could be rendered: links to a
+/// page that failed are not broken links of their own (its error says enough).
+pub fn intended_outputs(site: &Site) -> impl Iterator<Item = String> {
+    plan_unchecked(site).into_iter().map(|p| p.output)
+}
+
+fn plan_unchecked(site: &Site) -> Vec<Planned> {
     let lib = &site.library;
     let per_page = site.config.paginate;
     let mut jobs: Vec<(Job, String, String)> = Vec::new();
@@ -118,7 +130,10 @@ pub fn plan(site: &Site) -> (Vec<Planned>, Vec<Diagnostic>) {
             );
         }
     }
-    if !lib.tags.is_empty() {
+    // The lists of tags and topics exist even while empty when the theme has their
+    // templates: menus and the search page link to them.
+    let has = |name: &str| site.templates.as_ref().is_some_and(|t| t.has(name));
+    if !lib.tags.is_empty() || has("tags.html") {
         page_job(Job::TagsIndex, "tags/".into(), "tags.html".into());
     }
     for (t, tag) in lib.tags.iter().enumerate() {
@@ -127,12 +142,9 @@ pub fn plan(site: &Site) -> (Vec<Planned>, Vec<Diagnostic>) {
             page_job(Job::Tag(t, n), pager_path(&base, n), "tag.html".into());
         }
     }
-    if !lib.topics.is_empty() {
-        page_job(
-            Job::TopicsIndex,
-            "topics/".into(),
-            section_template(&SectionKind::TopicsIndex, "topics.html"),
-        );
+    let topics_template = section_template(&SectionKind::TopicsIndex, "topics.html");
+    if !lib.topics.is_empty() || has(&topics_template) {
+        page_job(Job::TopicsIndex, "topics/".into(), topics_template);
     }
     for (t, topic) in lib.topics.iter().enumerate() {
         let section = &lib.sections[topic.section];
@@ -222,8 +234,7 @@ pub fn plan(site: &Site) -> (Vec<Planned>, Vec<Diagnostic>) {
         });
     }
 
-    let errors = check_plan(site, &mut planned);
-    (planned, errors)
+    planned
 }
 
 /// Drops jobs with an unsafe or taken path and jobs whose template is missing,

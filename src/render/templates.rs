@@ -203,7 +203,8 @@ impl Templates {
     }
 
     /// The first line where `needle` is written in `name` or a template it uses.
-    fn find_line(&self, name: &str, needle: &str) -> Option<(PathBuf, usize)> {
+    /// The first file and line, in the template or what it pulls in, holding `needle`.
+    pub(crate) fn find_line(&self, name: &str, needle: &str) -> Option<(PathBuf, usize)> {
         let mut order = vec![name.to_string()];
         if let Some(all) = self.uses.get(name) {
             order.extend(all.iter().filter(|n| *n != name).cloned());
