@@ -67,15 +67,22 @@ pub struct PageLinks {
     pub output: String,
     /// The template it was rendered with.
     pub template: String,
-    /// Every `href`, `src` and `srcset` URL, as written in the HTML.
+    /// Every `href`, `src`, `srcset` and `action` URL, as written in the HTML.
     pub hrefs: Vec<String>,
 }
 
-/// Every `href`, `src` and `srcset` URL of an HTML page, leaving out script bodies.
+/// Every `href`, `src`, `srcset` and form `action` URL of an HTML page, leaving out
+/// script bodies.
 pub fn links_in_html(html: &str) -> Vec<String> {
     let mut found = Vec::new();
     for part in markup_only(html) {
-        for (attribute, many) in [("href=\"", false), ("src=\"", false), ("srcset=\"", true)] {
+        let attributes = [
+            ("href=\"", false),
+            ("src=\"", false),
+            ("srcset=\"", true),
+            ("action=\"", false),
+        ];
+        for (attribute, many) in attributes {
             let mut rest = part;
             while let Some(at) = rest.find(attribute) {
                 let before = rest[..at].chars().next_back();
