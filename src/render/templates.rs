@@ -99,6 +99,9 @@ impl Templates {
         }
         let uses = direct_uses(&sources, &mut errors);
         errors.extend(find_cycles(&uses, &sources));
+        for source in sources.values() {
+            errors.extend(recursion::endless_macros(&source.text, &source.path));
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -392,6 +395,8 @@ fn transitive(direct: &HashMap<String, BTreeSet<String>>) -> HashMap<String, BTr
         })
         .collect()
 }
+
+mod recursion;
 
 #[cfg(test)]
 mod tests;
