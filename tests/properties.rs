@@ -31,6 +31,23 @@ fn yaml_piece() -> impl Strategy<Value = String> {
         Just("paginate: ".to_string()),
         Just("weight: ".to_string()),
         Just("extra: ".to_string()),
+        Just("starts: ".to_string()),
+        Just("ends: ".to_string()),
+        Just("schedule: ".to_string()),
+        Just("events: ".to_string()),
+        Just("materials: ".to_string()),
+        Just("gallery: ".to_string()),
+        Just("questions: ".to_string()),
+        Just("- { date: 2026-09-15, name: 校园日 }".to_string()),
+        Just("- { title: 开幕式, time: \"2026-09-14 09:30\", place: 广场 }".to_string()),
+        Just("- { title: 手册, file: /downloads/x.pdf }".to_string()),
+        Just("- { question: 问题, options: [甲, 乙], answer: B }".to_string()),
+        Just("points: ".to_string()),
+        Just("base_url: ".to_string()),
+        Just("paginate: 0".to_string()),
+        Just("timezone: ".to_string()),
+        Just("menu: ".to_string()),
+        Just("images: { widths: [0, 99999999] }".to_string()),
         Just("\n".to_string()),
         Just("\n  ".to_string()),
         Just("\n- ".to_string()),
@@ -309,6 +326,55 @@ fn any_site_builds_or_reports_errors() {
             }
             for d in diagnostics.iter().chain(&errors) {
                 prop_assert!(!d.message.trim().is_empty(), "{:?}", d);
+            }
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Random config values, a random security week and a random quiz: loading and
+/// rendering give output or errors, never a panic.
+#[test]
+fn any_config_week_and_quiz_load_or_report_errors() {
+    let config = ProptestConfig {
+        cases: 48,
+        ..ProptestConfig::default()
+    };
+    let mut runner = proptest::test_runner::TestRunner::new(config);
+    let strategy = (front_matter(), front_matter(), front_matter());
+    runner
+        .run(&strategy, |(config_extra, week, quiz)| {
+            let dir = tempfile::tempdir().unwrap();
+            let root = dir.path();
+            let write = |rel: &str, text: &str| {
+                let path = root.join(rel);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, text).unwrap();
+            };
+            // The config's own keys come after the random ones: YAML keeps the last.
+            write(
+                "config.yaml",
+                &format!("{config_extra}\ntitle: 测试\nbase_url: https://www.example.gov.cn/\n"),
+            );
+            write("content/_index.md", "---\ntitle: 首页\n---\n");
+            write(
+                "content/security-week/2026/_index.md",
+                &format!("---\n{week}\nquiz: quiz-2026\n---\n"),
+            );
+            write("data/quiz-2026.yaml", &quiz);
+            let mut options = LoadOptions::new(root);
+            options.now = "2026-11-22T12:00:00+08:00".parse().unwrap();
+            let (site, diagnostics) = Site::load(&options);
+            for d in diagnostics.iter() {
+                prop_assert!(!d.message.trim().is_empty(), "{:?}", d);
+            }
+            if let Some(site) = site {
+                let (_, errors) = herald::render::render_all(&Arc::new(site), &Discard);
+                for d in &errors {
+                    prop_assert!(!d.message.trim().is_empty(), "{:?}", d);
+                }
+            } else {
+                prop_assert!(diagnostics.has_errors());
             }
             Ok(())
         })
