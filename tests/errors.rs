@@ -399,3 +399,60 @@ fn links_from_the_site_root_get_the_base_path() {
     ])
     .ok();
 }
+
+#[test]
+fn check_reports_every_kind_of_problem_at_once() {
+    let site = TestSite::new();
+    site.file("content/topics/week/_index.md", "---\ntitle: 宣传周\n---\n")
+        .article(
+            "links.md",
+            "链接",
+            "2026-01-01",
+            "topics: [weak]\n",
+            "[缺页](@/articles/gone.md)\n\n[缺标题](@/articles/b.md#nope)\n\n[缺文件](/downloads/gone.pdf)\n\n![图](/images/gone.png)\n\n![](/pic.png)",
+        )
+        .article("b.md", "乙", "2026-01-02", "slug: same\n", "## 详情")
+        .article("same.md", "同名", "2026-01-03", "", "x")
+        .file("content/articles/untitled.md", "---\ntitle:\ndate: 2026-01-04\n---\n")
+        .file("content/articles/bad.md", "---\ntitle: [\n---\n")
+        .article("tpl.md", "模板", "2026-01-05", "template: broken.html\n", "x")
+        .file(
+            "templates/broken.html",
+            "{% extends \"base.html\" %}\n{% block content %}\n{{ page.nope }}\n{% endblock content %}\n",
+        )
+        .file("static/pic.png", "not checked")
+        .file(
+            "content/security-week/2026/_index.md",
+            "---\ntitle: 2026年宣传周\nstarts: 2026-09-14\nends: 2026-09-20\nmaterials:\n  - { title: 手册, file: /downloads/handbook.pdf }\n---\n",
+        );
+    let run = site.run(&["check"]);
+    let stderr = run.fails();
+    for expected in [
+        "error: content/articles/bad.md:2:",
+        "error: content/articles/links.md:4: unknown topic `weak`",
+        "error: content/articles/links.md:7: broken link `@/articles/gone.md`",
+        "error: content/articles/links.md:9: broken link `@/articles/b.md#nope`",
+        "error: content/articles/links.md:11: broken link `/downloads/gone.pdf`: nothing is published at /downloads/gone.pdf",
+        "error: content/articles/links.md:13: image `/images/gone.png`",
+        "warning: content/articles/links.md:15: image `/pic.png` has no alt text",
+        "two pages would be written to /articles/same/",
+        "error: content/articles/untitled.md:2: the page's `title` is empty",
+        "error: content/security-week/2026/_index.md:5: material `/downloads/handbook.pdf`",
+        "error: templates/broken.html:3: template `broken.html`: Variable `page.nope` not found",
+        "check failed: 10 errors",
+    ] {
+        assert_contains(&stderr, expected);
+    }
+    assert!(!site.path("public").exists(), "check writes nothing");
+
+    let json = site.run(&["check", "--format", "json"]);
+    assert_eq!(json.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        (report["errors"].as_u64(), report["warnings"].as_u64()),
+        (Some(10), Some(1))
+    );
+    for d in report["diagnostics"].as_array().unwrap() {
+        assert!(d["file"].is_string(), "every problem names its file: {d}");
+    }
+}

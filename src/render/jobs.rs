@@ -255,8 +255,14 @@ fn check_plan(site: &Site, planned: &mut Vec<Planned>) -> Vec<Diagnostic> {
                 describe(site, *first),
                 describe(site, p.job)
             );
+            // Point at a written `slug:` when one of the two has it: that is the usual cause.
+            let blame = if slug_line(site, p.job).is_none() && slug_line(site, *first).is_some() {
+                *first
+            } else {
+                p.job
+            };
             errors.push(
-                owner_error(site, p.job, message)
+                owner_error(site, blame, message)
                     .with_help("give one of them another `slug` or file name"),
             );
             return false;
@@ -336,6 +342,13 @@ fn describe(site: &Site, job: Job) -> String {
         Job::Tag(t, n) => format!("the tag `{}`'s page {n}", lib.tags[t].name),
         Job::Topic(t, n) => format!("the topic `{}`'s page {n}", lib.topics[t].id),
         other => format!("Herald's {other:?} page"),
+    }
+}
+
+fn slug_line(site: &Site, job: Job) -> Option<usize> {
+    match job {
+        Job::Page(id) => site.library.pages[id].key_line("slug"),
+        _ => None,
     }
 }
 
