@@ -262,6 +262,11 @@ fn output_folder_that_holds_the_site_is_refused() {
     let stderr = site.run(&["build", "--output", "content"]).fails();
     assert_contains(&stderr, "refusing to use");
     assert!(site.path("content/_index.md").exists());
+    // A folder of someone's files is not replaced either.
+    site.file("docs/plan.txt", "keep me");
+    let stderr = site.run(&["build", "--output", "docs"]).fails();
+    assert_contains(&stderr, "does not look like a site Herald built");
+    assert_eq!(site.read_file("docs/plan.txt"), "keep me");
 }
 
 #[test]
