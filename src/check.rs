@@ -175,6 +175,10 @@ fn target(href: &str, output: &str, config: &Config) -> Target {
     if bare.is_empty() {
         return Target::Elsewhere;
     }
+    let from_root = bare.strip_prefix(config.origin.as_str()).unwrap_or(bare);
+    if from_root.starts_with('/') && config.links.is_served_elsewhere(from_root) {
+        return Target::Elsewhere;
+    }
     if let Some(path) = bare.strip_prefix(config.base_url.as_str()) {
         return Target::Site(percent_decode(path));
     }
@@ -389,6 +393,19 @@ mod tests {
         assert_eq!(target("#top", page, &c), Target::Elsewhere);
         assert!(matches!(target("/about/", page, &c), Target::Broken(_)));
         assert!(matches!(target("../../../x", page, &c), Target::Broken(_)));
+    }
+
+    #[test]
+    fn paths_served_elsewhere_are_not_checked() {
+        let mut c = config("https://example.gov.cn/");
+        c.links.served_elsewhere = vec!["/cms/".into()];
+        let page = "index.html";
+        assert_eq!(target("/cms/login", page, &c), Target::Elsewhere);
+        assert_eq!(
+            target("https://example.gov.cn/cms/", page, &c),
+            Target::Elsewhere
+        );
+        assert_eq!(target("/cmsx", page, &c), Target::Site("cmsx".into()));
     }
 
     #[test]

@@ -461,3 +461,15 @@ fn check_reports_every_kind_of_problem_at_once() {
         assert!(d["file"].is_string(), "every problem names its file: {d}");
     }
 }
+
+#[test]
+fn links_to_paths_served_elsewhere_are_not_checked() {
+    let site = TestSite::new();
+    site.article("a.md", "甲", "2026-01-01", "", "[办事大厅](/cms/hall/)");
+    assert_contains(&site.build().fails(), "broken link `/cms/hall/`");
+    site.file(
+        "config.yaml",
+        &format!("{}links: {{ served_elsewhere: [/cms/] }}\n", common::CONFIG),
+    );
+    site.build().ok();
+}
