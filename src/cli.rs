@@ -50,6 +50,10 @@ struct BuildArgs {
     /// Include drafts and pages dated in the future.
     #[arg(long)]
     drafts: bool,
+    /// Write a gzipped copy (`x.html.gz`) beside every HTML, CSS, JS, XML, JSON, SVG
+    /// and text file, for nginx's `gzip_static`.
+    #[arg(long)]
+    compress: bool,
 }
 
 #[derive(Debug, Args)]
@@ -73,9 +77,22 @@ struct CheckArgs {
     /// The site folder (holding config.yaml).
     #[arg(long, default_value = ".")]
     root: PathBuf,
+    /// Replace config.yaml's base_url, to check the site as it will be served.
+    #[arg(long)]
+    base_url: Option<String>,
     /// Include drafts and pages dated in the future.
     #[arg(long)]
     drafts: bool,
+    /// `text` for people (on stderr), `json` for tools (one object on stdout).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// How `check` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -115,7 +132,7 @@ impl BuildArgs {
         let mut options = LoadOptions::new(&self.root);
         options.base_url = self.base_url;
         options.drafts = self.drafts;
-        match commands::build(&options, &self.output) {
+        match commands::build(&options, &self.output, self.compress) {
             Ok(summary) => {
                 print_warnings(&summary, &self.root);
                 let what = if summary.unchanged {
@@ -123,8 +140,11 @@ impl BuildArgs {
                 } else {
                     "built"
                 };
+                let gzipped = summary.compressed.map_or(String::new(), |c| {
+                    format!(" ({} gzipped, {} anew)", plural(c.files, "file"), c.made)
+                });
                 println!(
-                    "{what} {} in {} ms → {}",
+                    "{what} {} in {} ms → {}{gzipped}",
                     counts(&summary),
                     summary.elapsed.as_millis(),
                     self.output.display()
@@ -154,8 +174,19 @@ impl ServeArgs {
 impl CheckArgs {
     fn run(self) -> ExitCode {
         let mut options = LoadOptions::new(&self.root);
+        options.base_url = self.base_url;
         options.drafts = self.drafts;
-        match commands::check(&options) {
+        let result = commands::check(&options);
+        if self.format == Format::Json {
+            let (diagnostics, code) = match &result {
+                Ok(summary) => (summary.warnings.iter().collect::<Vec<_>>(), 0),
+                Err(failure) => (failure.diagnostics.iter().collect(), 1),
+            };
+            let report = crate::error::json_report(diagnostics, &self.root);
+            println!("{report:#}");
+            return ExitCode::from(code);
+        }
+        match result {
             Ok(summary) => {
                 print_warnings(&summary, &self.root);
                 let warnings = match summary.warnings.len() {
@@ -245,10 +276,10 @@ fn report_failure(failure: &Failure, what: &str) -> ExitCode {
         err,
         "{what} failed: {errors} error{}{}",
         if errors == 1 { "" } else { "s" },
-        if what == "build" {
-            "; the previous output was left as it was"
-        } else {
-            ""
+        match (what, failure.kept_previous_output) {
+            ("build", true) => "; the previous output was left as it was",
+            ("build", false) => "; nothing was written",
+            _ => "",
         }
     );
     code

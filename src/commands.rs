@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 
 use std::collections::HashMap;
 
+use crate::check::{self, Recording};
 use crate::error::{Diagnostic, Diagnostics};
+use crate::output::compress::CompressStats;
 use crate::output::{Discard, Sink, Staging, check_output_folder, manifest};
 use crate::render::{self, RenderCounts, RenderState};
 use crate::site::{LoadOptions, Site};
@@ -26,6 +28,8 @@ pub struct Summary {
     pub files: usize,
     /// Image variants published, made and taken from the cache.
     pub images: crate::images::ImageStats,
+    /// `.gz` copies written beside text files (`build --compress`).
+    pub compressed: Option<CompressStats>,
     /// Wall time.
     pub elapsed: Duration,
     /// Warnings (errors make the command fail instead).
@@ -48,6 +52,7 @@ impl Summary {
             tags: site.library.tags.len(),
             files: counts.files,
             images: counts.images,
+            compressed: None,
             elapsed: started.elapsed(),
             warnings,
             unchanged: false,
@@ -62,6 +67,8 @@ pub struct Failure {
     pub diagnostics: Diagnostics,
     /// The site folder, to show paths relative to it.
     pub root: PathBuf,
+    /// For a build: there was an output folder before, and it was left as it was.
+    pub kept_previous_output: bool,
 }
 
 /// Loads and renders the site into `sink`; returns the site and everything found.
@@ -109,13 +116,14 @@ impl BuildState {
     }
 
     /// What identifies a build: Herald itself, the options and the output folder.
-    fn key(options: &LoadOptions, output: &Path) -> u64 {
+    fn key(options: &LoadOptions, output: &Path, compress: bool) -> u64 {
         let output = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
         crate::hash::of(&(
             env!("CARGO_PKG_VERSION"),
             &options.base_url,
             options.drafts,
             options.fingerprint,
+            compress,
             output,
         ))
     }
@@ -148,13 +156,16 @@ impl BuildState {
 /// `herald build`: renders into a staging folder and swaps it in only if there was no
 /// error. Pages and files that did not change since the last build into the same
 /// folder are carried over instead of made again; when nothing changed at all and the
-/// output is as that build left it, the output is not touched.
-pub fn build(options: &LoadOptions, output: &Path) -> Result<Summary, Failure> {
+/// output is as that build left it, the output is not touched. With `compress`, every
+/// text file gets a `.gz` beside it.
+pub fn build(options: &LoadOptions, output: &Path, compress: bool) -> Result<Summary, Failure> {
     let started = Instant::now();
     let root = options.root.clone();
+    let kept_previous_output = output.is_dir();
     let fail = |diagnostics: Diagnostics| Failure {
         diagnostics,
         root: root.clone(),
+        kept_previous_output,
     };
     check_output_folder(&options.root, output).map_err(|d| fail(d.into()))?;
     let t = crate::timing::phase("load site");
@@ -171,7 +182,7 @@ pub fn build(options: &LoadOptions, output: &Path) -> Result<Summary, Failure> {
         diagnostics.sort();
         return Err(fail(diagnostics));
     }
-    let key = BuildState::key(options, output);
+    let key = BuildState::key(options, output, compress);
     let t = crate::timing::phase("load build state");
     let previous = BuildState::load(&site.root, key);
     drop(t);
@@ -194,15 +205,23 @@ pub fn build(options: &LoadOptions, output: &Path) -> Result<Summary, Failure> {
         None => (RenderState::default(), HashMap::new()),
     };
     staging.expect(manifest_before);
-    let mut outcome = render::render_pages(&site, &staging, &state, true);
+    let recording = Recording::new(&staging);
+    let mut outcome = render::render_pages(&site, &recording, &state, true);
     let t = crate::timing::phase("images");
-    let (images, image_errors) = site.images.publish(&staging, false);
+    let (images, image_errors) = site.images.publish(&recording, false);
     drop(t);
     let t = crate::timing::phase("copy files");
     outcome.errors.extend(image_errors);
     outcome
         .errors
-        .extend(render::publish_files(&site, &staging));
+        .extend(render::publish_files(&site, &recording));
+    drop(t);
+    let t = crate::timing::phase("check links");
+    let mut written = recording.into_paths();
+    written.extend(render::jobs::intended_outputs(&site));
+    outcome
+        .errors
+        .extend(check::check_links(&site, &outcome.links, &written));
     drop(t);
     diagnostics.extend(outcome.errors);
     diagnostics.sort();
@@ -210,6 +229,18 @@ pub fn build(options: &LoadOptions, output: &Path) -> Result<Summary, Failure> {
         staging.abandon();
         return Err(fail(diagnostics));
     }
+    let compressed = if compress {
+        let _t = crate::timing::phase("compress");
+        match staging.compress() {
+            Ok(stats) => Some(stats),
+            Err(d) => {
+                staging.abandon();
+                return Err(fail(d.into()));
+            }
+        }
+    } else {
+        None
+    };
     let t = crate::timing::phase("staging: commit");
     staging.commit().map_err(|d| fail(d.into()))?;
     drop(t);
@@ -226,12 +257,9 @@ pub fn build(options: &LoadOptions, output: &Path) -> Result<Summary, Failure> {
     let mut counts = outcome.counts;
     counts.images = images;
     counts.files += images.variants;
-    Ok(Summary::new(
-        &site,
-        counts,
-        started,
-        split_warnings(diagnostics),
-    ))
+    let mut summary = Summary::new(&site, counts, started, split_warnings(diagnostics));
+    summary.compressed = compressed;
+    Ok(summary)
 }
 
 /// `herald check`: the whole pipeline, writing nothing.
@@ -248,6 +276,7 @@ pub fn check(options: &LoadOptions) -> Result<Summary, Failure> {
         _ => Err(Failure {
             diagnostics,
             root: options.root.clone(),
+            kept_previous_output: false,
         }),
     }
 }

@@ -43,6 +43,8 @@ struct RawConfig {
     #[serde(default)]
     images: Images,
     #[serde(default)]
+    links: Links,
+    #[serde(default)]
     extra: Map<String, Value>,
 }
 
@@ -171,6 +173,24 @@ impl Default for Images {
     }
 }
 
+/// Settings of the check of links in the written pages.
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Links {
+    /// Paths of this host that something other than this site serves (`/cms/`): links
+    /// under them are not checked.
+    pub served_elsewhere: Vec<String>,
+}
+
+impl Links {
+    /// True if the root-relative `path` is served by something else.
+    pub fn is_served_elsewhere(&self, path: &str) -> bool {
+        self.served_elsewhere
+            .iter()
+            .any(|prefix| !prefix.is_empty() && path.starts_with(prefix.as_str()))
+    }
+}
+
 /// The validated site configuration.
 #[derive(Debug, Clone, Serialize)]
 pub struct Config {
@@ -207,6 +227,8 @@ pub struct Config {
     pub search: Search,
     /// Image settings.
     pub images: Images,
+    /// Link-check settings.
+    pub links: Links,
     /// Free-form values for themes.
     pub extra: Map<String, Value>,
     /// Where the config was read from (not shown to templates).
@@ -359,6 +381,7 @@ fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<Diagn
         feeds: raw.feeds,
         search: raw.search,
         images,
+        links: raw.links,
         extra: raw.extra,
         path: path.to_path_buf(),
     })

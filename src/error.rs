@@ -103,6 +103,26 @@ impl Diagnostic {
         DisplayRelative { diag: self, root }
     }
 
+    /// The diagnostic as a JSON object for tools (`herald check --format json`), with
+    /// the file relative to `root` and `/` between folders.
+    pub fn to_json(&self, root: &Path) -> serde_json::Value {
+        let file = self.file.as_ref().map(|file| {
+            let shown = file.strip_prefix(root).unwrap_or(file);
+            crate::fs::slash_path(shown, Path::new(""))
+        });
+        serde_json::json!({
+            "severity": match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            "file": file,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "help": self.help,
+        })
+    }
+
     /// The `file:line:column` location, relative to `root`, if there is a file.
     pub fn location(&self, root: &Path) -> Option<String> {
         let file = self.file.as_ref()?;
@@ -242,6 +262,24 @@ impl IntoIterator for Diagnostics {
     }
 }
 
+/// The report of `herald check --format json`: every diagnostic and the counts.
+///
+/// `{"ok": bool, "errors": n, "warnings": n, "diagnostics": [{"severity", "file",
+/// "line", "column", "message", "help"}]}`, with `null` for what is not known.
+pub fn json_report<'a>(
+    diagnostics: impl IntoIterator<Item = &'a Diagnostic>,
+    root: &Path,
+) -> serde_json::Value {
+    let all: Vec<&Diagnostic> = diagnostics.into_iter().collect();
+    let errors = all.iter().filter(|d| d.is_error()).count();
+    serde_json::json!({
+        "ok": errors == 0,
+        "errors": errors,
+        "warnings": all.len() - errors,
+        "diagnostics": all.iter().map(|d| d.to_json(root)).collect::<Vec<_>>(),
+    })
+}
+
 /// Computes 1-based line and column numbers from byte offsets in a text.
 ///
 /// Libraries often report only an offset; an editor needs the line.
@@ -286,6 +324,32 @@ mod tests {
         assert_eq!(
             d.display_relative(Path::new("/site")).to_string(),
             "error: config.yaml:3:1: unknown key `titel`\n  help: did you mean `title`?"
+        );
+    }
+
+    #[test]
+    fn json_has_every_field_relative_to_the_root() {
+        let all = [
+            Diagnostic::error("broken link")
+                .in_file("/site/content/a.md")
+                .at_line(4)
+                .with_help("fix it"),
+            Diagnostic::warning("no alt text"),
+        ];
+        let report = json_report(&all, Path::new("/site"));
+        assert_eq!(
+            report,
+            serde_json::json!({
+                "ok": false,
+                "errors": 1,
+                "warnings": 1,
+                "diagnostics": [
+                    {"severity": "error", "file": "content/a.md", "line": 4, "column": null,
+                     "message": "broken link", "help": "fix it"},
+                    {"severity": "warning", "file": null, "line": null, "column": null,
+                     "message": "no alt text", "help": null},
+                ],
+            })
         );
     }
 

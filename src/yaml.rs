@@ -140,10 +140,14 @@ fn convert(text: &str, error: &serde_yaml::Error) -> YamlError {
         message = format!("unknown key `{full}`");
     } else if let Some(rest) = message.strip_prefix("missing field ") {
         message = format!("missing key {rest}");
-    } else if line
+    } else if let Some(bad) = line
         .and_then(|l| text.lines().nth(l.saturating_sub(1)))
-        .is_some_and(|l| l.contains('\t'))
+        .filter(|l| l.contains('\t'))
     {
+        if bad.trim_start_matches(' ').starts_with('\t') {
+            // libyaml says "found character that cannot start any token": say which.
+            message = "this line is indented with a tab character".into();
+        }
         help = Some("YAML does not allow tab characters for indentation: use spaces".into());
     } else if message.contains("did not find expected node content")
         || message.contains("did not find expected ',' or")
@@ -223,6 +227,7 @@ mod tests {
     fn tabs_get_a_hint() {
         let err = parse_value("a:\n\tb: 1\n").unwrap_err();
         assert_eq!(err.line, Some(2));
+        assert_eq!(err.message, "this line is indented with a tab character");
         assert!(err.help.unwrap().contains("tab"));
     }
 

@@ -262,4 +262,214 @@ fn output_folder_that_holds_the_site_is_refused() {
     let stderr = site.run(&["build", "--output", "content"]).fails();
     assert_contains(&stderr, "refusing to use");
     assert!(site.path("content/_index.md").exists());
+    // A folder of someone's files is not replaced either.
+    site.file("docs/plan.txt", "keep me");
+    let stderr = site.run(&["build", "--output", "docs"]).fails();
+    assert_contains(&stderr, "does not look like a site Herald built");
+    assert_eq!(site.read_file("docs/plan.txt"), "keep me");
+}
+
+#[test]
+fn check_json_lists_every_diagnostic_with_counts() {
+    let site = TestSite::new();
+    site.article(
+        "a.md",
+        "甲",
+        "2026-01-01",
+        "topics: [nope]\n",
+        "[x](@/articles/missing.md)\n\n![](/nope.png)",
+    );
+    let run = site.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.is_empty(), "json goes to stdout only: {run:?}");
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON object");
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["errors"], 3);
+    assert_eq!(report["warnings"], 1);
+    let found: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}:{} {}",
+                d["severity"].as_str().unwrap(),
+                d["file"].as_str().unwrap(),
+                d["line"],
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "error content/articles/a.md:4 unknown topic `nope`: there is no content/topics/nope/_index.md",
+            "error content/articles/a.md:7 broken link `@/articles/missing.md`: there is no content/articles/missing.md",
+            "warning content/articles/a.md:9 image `/nope.png` has no alt text",
+            "error content/articles/a.md:9 image `/nope.png`: there is no /nope.png in static/ or assets/",
+        ]
+    );
+    let first = &report["diagnostics"][0];
+    assert!(first["help"].is_string() || first["help"].is_null());
+    assert!(first.get("column").is_some());
+
+    // Warnings alone: exit 0, ok true.
+    site.article("a.md", "甲", "2026-01-01", "", "![](/nope.png)");
+    site.file("static/nope.png", "");
+    let run = site.run(&["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(report["ok"], true);
+    assert_eq!(
+        (report["errors"].as_u64(), report["warnings"].as_u64()),
+        (Some(0), Some(1))
+    );
+}
+
+#[test]
+fn links_to_files_that_do_not_exist_are_errors_where_they_are_written() {
+    let site = TestSite::new();
+    site.article(
+        "a.md",
+        "甲",
+        "2026-01-01",
+        "",
+        "[手册](/downloads/handbook.pdf)\n\n[缺失](/downloads/nope.pdf)\n\n[旁边](notes.pdf)",
+    )
+    .file("static/downloads/handbook.pdf", "pdf")
+    .file("content/articles/notes.pdf", "pdf")
+    .file("data/links.yaml", "- name: 关于\n  url: /about/\n")
+    .file(
+        "templates/index.html",
+        "{% extends \"base.html\" %}{% block content %}\n{% for l in data.links %}<a href=\"{{ l.url }}\">{{ l.name }}</a>{% endfor %}\n<a href=\"/nowhere/\">x</a>\n{% endblock content %}\n",
+    );
+    let stderr = site.build().fails();
+    assert_contains(
+        &stderr,
+        "error: content/articles/a.md:8: broken link `/downloads/nope.pdf`: nothing is published at /downloads/nope.pdf",
+    );
+    // Relative links are read from the page's URL (/articles/a/), as browsers do.
+    assert_contains(
+        &stderr,
+        "error: content/articles/a.md:10: broken link `notes.pdf`: nothing is published at /articles/a/notes.pdf",
+    );
+    assert_contains(
+        &stderr,
+        "error: data/links.yaml:2: broken link `/about/`: nothing is published at /about/ (on /)",
+    );
+    assert_contains(
+        &stderr,
+        "error: templates/index.html:3: broken link `/nowhere/`: nothing is published at /nowhere/ (on /, template `index.html`)",
+    );
+    assert_contains(&stderr, "build failed: 4 errors");
+}
+
+#[test]
+fn links_from_the_site_root_get_the_base_path() {
+    let site = TestSite::new();
+    site.article(
+        "a.md",
+        "甲",
+        "2026-01-01",
+        "",
+        "[手册](/downloads/handbook.pdf)\n\n[外部](https://www.gov.cn/)",
+    )
+    .file("static/downloads/handbook.pdf", "pdf")
+    .file("data/links.yaml", "- name: 文章\n  url: /articles/\n")
+    .file(
+        "templates/index.html",
+        "{% extends \"base.html\" %}{% block content %}{% for l in data.links %}<a href=\"{{ l.url }}\">{{ l.name }}</a>{% endfor %}{% endblock content %}",
+    );
+    let base = ["--base-url", "https://www.example.gov.cn/campaign/"];
+    // A data file's site path printed as it is leaves the base path.
+    let stderr = site.run(&[&["build"], &base[..]].concat()).fails();
+    assert_contains(
+        &stderr,
+        "error: data/links.yaml:2: broken link `/articles/`: it is outside the site's base path `/campaign/`",
+    );
+    assert_contains(&stderr, "pass them through url(path=…)");
+    site.file(
+        "templates/index.html",
+        "{% extends \"base.html\" %}{% block content %}{% for l in data.links %}<a href=\"{{ url(path=l.url) }}\">{{ l.name }}</a>{% endfor %}{% endblock content %}",
+    );
+    site.run(&[&["build"], &base[..]].concat()).ok();
+    let page = site.read("articles/a/index.html");
+    assert_contains(&page, "href=\"/campaign/downloads/handbook.pdf\"");
+    assert_contains(&page, "href=\"https://www.gov.cn/\"");
+    assert_contains(&site.read("index.html"), "href=\"/campaign/articles/\"");
+    site.run(&[
+        "check",
+        "--base-url",
+        "https://www.example.gov.cn/campaign/",
+    ])
+    .ok();
+}
+
+#[test]
+fn check_reports_every_kind_of_problem_at_once() {
+    let site = TestSite::new();
+    site.file("content/topics/week/_index.md", "---\ntitle: 宣传周\n---\n")
+        .article(
+            "links.md",
+            "链接",
+            "2026-01-01",
+            "topics: [weak]\n",
+            "[缺页](@/articles/gone.md)\n\n[缺标题](@/articles/b.md#nope)\n\n[缺文件](/downloads/gone.pdf)\n\n![图](/images/gone.png)\n\n![](/pic.png)",
+        )
+        .article("b.md", "乙", "2026-01-02", "slug: same\n", "## 详情")
+        .article("same.md", "同名", "2026-01-03", "", "x")
+        .file("content/articles/untitled.md", "---\ntitle:\ndate: 2026-01-04\n---\n")
+        .file("content/articles/bad.md", "---\ntitle: [\n---\n")
+        .article("tpl.md", "模板", "2026-01-05", "template: broken.html\n", "x")
+        .file(
+            "templates/broken.html",
+            "{% extends \"base.html\" %}\n{% block content %}\n{{ page.nope }}\n{% endblock content %}\n",
+        )
+        .file("static/pic.png", "not checked")
+        .file(
+            "content/security-week/2026/_index.md",
+            "---\ntitle: 2026年宣传周\nstarts: 2026-09-14\nends: 2026-09-20\nmaterials:\n  - { title: 手册, file: /downloads/handbook.pdf }\n---\n",
+        );
+    let run = site.run(&["check"]);
+    let stderr = run.fails();
+    for expected in [
+        "error: content/articles/bad.md:2:",
+        "error: content/articles/links.md:4: unknown topic `weak`",
+        "error: content/articles/links.md:7: broken link `@/articles/gone.md`",
+        "error: content/articles/links.md:9: broken link `@/articles/b.md#nope`",
+        "error: content/articles/links.md:11: broken link `/downloads/gone.pdf`: nothing is published at /downloads/gone.pdf",
+        "error: content/articles/links.md:13: image `/images/gone.png`",
+        "warning: content/articles/links.md:15: image `/pic.png` has no alt text",
+        "two pages would be written to /articles/same/",
+        "error: content/articles/untitled.md:2: the page's `title` is empty",
+        "error: content/security-week/2026/_index.md:5: material `/downloads/handbook.pdf`",
+        "error: templates/broken.html:3: template `broken.html`: Variable `page.nope` not found",
+        "check failed: 10 errors",
+    ] {
+        assert_contains(&stderr, expected);
+    }
+    assert!(!site.path("public").exists(), "check writes nothing");
+
+    let json = site.run(&["check", "--format", "json"]);
+    assert_eq!(json.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        (report["errors"].as_u64(), report["warnings"].as_u64()),
+        (Some(10), Some(1))
+    );
+    for d in report["diagnostics"].as_array().unwrap() {
+        assert!(d["file"].is_string(), "every problem names its file: {d}");
+    }
+}
+
+#[test]
+fn links_to_paths_served_elsewhere_are_not_checked() {
+    let site = TestSite::new();
+    site.article("a.md", "甲", "2026-01-01", "", "[办事大厅](/cms/hall/)");
+    assert_contains(&site.build().fails(), "broken link `/cms/hall/`");
+    site.file(
+        "config.yaml",
+        &format!("{}links: {{ served_elsewhere: [/cms/] }}\n", common::CONFIG),
+    );
+    site.build().ok();
 }

@@ -92,11 +92,22 @@ fn explain(text: &str) -> String {
         && let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>())
         && NaiveDate::from_ymd_opt(y, m, d).is_none()
     {
-        return format!("`{text}` is not a real date: {y} has no day {m}-{d}");
+        let why = match days_in_month(y, m) {
+            None => format!("there is no month {m}"),
+            Some(days) => format!("{y}-{m:02} has only {days} days"),
+        };
+        return format!("`{text}` is not a real date: {why}");
     }
     format!(
         "`{text}` is not a date: write `2026-09-14`, `2026-09-14 10:00` or `2026-09-14T10:00:00+08:00`"
     )
+}
+
+/// The number of days of month `m` of year `y`, if there is such a month.
+fn days_in_month(y: i32, m: u32) -> Option<u32> {
+    let first = NaiveDate::from_ymd_opt(y, m, 1)?;
+    let next = first.checked_add_months(chrono::Months::new(1))?;
+    u32::try_from(next.signed_duration_since(first).num_days()).ok()
 }
 
 impl<'de> Deserialize<'de> for WrittenDate {
@@ -149,7 +160,12 @@ mod tests {
     #[test]
     fn impossible_day_is_explained() {
         let err = "2019-02-30".parse::<WrittenDate>().unwrap_err();
-        assert!(err.0.contains("not a real date"), "{}", err.0);
+        assert_eq!(
+            err.0,
+            "`2019-02-30` is not a real date: 2019-02 has only 28 days"
+        );
+        let err = "2024-13-01".parse::<WrittenDate>().unwrap_err();
+        assert!(err.0.ends_with("there is no month 13"), "{}", err.0);
         let err = "yesterday".parse::<WrittenDate>().unwrap_err();
         assert!(err.0.contains("write `2026-09-14`"), "{}", err.0);
     }

@@ -197,7 +197,9 @@ impl<'a> Fields<'a> {
         match text.parse::<WrittenDate>() {
             Ok(date) => Some(date),
             Err(e) => {
-                let d = self.error(key, format!("`{key}`: {e}"));
+                let d = self
+                    .error(key, format!("`{key}`: {e}"))
+                    .with_help("write a date that exists, year-month-day: `2026-09-14`");
                 self.errors.push(d);
                 None
             }

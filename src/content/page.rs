@@ -115,7 +115,9 @@ impl Page {
         let slug = match slug {
             Ok(slug) => slug,
             Err(message) => {
-                let mut d = Diagnostic::error(message).in_file(&file.path);
+                let mut d = Diagnostic::error(message).in_file(&file.path).with_help(
+                    "a slug is the last part of the page's URL, such as `cyber-week-opening`; the folders come from where the file is",
+                );
                 d.line = crate::yaml::key_line(front, "slug").map(|l| l + split.front_offset);
                 errors.push(d);
                 String::new()
@@ -172,9 +174,17 @@ impl Page {
 fn read_meta(fields: &mut Fields<'_>, zone: FixedOffset, is_article: bool) -> PageMeta {
     let title = fields.text("title").unwrap_or_default();
     if title.trim().is_empty() {
-        let d = fields
-            .error("title", "the page has no `title`")
-            .with_help("add a line `title: 标题` to the front matter");
+        let d = if fields.line_of("title").is_some() {
+            fields
+                .error("title", "the page's `title` is empty")
+                .with_help(
+                    "write the title after `title:`, e.g. `title: 全市开展网络安全宣传周活动`",
+                )
+        } else {
+            fields
+                .error("title", "the page has no `title`")
+                .with_help("add a line `title: 标题` to the front matter")
+        };
         fields.errors.push(d);
     }
     let date = fields.date("date").map(|d| d.resolve(zone));
@@ -339,6 +349,16 @@ mod tests {
             messages,
             ["the page has no `title`", "the article has no `date`"]
         );
+    }
+
+    #[test]
+    fn empty_title_is_named_as_such() {
+        for written in ["title:", "title: \"\"", "title: '  '"] {
+            let text = format!("---\n{written}\ndate: 2026-01-01\n---\n");
+            let errs = parse("articles/a.md", &text).unwrap_err();
+            assert_eq!(errs[0].message, "the page's `title` is empty", "{written}");
+            assert_eq!(errs[0].line, Some(2));
+        }
     }
 
     #[test]

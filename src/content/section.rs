@@ -130,7 +130,16 @@ impl Section {
             pinned: fields.text_list("pinned"),
             extra: Map::new(),
         };
-        if meta.title.is_none() && matches!(kind, SectionKind::Topic(_) | SectionKind::Week(_)) {
+        if meta.title.is_none() && fields.line_of("title").is_some() {
+            let d = fields
+                .error("title", "the section's `title` is empty")
+                .with_help(
+                    "write the title after `title:`, or remove the line to use the folder's name",
+                );
+            fields.errors.push(d);
+        } else if meta.title.is_none()
+            && matches!(kind, SectionKind::Topic(_) | SectionKind::Week(_))
+        {
             let d = fields
                 .error("title", "this section has no `title`")
                 .with_help("add a line `title: 专题名称` to the front matter");

@@ -79,7 +79,7 @@ pub fn walk(content_dir: &Path) -> (ContentFiles, Vec<Diagnostic>) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                errors.push(walk_error(&e));
+                errors.push(walk_error(&e, content_dir));
                 continue;
             }
         };
@@ -100,12 +100,15 @@ pub fn walk(content_dir: &Path) -> (ContentFiles, Vec<Diagnostic>) {
     (files, errors)
 }
 
-fn walk_error(error: &walkdir::Error) -> Diagnostic {
+fn walk_error(error: &walkdir::Error, content_dir: &Path) -> Diagnostic {
     let path = error.path().map(Path::to_path_buf).unwrap_or_default();
     if let Some(ancestor) = error.loop_ancestor() {
+        // Name the folder as the editor sees it, from the site folder.
+        let site = content_dir.parent().unwrap_or(content_dir);
+        let shown = ancestor.strip_prefix(site).unwrap_or(ancestor);
         return Diagnostic::error(format!(
             "symlink loop: this link points back to {}",
-            ancestor.display()
+            shown.display()
         ))
         .in_file(path)
         .with_help("remove the link or point it somewhere outside its own folder");

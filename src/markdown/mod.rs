@@ -38,6 +38,9 @@ pub struct Rendered {
     pub anchors: Vec<String>,
     /// `@/` links found, for checking their anchors once every page is rendered.
     pub links: Vec<InternalLink>,
+    /// Other links into the site (`/downloads/x.pdf`, `other/`), as written in the
+    /// HTML, for checking once every file is written.
+    pub site_links: Vec<SiteLink>,
     /// Characters and words read.
     pub stats: TextStats,
     /// Minutes to read.
@@ -57,6 +60,15 @@ pub struct InternalLink {
     pub target: String,
     /// The `#anchor`, if any.
     pub anchor: Option<String>,
+    /// 1-based line in the file.
+    pub line: usize,
+}
+
+/// A link to a path of the site written as a plain URL, not with `@/`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteLink {
+    /// The `href` as it is in the HTML (with the base path for `/…` links).
+    pub href: String,
     /// 1-based line in the file.
     pub line: usize,
 }
@@ -85,6 +97,10 @@ pub trait Resolver: Sync {
     /// An image written in the Markdown of the content file `from` (a path inside
     /// `content/`).
     fn image(&self, src: &str, from: &str) -> Result<ResolvedImage, String>;
+    /// The URL of a site path (`downloads/x.pdf`), under the site's base path.
+    fn href(&self, site_path: &str) -> String {
+        format!("/{site_path}")
+    }
 }
 
 /// One Markdown body to render.
@@ -125,6 +141,8 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
     let mut problems = Vec::new();
 
     let headings = headings::assign_ids(&mut events);
+    // Plain links first: `@/` links become URLs with the base path in the next pass.
+    let site_links = site_links(&mut events, resolver, &line_of);
     let links = resolve_links(&mut events, resolver, &line_of, source.file, &mut problems);
     let (stats, text) = read_text(&events);
     problems.extend(unclosed_bold(&events, &line_of, source.file));
@@ -167,6 +185,7 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
         anchors: headings.iter().map(|h| h.id.clone()).collect(),
         toc: headings::nest(headings),
         links,
+        site_links,
         reading_time: stats.reading_minutes(),
         stats,
         text,
@@ -221,6 +240,45 @@ fn resolve_links(
         });
     }
     links
+}
+
+/// Puts the base path in front of links written from the site root (`/downloads/x.pdf`),
+/// so they work when the site lives under a sub-path, and records every link into the
+/// site for the check of the written output.
+fn site_links(
+    events: &mut [(Event<'_>, Range<usize>)],
+    resolver: &dyn Resolver,
+    line_of: &dyn Fn(usize) -> usize,
+) -> Vec<SiteLink> {
+    let mut found = Vec::new();
+    for (event, range) in events.iter_mut() {
+        let Event::Start(Tag::Link { dest_url, .. }) = event else {
+            continue;
+        };
+        let written: &str = dest_url;
+        if written.is_empty() || written.starts_with(['#', '@']) || is_external(written) {
+            continue;
+        }
+        if let Some(path) = written.strip_prefix('/') {
+            *dest_url = CowStr::from(resolver.href(path));
+        }
+        found.push(SiteLink {
+            href: dest_url.to_string(),
+            line: line_of(range.start),
+        });
+    }
+    found
+}
+
+/// True for links that leave the site: `https://…`, `//host/…`, `mailto:…`, `tel:…`.
+pub fn is_external(url: &str) -> bool {
+    url.starts_with("//")
+        || url.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        })
 }
 
 /// Warns about `**` left in the text: Markdown does not end bold right after a

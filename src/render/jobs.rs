@@ -2,7 +2,7 @@
 //! template. Planning checks that no two jobs share a path and that every path stays
 //! inside the output folder.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use super::pagination::{page_count, pager_path};
 use crate::content::{PageId, SectionId, SectionKind};
@@ -73,6 +73,18 @@ impl Planned {
 
 /// Plans every output file of the site.
 pub fn plan(site: &Site) -> (Vec<Planned>, Vec<Diagnostic>) {
+    let mut planned = plan_unchecked(site);
+    let errors = check_plan(site, &mut planned);
+    (planned, errors)
+}
+
+/// Every output file the site would have if each job could be rendered: links to a
+/// page that failed are not broken links of their own (its error says enough).
+pub fn intended_outputs(site: &Site) -> impl Iterator<Item = String> {
+    plan_unchecked(site).into_iter().map(|p| p.output)
+}
+
+fn plan_unchecked(site: &Site) -> Vec<Planned> {
     let lib = &site.library;
     let per_page = site.config.paginate;
     let mut jobs: Vec<(Job, String, String)> = Vec::new();
@@ -118,7 +130,10 @@ pub fn plan(site: &Site) -> (Vec<Planned>, Vec<Diagnostic>) {
             );
         }
     }
-    if !lib.tags.is_empty() {
+    // The lists of tags and topics exist even while empty when the theme has their
+    // templates: menus and the search page link to them.
+    let has = |name: &str| site.templates.as_ref().is_some_and(|t| t.has(name));
+    if !lib.tags.is_empty() || has("tags.html") {
         page_job(Job::TagsIndex, "tags/".into(), "tags.html".into());
     }
     for (t, tag) in lib.tags.iter().enumerate() {
@@ -127,12 +142,9 @@ pub fn plan(site: &Site) -> (Vec<Planned>, Vec<Diagnostic>) {
             page_job(Job::Tag(t, n), pager_path(&base, n), "tag.html".into());
         }
     }
-    if !lib.topics.is_empty() {
-        page_job(
-            Job::TopicsIndex,
-            "topics/".into(),
-            section_template(&SectionKind::TopicsIndex, "topics.html"),
-        );
+    let topics_template = section_template(&SectionKind::TopicsIndex, "topics.html");
+    if !lib.topics.is_empty() || has(&topics_template) {
+        page_job(Job::TopicsIndex, "topics/".into(), topics_template);
     }
     for (t, topic) in lib.topics.iter().enumerate() {
         let section = &lib.sections[topic.section];
@@ -222,8 +234,7 @@ pub fn plan(site: &Site) -> (Vec<Planned>, Vec<Diagnostic>) {
         });
     }
 
-    let errors = check_plan(site, &mut planned);
-    (planned, errors)
+    planned
 }
 
 /// Drops jobs with an unsafe or taken path and jobs whose template is missing,
@@ -231,7 +242,7 @@ pub fn plan(site: &Site) -> (Vec<Planned>, Vec<Diagnostic>) {
 fn check_plan(site: &Site, planned: &mut Vec<Planned>) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     let mut owners: HashMap<String, Job> = HashMap::with_capacity(planned.len());
-    let mut missing_templates: BTreeSet<String> = BTreeSet::new();
+    let mut missing_templates: BTreeMap<String, Vec<Job>> = BTreeMap::new();
     planned.retain(|p| {
         if let Err(why) = check_output_path(&p.output) {
             errors.push(owner_error(site, p.job, why));
@@ -244,8 +255,14 @@ fn check_plan(site: &Site, planned: &mut Vec<Planned>) -> Vec<Diagnostic> {
                 describe(site, *first),
                 describe(site, p.job)
             );
+            // Point at a written `slug:` when one of the two has it: that is the usual cause.
+            let blame = if slug_line(site, p.job).is_none() && slug_line(site, *first).is_some() {
+                *first
+            } else {
+                p.job
+            };
             errors.push(
-                owner_error(site, p.job, message)
+                owner_error(site, blame, message)
                     .with_help("give one of them another `slug` or file name"),
             );
             return false;
@@ -261,23 +278,56 @@ fn check_plan(site: &Site, planned: &mut Vec<Planned>) -> Vec<Diagnostic> {
         }
         owners.insert(p.output.clone(), p.job);
         if site.templates.as_ref().is_some_and(|t| !t.has(&p.template)) {
-            missing_templates.insert(p.template.clone());
+            missing_templates
+                .entry(p.template.clone())
+                .or_default()
+                .push(p.job);
             return false;
         }
         true
     });
-    for name in missing_templates {
-        errors.push(
-            Diagnostic::error(format!(
-                "template `{name}` not found in templates/ or the theme `{}`",
-                site.config.theme
-            ))
-            .with_help(format!(
-                "add templates/{name}, or set `template:` in the front matter to one that exists"
-            )),
+    for (name, jobs) in missing_templates {
+        let message = format!(
+            "template `{name}` not found in templates/ or the theme `{}`",
+            site.config.theme
         );
+        let help = format!(
+            "add templates/{name}, or set `template:` in the front matter to one that exists"
+        );
+        // A template named in front matter is the editor's to fix: point at that line.
+        let mut named_by_theme = false;
+        for job in jobs {
+            match written_template(site, job) {
+                Some((file, line)) if line.is_some() => errors.push(
+                    Diagnostic::error(message.clone())
+                        .in_file(file)
+                        .at_opt(line, None)
+                        .with_help(help.clone()),
+                ),
+                _ => named_by_theme = true,
+            }
+        }
+        if named_by_theme {
+            errors.push(Diagnostic::error(message).with_help(help));
+        }
     }
     errors
+}
+
+/// The file and line where a page or section names its own template.
+fn written_template(site: &Site, job: Job) -> Option<(&std::path::Path, Option<usize>)> {
+    let lib = &site.library;
+    match job {
+        Job::Page(id) => {
+            let page = &lib.pages[id];
+            Some((page.file.path.as_path(), page.key_line("template")))
+        }
+        Job::Section(id) | Job::Week(id) => {
+            let section = &lib.sections[id];
+            Some((section.file.path.as_path(), section.key_line("template")))
+        }
+        _ => None,
+    }
 }
 
 /// What a job renders, in words, for messages.
@@ -292,6 +342,13 @@ fn describe(site: &Site, job: Job) -> String {
         Job::Tag(t, n) => format!("the tag `{}`'s page {n}", lib.tags[t].name),
         Job::Topic(t, n) => format!("the topic `{}`'s page {n}", lib.topics[t].id),
         other => format!("Herald's {other:?} page"),
+    }
+}
+
+fn slug_line(site: &Site, job: Job) -> Option<usize> {
+    match job {
+        Job::Page(id) => site.library.pages[id].key_line("slug"),
+        _ => None,
     }
 }
 

@@ -22,6 +22,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::assets::Body;
+use crate::check::{self, PageLinks, Recording, links_in_html};
 use crate::error::Diagnostic;
 use crate::images::ImageStats;
 use crate::output::Sink;
@@ -55,7 +56,12 @@ pub struct RenderOutcome {
     pub written: Vec<String>,
     /// Outputs of the previous state that no longer exist.
     pub removed: Vec<String>,
+    /// The links of every HTML page rendered, for [`crate::check`].
+    pub links: Vec<PageLinks>,
 }
+
+/// A file rendered: what it was made from, and its links.
+type Rendered = (deps::Recorded, Vec<String>);
 
 /// Renders the pages of `site` into `sink`, skipping those that `previous` says are
 /// unchanged (an empty state renders everything). With `track`, the outcome carries
@@ -92,7 +98,7 @@ pub fn render_pages(
     let t = crate::timing::phase("render: render dirty jobs");
     let mut tera = templates.instance();
     functions::register(&mut tera, site);
-    let results: Vec<(&Planned, Result<deps::Recorded, Diagnostic>)> = dirty
+    let results: Vec<(&Planned, Result<Rendered, Diagnostic>)> = dirty
         .par_iter()
         .map(|planned| {
             let (result, deps) = deps::collect(|| {
@@ -101,9 +107,14 @@ pub fn render_pages(
                 let html = tera.render(&planned.template, &ctx).map_err(|e| {
                     with_page(templates.render_error(&e, &planned.template), site, planned)
                 })?;
-                sink.write(&planned.output, html.as_bytes())
+                sink.write(&planned.output, html.as_bytes())?;
+                Ok(if planned.output.ends_with(".html") {
+                    links_in_html(&html)
+                } else {
+                    Vec::new()
+                })
             });
-            (*planned, result.map(|()| deps))
+            (*planned, result.map(|hrefs| (deps, hrefs)))
         })
         .collect();
     drop(t);
@@ -111,18 +122,45 @@ pub fn render_pages(
     let _t = crate::timing::phase("render: record state");
     let mut update = StateUpdate::default();
     let mut written = Vec::with_capacity(results.len());
+    let mut links = Vec::new();
     for (planned, result) in results {
         match result {
-            Ok(recorded) => {
+            Ok((recorded, hrefs)) => {
                 if track {
-                    update.rendered(&planned.output, &planned.template, recorded, &mut versions);
+                    update.rendered(
+                        &planned.output,
+                        &planned.template,
+                        recorded,
+                        hrefs.clone(),
+                        &mut versions,
+                    );
                 }
                 written.push(planned.output.clone());
+                links.push(PageLinks {
+                    output: planned.output.clone(),
+                    template: planned.template.clone(),
+                    hrefs,
+                });
             }
             Err(d) => {
                 update.forget(&planned.output);
                 errors.push(d);
             }
+        }
+    }
+    // Pages kept from the last build are checked with the links they were written with.
+    let rendered_now: std::collections::HashSet<&str> =
+        written.iter().map(String::as_str).collect();
+    for planned in plan
+        .iter()
+        .filter(|p| p.output.ends_with(".html") && !rendered_now.contains(p.output.as_str()))
+    {
+        if let Some((template, hrefs)) = previous.links_of(&planned.output) {
+            links.push(PageLinks {
+                output: planned.output.clone(),
+                template: template.to_string(),
+                hrefs: hrefs.to_vec(),
+            });
         }
     }
     let removed = previous.removed(&plan);
@@ -140,6 +178,7 @@ pub fn render_pages(
         update,
         written,
         removed,
+        links,
     }
 }
 
@@ -178,17 +217,26 @@ pub fn publish_files(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Renders every page and publishes every file of `site` into `sink`.
+/// Renders every page and publishes every file of `site` into `sink`, then checks
+/// that every link of every page leads to a file written.
 pub fn render_all(site: &Arc<Site>, sink: &dyn Sink) -> (RenderCounts, Vec<Diagnostic>) {
-    let mut outcome = render_pages(site, sink, &RenderState::default(), false);
+    let recording = Recording::new(sink);
+    let mut outcome = render_pages(site, &recording, &RenderState::default(), false);
     let t = crate::timing::phase("images");
-    let (images, image_errors) = site.images.publish(sink, false);
+    let (images, image_errors) = site.images.publish(&recording, false);
     drop(t);
     outcome.errors.extend(image_errors);
     outcome.counts.images = images;
     outcome.counts.files += images.variants;
-    let _t = crate::timing::phase("copy files");
-    outcome.errors.extend(publish_files(site, sink));
+    let t = crate::timing::phase("copy files");
+    outcome.errors.extend(publish_files(site, &recording));
+    drop(t);
+    let _t = crate::timing::phase("check links");
+    let mut published = recording.into_paths();
+    published.extend(jobs::intended_outputs(site));
+    outcome
+        .errors
+        .extend(check::check_links(site, &outcome.links, &published));
     (outcome.counts, outcome.errors)
 }
 

@@ -20,6 +20,8 @@ pub(super) struct JobRecord {
     pub(super) template: String,
     pub(super) deps: Vec<Dep>,
     pub(super) files: Vec<String>,
+    /// Every link of the page written, for the link check of later builds that keep it.
+    pub(super) links: Vec<String>,
 }
 
 /// What the last applied render made.
@@ -80,6 +82,13 @@ impl RenderState {
             state.records.insert(output, record);
         }
         Some(state)
+    }
+
+    /// The template and links of an output as last rendered.
+    pub fn links_of(&self, output: &str) -> Option<(&str, &[String])> {
+        self.records
+            .get(output)
+            .map(|r| (r.template.as_str(), r.links.as_slice()))
     }
 
     /// The extra files (image variants) that rendered outputs refer to.
@@ -181,6 +190,7 @@ impl StateUpdate {
         output: &str,
         template: &str,
         recorded: super::deps::Recorded,
+        links: Vec<String>,
         versions: &mut Versions<'_>,
     ) {
         for dep in &recorded.deps {
@@ -192,6 +202,7 @@ impl StateUpdate {
             template: template.to_string(),
             deps: recorded.deps,
             files: recorded.files,
+            links,
         };
         self.records.push((Arc::from(output), Some(record)));
     }

@@ -99,6 +99,9 @@ impl Templates {
         }
         let uses = direct_uses(&sources, &mut errors);
         errors.extend(find_cycles(&uses, &sources));
+        for source in sources.values() {
+            errors.extend(recursion::endless_macros(&source.text, &source.path));
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -203,7 +206,8 @@ impl Templates {
     }
 
     /// The first line where `needle` is written in `name` or a template it uses.
-    fn find_line(&self, name: &str, needle: &str) -> Option<(PathBuf, usize)> {
+    /// The first file and line, in the template or what it pulls in, holding `needle`.
+    pub(crate) fn find_line(&self, name: &str, needle: &str) -> Option<(PathBuf, usize)> {
         let mut order = vec![name.to_string()];
         if let Some(all) = self.uses.get(name) {
             order.extend(all.iter().filter(|n| *n != name).cloned());
@@ -391,6 +395,8 @@ fn transitive(direct: &HashMap<String, BTreeSet<String>>) -> HashMap<String, BTr
         })
         .collect()
 }
+
+mod recursion;
 
 #[cfg(test)]
 mod tests;

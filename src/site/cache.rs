@@ -15,7 +15,7 @@ use crate::hash;
 use crate::markdown::{Rendered, Resolver};
 
 /// Bumped when the cached data or the Markdown output changes shape.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// One cached rendering: file hash, resolution hash, rendering, its problems.
 type Entry = (u64, u64, Rendered, Vec<Diagnostic>);

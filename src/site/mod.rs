@@ -431,6 +431,17 @@ impl Site {
         }
     }
 
+    /// The first data file and line holding `needle`, by file name.
+    pub(crate) fn find_in_data(&self, needle: &str) -> Option<(PathBuf, usize)> {
+        let mut names: Vec<&String> = self.data_sources.keys().collect();
+        names.sort();
+        names.into_iter().find_map(|name| {
+            let (path, text) = &self.data_sources[name];
+            let line = text.lines().position(|l| l.contains(needle))? + 1;
+            Some((path.clone(), line))
+        })
+    }
+
     /// The pixel size of an image file, read from its header once.
     pub fn image_size(&self, path: &Path) -> Option<(u32, u32)> {
         let mut cache = self.image_sizes.lock().unwrap_or_else(|e| e.into_inner());
@@ -475,6 +486,10 @@ impl Resolver for Site {
             None if self.broken.contains(target) => Ok("#".into()),
             None => Err(self.why_missing(target)),
         }
+    }
+
+    fn href(&self, site_path: &str) -> String {
+        self.config.href(site_path)
     }
 
     fn image(&self, src: &str, from: &str) -> Result<ResolvedImage, String> {

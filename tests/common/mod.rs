@@ -135,6 +135,11 @@ impl TestSite {
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
     }
 
+    /// Reads a file of the site folder.
+    pub fn read_file(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap()
+    }
+
     /// True if `public/rel` exists.
     pub fn exists(&self, rel: &str) -> bool {
         self.path("public").join(rel).exists()

@@ -6,6 +6,9 @@
 //! output, keeping their modification time, so `rsync` sends only what changed.
 //!
 //! Nothing is ever written outside the staging folder: every path is checked first.
+//! With `--compress`, [`compress`] adds a `.gz` beside text files before the swap.
+
+pub mod compress;
 
 use std::collections::{HashMap, HashSet};
 use std::fs as stdfs;
@@ -342,7 +345,25 @@ pub fn check_output_folder(root: &Path, output: &Path) -> Result<(), Diagnostic>
         ))
         .with_help("use a folder of its own, such as the default `public`"));
     }
+    if !looks_built(&output) {
+        return Err(Diagnostic::error(format!(
+            "refusing to replace {}: it holds files but no index.html or 404.html, so it does not look like a site Herald built, and building replaces the folder entirely",
+            output.display()
+        ))
+        .with_help("choose a new or empty folder, or move its files away first"));
+    }
     Ok(())
+}
+
+/// True if `output` is missing, empty, or holds a site Herald built (whose files it
+/// may replace).
+fn looks_built(output: &Path) -> bool {
+    let Ok(mut entries) = stdfs::read_dir(output) else {
+        return true;
+    };
+    entries.next().is_none()
+        || output.join("index.html").is_file()
+        || output.join("404.html").is_file()
 }
 
 #[cfg(test)]
@@ -415,6 +436,23 @@ mod tests {
         staging.abandon();
         assert_eq!(stdfs::read(out.join("keep.html")).unwrap(), b"keep");
         assert!(!out.join("x.html").exists());
+    }
+
+    #[test]
+    fn refuses_to_replace_a_folder_of_other_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        assert!(check_output_folder(dir.path(), &out).is_ok(), "new");
+        stdfs::create_dir_all(&out).unwrap();
+        assert!(check_output_folder(dir.path(), &out).is_ok(), "empty");
+        stdfs::write(out.join("thesis.docx"), "years of work").unwrap();
+        let err = check_output_folder(dir.path(), &out).unwrap_err();
+        assert!(err.message.contains("does not look like a site"), "{err}");
+        stdfs::write(out.join("index.html"), "a site").unwrap();
+        assert!(
+            check_output_folder(dir.path(), &out).is_ok(),
+            "a built site"
+        );
     }
 
     #[test]

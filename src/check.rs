@@ -1,0 +1,432 @@
+//! The check of the written output: every link and image of every HTML page leads to
+//! a file the build publishes, under the site's base path.
+//!
+//! It runs once every file is written (`build` and `check`, not `serve`), so it sees
+//! links however they were made: Markdown, templates, data files. A broken link is
+//! reported where it was written when that can be found (the Markdown line, the data
+//! file's line, the template's line), else with the template and the pages showing it.
+//! Links to other hosts are not fetched: Herald never makes a request.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use crate::config::Config;
+use crate::error::Diagnostic;
+use crate::markdown::is_external;
+use crate::output::Sink;
+use crate::site::Site;
+use crate::theme::Origin;
+
+/// A sink that passes everything on and remembers every path written.
+pub struct Recording<'a> {
+    inner: &'a dyn Sink,
+    paths: Mutex<BTreeSet<String>>,
+}
+
+impl<'a> Recording<'a> {
+    /// Records what goes into `inner`.
+    pub fn new(inner: &'a dyn Sink) -> Self {
+        Recording {
+            inner,
+            paths: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    /// Every path written so far.
+    pub fn into_paths(self) -> BTreeSet<String> {
+        self.paths.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn note(&self, path: &str) {
+        self.paths
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string());
+    }
+}
+
+impl Sink for Recording<'_> {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.inner.write(path, bytes)?;
+        self.note(path);
+        Ok(())
+    }
+
+    fn copy(&self, path: &str, origin: &Origin) -> Result<(), Diagnostic> {
+        self.inner.copy(path, origin)?;
+        self.note(path);
+        Ok(())
+    }
+
+    fn keep(&self, path: &str) -> bool {
+        let kept = self.inner.keep(path);
+        if kept {
+            self.note(path);
+        }
+        kept
+    }
+}
+
+/// The links of one written HTML page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageLinks {
+    /// The file written, relative to the output folder.
+    pub output: String,
+    /// The template it was rendered with.
+    pub template: String,
+    /// Every `href`, `src`, `srcset` and `action` URL, as written in the HTML.
+    pub hrefs: Vec<String>,
+}
+
+/// Every `href`, `src`, `srcset` and form `action` URL of an HTML page, leaving out
+/// script bodies.
+pub fn links_in_html(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for part in markup_only(html) {
+        let attributes = [
+            ("href=\"", false),
+            ("src=\"", false),
+            ("srcset=\"", true),
+            ("action=\"", false),
+        ];
+        for (attribute, many) in attributes {
+            let mut rest = part;
+            while let Some(at) = rest.find(attribute) {
+                let before = rest[..at].chars().next_back();
+                rest = &rest[at + attribute.len()..];
+                let Some(end) = rest.find('"') else { break };
+                let value = &rest[..end];
+                rest = &rest[end..];
+                if !before.is_some_and(char::is_whitespace) {
+                    continue; // `data-src="…"` and the like
+                }
+                if many {
+                    // "a.jpg 480w, b.jpg 960w"
+                    found.extend(
+                        value
+                            .split(',')
+                            .filter_map(|c| c.split_whitespace().next())
+                            .map(unescape_html),
+                    );
+                } else {
+                    found.push(unescape_html(value));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The page's text outside `<script>` bodies (whose strings are not links).
+fn markup_only(html: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut rest = html;
+    while let Some(open) = rest.find("<script") {
+        let tag_end = rest[open..].find('>').map_or(rest.len(), |e| open + e + 1);
+        parts.push(&rest[..tag_end]);
+        rest = &rest[tag_end..];
+        match rest.find("</script") {
+            Some(close) => rest = &rest[close..],
+            None => return parts,
+        }
+    }
+    parts.push(rest);
+    parts
+}
+
+fn unescape_html(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                bytes.get(i + 1).and_then(|&b| hex(b)),
+                bytes.get(i + 2).and_then(|&b| hex(b)),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Where a link leads, for the check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    /// Not checked: another host, another scheme, or only a `#fragment` or `?query`.
+    Elsewhere,
+    /// A site path (no leading slash, decoded).
+    Site(String),
+    /// A link that cannot work, and why.
+    Broken(String),
+}
+
+/// Reads a link found on the page written at `output`.
+fn target(href: &str, output: &str, config: &Config) -> Target {
+    let bare = href.split(['#', '?']).next().unwrap_or("");
+    if bare.is_empty() {
+        return Target::Elsewhere;
+    }
+    let from_root = bare.strip_prefix(config.origin.as_str()).unwrap_or(bare);
+    if from_root.starts_with('/') && config.links.is_served_elsewhere(from_root) {
+        return Target::Elsewhere;
+    }
+    if let Some(path) = bare.strip_prefix(config.base_url.as_str()) {
+        return Target::Site(percent_decode(path));
+    }
+    if is_external(bare) {
+        return Target::Elsewhere;
+    }
+    if bare.starts_with('/') {
+        return match bare.strip_prefix(config.base_path.as_str()) {
+            Some(path) => Target::Site(percent_decode(path)),
+            None if config.base_path.strip_suffix('/') == Some(bare) => Target::Site(String::new()),
+            None => Target::Broken(format!(
+                "it is outside the site's base path `{}`, so it leads off the site once it is served there",
+                config.base_path
+            )),
+        };
+    }
+    // A relative link, read from the page's folder the way a browser does.
+    let mut parts: Vec<&str> = output.split('/').collect();
+    parts.pop();
+    for segment in bare.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Target::Broken("it goes above the site's root".into());
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    let mut path = parts.join("/");
+    if bare.ends_with('/') && !path.is_empty() {
+        path.push('/');
+    }
+    Target::Site(percent_decode(&path))
+}
+
+/// True if a site path leads to a written file (folders to their `index.html`).
+fn is_published(path: &str, published: &BTreeSet<String>) -> bool {
+    if path.is_empty() || path.ends_with('/') {
+        return published.contains(&format!("{path}index.html"));
+    }
+    published.contains(path) || published.contains(&format!("{path}/index.html"))
+}
+
+/// Checks every link of every page against the files written.
+pub fn check_links(
+    site: &Site,
+    pages: &[PageLinks],
+    published: &BTreeSet<String>,
+) -> Vec<Diagnostic> {
+    let reported = checked_in_markdown(site);
+    // Broken links by href and why, with the pages showing them.
+    let mut broken: BTreeMap<(String, String), Vec<&PageLinks>> = BTreeMap::new();
+    for page in pages {
+        let mut seen = BTreeSet::new();
+        for href in &page.hrefs {
+            if !seen.insert(href) || reported.contains(href.as_str()) {
+                continue;
+            }
+            let why = match target(href, &page.output, &site.config) {
+                Target::Elsewhere => continue,
+                Target::Site(path) if is_published(&path, published) => continue,
+                Target::Site(path) => format!("nothing is published at /{path}"),
+                Target::Broken(why) => why,
+            };
+            broken.entry((href.clone(), why)).or_default().push(page);
+        }
+    }
+    let mut errors = Vec::new();
+    for ((href, why), shown_on) in broken {
+        let message = format!("broken link `{href}`: {why}");
+        let written_in_markdown = markdown_lines(site, &href);
+        if !written_in_markdown.is_empty() {
+            for (file, line) in written_in_markdown {
+                errors.push(
+                    Diagnostic::error(message.clone())
+                        .in_file(file)
+                        .at_line(line)
+                        .with_help("link to pages with `@/articles/x.md`, and to files from the site root (`/downloads/x.pdf` for static/downloads/x.pdf); a relative link is read from the page's URL, not from the Markdown file's folder"),
+                );
+            }
+            continue;
+        }
+        let pages_text = on_pages(&shown_on);
+        let written = href
+            .strip_prefix(site.config.base_path.as_str())
+            .map_or(href.clone(), |rest| format!("/{rest}"));
+        if let Some((file, line)) = site
+            .find_in_data(&href)
+            .or_else(|| site.find_in_data(&written))
+        {
+            errors.push(
+                Diagnostic::error(format!("{message} ({pages_text})"))
+                    .in_file(file)
+                    .at_line(line)
+                    .with_help("write site paths from the root (`/topics/x/`) and pass them through url(path=…) in the template, which adds the base path"),
+            );
+            continue;
+        }
+        let template = &shown_on[0].template;
+        let mut d = Diagnostic::error(format!("{message} ({pages_text}, template `{template}`)"))
+            .with_help("make links in templates with url(path=…) or asset(path=…): they add the base path and check that the target exists");
+        if let Some(templates) = &site.templates {
+            match templates.find_line(template, &format!("\"{href}\"")) {
+                Some((file, line)) => d = d.in_file(file).at_line(line),
+                None => {
+                    if let Some(file) = templates.path(template) {
+                        d = d.in_file(file);
+                    }
+                }
+            }
+        }
+        errors.push(d);
+    }
+    errors
+}
+
+/// Images and `@/` links of Markdown as written: when one is still so in the HTML, it
+/// could not be resolved, and the Markdown check has said why at its line.
+fn checked_in_markdown(site: &Site) -> BTreeSet<String> {
+    let lib = &site.library;
+    let all = lib
+        .pages
+        .iter()
+        .map(|p| &p.rendered)
+        .chain(lib.sections.iter().map(|s| &s.rendered));
+    let mut written = BTreeSet::new();
+    for rendered in all {
+        written.extend(rendered.images.iter().cloned());
+        written.extend(rendered.links.iter().map(|link| match &link.anchor {
+            Some(anchor) => format!("@/{}#{anchor}", link.target),
+            None => format!("@/{}", link.target),
+        }));
+    }
+    written
+}
+
+/// The Markdown files and lines where `href` is written.
+fn markdown_lines(site: &Site, href: &str) -> Vec<(PathBuf, usize)> {
+    let lib = &site.library;
+    let pages = lib.pages.iter().map(|p| (&p.file, &p.rendered));
+    let sections = lib.sections.iter().map(|s| (&s.file, &s.rendered));
+    pages
+        .chain(sections)
+        .flat_map(|(file, rendered)| {
+            rendered
+                .site_links
+                .iter()
+                .filter(move |link| link.href == href)
+                .map(move |link| (file.path.clone(), link.line))
+        })
+        .collect()
+}
+
+/// "on /a/", "on /a/ and 3 other pages".
+fn on_pages(pages: &[&PageLinks]) -> String {
+    let url = |output: &str| format!("/{}", output.strip_suffix("index.html").unwrap_or(output));
+    match pages.len() {
+        1 => format!("on {}", url(&pages[0].output)),
+        n => format!(
+            "on {} and {} other page{}",
+            url(&pages[0].output),
+            n - 1,
+            if n == 2 { "" } else { "s" }
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_links_but_not_in_scripts_or_data_attributes() {
+        let html = r#"<a href="/a/?x=1&amp;y=2">a</a><img src="b.png" srcset="/c.jpg 480w, /d.jpg 960w" data-src="/no.png">
+<script>var s = 'src="/not-a-link"';</script><script src="/js/site.js"></script>"#;
+        assert_eq!(
+            links_in_html(html),
+            ["/a/?x=1&y=2", "b.png", "/c.jpg", "/d.jpg", "/js/site.js"]
+        );
+    }
+
+    fn config(base_url: &str) -> Config {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("config.yaml"),
+            format!("title: t\nbase_url: {base_url}\n"),
+        )
+        .unwrap();
+        Config::load(dir.path()).unwrap()
+    }
+
+    #[test]
+    fn reads_links_like_a_browser_under_the_base_path() {
+        let c = config("https://example.gov.cn/campaign/");
+        let page = "articles/x/index.html";
+        let site = |p: &str| Target::Site(p.to_string());
+        assert_eq!(target("/campaign/topics/", page, &c), site("topics/"));
+        assert_eq!(target("/campaign", page, &c), site(""));
+        assert_eq!(
+            target("https://example.gov.cn/campaign/atom.xml", page, &c),
+            site("atom.xml")
+        );
+        assert_eq!(target("../y/#top", page, &c), site("articles/y/"));
+        assert_eq!(
+            target("pic%20one.png", page, &c),
+            site("articles/x/pic one.png")
+        );
+        assert_eq!(target("https://other.cn/x", page, &c), Target::Elsewhere);
+        assert_eq!(target("mailto:a@b.cn", page, &c), Target::Elsewhere);
+        assert_eq!(target("#top", page, &c), Target::Elsewhere);
+        assert!(matches!(target("/about/", page, &c), Target::Broken(_)));
+        assert!(matches!(target("../../../x", page, &c), Target::Broken(_)));
+    }
+
+    #[test]
+    fn paths_served_elsewhere_are_not_checked() {
+        let mut c = config("https://example.gov.cn/");
+        c.links.served_elsewhere = vec!["/cms/".into()];
+        let page = "index.html";
+        assert_eq!(target("/cms/login", page, &c), Target::Elsewhere);
+        assert_eq!(
+            target("https://example.gov.cn/cms/", page, &c),
+            Target::Elsewhere
+        );
+        assert_eq!(target("/cmsx", page, &c), Target::Site("cmsx".into()));
+    }
+
+    #[test]
+    fn folders_lead_to_their_index() {
+        let published: BTreeSet<String> = ["index.html", "a/index.html", "f.pdf"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for ok in ["", "a/", "a", "f.pdf"] {
+            assert!(is_published(ok, &published), "{ok}");
+        }
+        for missing in ["b/", "f.pdf/", "a/index"] {
+            assert!(!is_published(missing, &published), "{missing}");
+        }
+    }
+}
