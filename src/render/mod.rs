@@ -157,6 +157,14 @@ pub fn publish_files(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// Writes generated files (the search index) into `sink`.
+pub fn write_files(files: &crate::search::Files, sink: &dyn Sink) -> Vec<Diagnostic> {
+    files
+        .par_iter()
+        .filter_map(|(path, bytes)| sink.write(path, bytes).err())
+        .collect()
+}
+
 /// Renders every page and publishes every file of `site` into `sink`.
 pub fn render_all(site: &Arc<Site>, sink: &dyn Sink) -> (RenderCounts, Vec<Diagnostic>) {
     let mut outcome = render_pages(site, sink, &RenderState::default(), false);
@@ -166,8 +174,13 @@ pub fn render_all(site: &Arc<Site>, sink: &dyn Sink) -> (RenderCounts, Vec<Diagn
     outcome.errors.extend(image_errors);
     outcome.counts.images = images;
     outcome.counts.files += images.variants;
-    let _t = crate::timing::phase("copy files");
+    let t = crate::timing::phase("copy files");
     outcome.errors.extend(publish_files(site, sink));
+    drop(t);
+    let _t = crate::timing::phase("search index");
+    let search = crate::search::SearchIndex::default().build(site);
+    outcome.counts.files += search.len();
+    outcome.errors.extend(write_files(&search, sink));
     (outcome.counts, outcome.errors)
 }
 

@@ -1,0 +1,120 @@
+//! Site search: an index of the articles written under `search/` at build time, and
+//! read by the theme's `search.js` in the reader's browser (no server, no third-party
+//! script).
+//!
+//! Chinese has no spaces between words, so text is indexed by character bigrams
+//! ([`tokenizer`]); posting lists are split into shards by a hash of the term so that
+//! a query downloads only its terms' shards, then the document files of the results
+//! it shows ([`writer`] describes the files). [`query`] searches a written index
+//! exactly as the browser does, for tests and the benchmark.
+//!
+//! This module never reads the disk: it indexes what the site has loaded.
+
+pub mod postings;
+pub mod query;
+pub mod tokenizer;
+pub mod writer;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::hash;
+use crate::site::Site;
+pub use writer::{Document, Prepared};
+
+/// The folder of the index in the output.
+pub const DIR: &str = "search/";
+
+/// The articles of `site` as the index sees them, oldest first (their numbers).
+pub fn documents(site: &Site) -> Vec<Document> {
+    let lib = &site.library;
+    lib.chronological
+        .iter()
+        .rev()
+        .map(|&id| {
+            let page = &lib.pages[id];
+            let mut extra = page.meta.summary.clone().unwrap_or_default();
+            for tag in &page.meta.tags {
+                extra.push('\n');
+                extra.push_str(tag);
+            }
+            for topic in &page.meta.topics {
+                extra.push('\n');
+                match lib.topic(topic) {
+                    Some(t) => extra.push_str(lib.sections[t.section].title()),
+                    None => extra.push_str(topic),
+                }
+            }
+            Document {
+                url: page.path.clone(),
+                title: page.meta.title.clone(),
+                date: page
+                    .meta
+                    .date
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+                summary: page.rendered.description.clone(),
+                extra,
+                body: page.rendered.text.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Builds the index, keeping each article's tokens and compressed document between
+/// builds, so that `serve` redoes only the articles that changed.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    prepared: HashMap<u64, Arc<Prepared>>,
+    keys: Vec<u64>,
+    built: bool,
+}
+
+/// Index files: output paths (under [`DIR`]) and bytes, sorted by path.
+pub type Files = Vec<(String, Arc<[u8]>)>;
+
+impl SearchIndex {
+    /// The index files of `site` (none when search is off).
+    pub fn build(&mut self, site: &Site) -> Files {
+        self.update(site).unwrap_or_default()
+    }
+
+    /// The index files of `site`, or `None` when no indexed article changed since
+    /// the last call.
+    pub fn update(&mut self, site: &Site) -> Option<Files> {
+        if !site.config.search.enabled {
+            let was = self.built;
+            *self = SearchIndex::default();
+            return was.then(Vec::new);
+        }
+        let t = crate::timing::phase("search: documents");
+        let docs = documents(site);
+        let keys: Vec<u64> = docs.par_iter().map(hash::of).collect();
+        drop(t);
+        if self.built && keys == self.keys {
+            return None;
+        }
+        let t = crate::timing::phase("search: tokenise and compress");
+        let prepared: Vec<Arc<Prepared>> = docs
+            .par_iter()
+            .zip(&keys)
+            .map(|(doc, key)| match self.prepared.get(key) {
+                Some(p) => p.clone(),
+                None => Arc::new(Prepared::new(doc)),
+            })
+            .collect();
+        drop(t);
+        let files = writer::write(&prepared);
+        self.prepared = keys.iter().copied().zip(prepared).collect();
+        self.keys = keys;
+        self.built = true;
+        Some(
+            files
+                .into_iter()
+                .map(|(path, bytes)| (format!("{DIR}{path}"), bytes))
+                .collect(),
+        )
+    }
+}

@@ -1,0 +1,324 @@
+//! Writes the index files from the articles' search documents.
+//!
+//! Layout under `search/` (every name but the manifest carries a hash of its bytes,
+//! so a cache can never mix two builds):
+//!
+//! - `index.json`: the manifest: the number of articles, the hash of each term
+//!   shard and of each block of articles.
+//! - `terms/<n>.<hash>.json`: shard `n`: `{"term": "<posting list>", …}` for the terms
+//!   whose [`shard_of`] is `n`. The number of shards grows with the index so that a
+//!   shard stays around [`SHARD_TARGET`] bytes.
+//! - `blocks/<n>.<hash>.json`: the names of the document files of articles
+//!   `n × BLOCK ..`: an array of hashes.
+//! - `docs/<hash>.json.gz`: one article: URL, title, date, summary and text for the
+//!   snippet, gzip-compressed (the browser inflates it with `DecompressionStream`).
+//!
+//! Articles are numbered oldest first (date, then path), so a new article takes the
+//! next number and older articles keep theirs, and a higher number is a newer article.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Arc;
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::postings;
+use super::tokenizer::index_terms;
+use crate::hash;
+
+/// Articles per block of document names.
+pub const BLOCK: usize = 64;
+/// The size a term shard aims at, in bytes before compression.
+pub const SHARD_TARGET: usize = 8 * 1024;
+/// The most shards an index has.
+pub const MAX_SHARDS: usize = 4096;
+/// Characters of an article's text kept for snippets.
+pub const SNIPPET_TEXT_CHARS: usize = 5000;
+/// Format version, in the manifest.
+pub const VERSION: u32 = 1;
+
+/// What is indexed of one article.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Document {
+    /// Site path (`articles/x/`), relative to the site's base path.
+    pub url: String,
+    /// Title.
+    pub title: String,
+    /// Date as `2026-09-14`.
+    pub date: String,
+    /// The summary shown when the text has no match.
+    pub summary: String,
+    /// Text indexed besides title and body: a summary written in front matter, tags,
+    /// topic titles.
+    pub extra: String,
+    /// Body text without markup or code.
+    pub body: String,
+}
+
+/// An article made ready for the index: its terms and its compressed document file.
+#[derive(Debug)]
+pub struct Prepared {
+    /// Terms, each followed by a newline.
+    terms: String,
+    /// Per term: the hash that picks its shard, and its value.
+    entries: Vec<(u32, u32)>,
+    /// The document file's name (a hash of its contents).
+    pub name: String,
+    /// The gzip-compressed document file.
+    pub file: Arc<[u8]>,
+}
+
+/// The document file as the browser reads it.
+#[derive(Serialize)]
+struct DocFile<'a> {
+    u: &'a str,
+    t: &'a str,
+    d: &'a str,
+    s: &'a str,
+    x: &'a str,
+}
+
+/// FNV-1a over the term's UTF-8 bytes: the browser computes the same.
+pub fn term_hash(term: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for &b in term.as_bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// The shard of a term among `shards`.
+pub fn shard_of(term: &str, shards: usize) -> usize {
+    term_hash(term) as usize % shards.max(1)
+}
+
+impl Prepared {
+    /// Tokenises and compresses one article.
+    pub fn new(doc: &Document) -> Prepared {
+        let mut counts: HashMap<String, (u32, bool)> = HashMap::new();
+        for term in index_terms(&doc.title) {
+            let entry = counts.entry(term).or_default();
+            entry.0 += 1;
+            entry.1 = true;
+        }
+        for text in [&doc.extra, &doc.body] {
+            for term in index_terms(text) {
+                counts.entry(term).or_default().0 += 1;
+            }
+        }
+        let mut sorted: Vec<(String, (u32, bool))> = counts.into_iter().collect();
+        sorted.sort_unstable();
+        let mut terms = String::new();
+        let mut entries = Vec::with_capacity(sorted.len());
+        for (term, (tf, title)) in sorted {
+            entries.push((term_hash(&term), postings::value(tf, title)));
+            terms.push_str(&term);
+            terms.push('\n');
+        }
+        let text: String = doc.body.chars().take(SNIPPET_TEXT_CHARS).collect();
+        let json = serde_json::to_vec(&DocFile {
+            u: &doc.url,
+            t: &doc.title,
+            d: &doc.date,
+            s: &doc.summary,
+            x: &text,
+        })
+        .unwrap_or_default();
+        Prepared {
+            terms,
+            entries,
+            name: hash::short_hex(hash::of_bytes(&json)),
+            file: gzip(&json).into(),
+        }
+    }
+
+    fn terms(&self) -> impl Iterator<Item = (&str, u32, u32)> {
+        self.terms
+            .split_terminator('\n')
+            .zip(&self.entries)
+            .map(|(t, &(h, v))| (t, h, v))
+    }
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 2), Compression::default());
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
+}
+
+/// The manifest.
+#[derive(Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct Manifest {
+    /// Format version.
+    pub version: u32,
+    /// Number of articles.
+    pub documents: usize,
+    /// Articles per block.
+    pub block: usize,
+    /// Hash of each term shard, by shard number.
+    pub shards: Vec<String>,
+    /// Hash of each block of document names.
+    pub blocks: Vec<String>,
+}
+
+/// Paths of the index files, relative to the index folder.
+pub mod paths {
+    /// The manifest.
+    pub const MANIFEST: &str = "index.json";
+
+    /// A term shard.
+    pub fn shard(n: usize, hash: &str) -> String {
+        format!("terms/{n}.{hash}.json")
+    }
+
+    /// A block of document names.
+    pub fn block(n: usize, hash: &str) -> String {
+        format!("blocks/{n}.{hash}.json")
+    }
+
+    /// A document file.
+    pub fn doc(hash: &str) -> String {
+        format!("docs/{hash}.json.gz")
+    }
+}
+
+/// How many shards suit `postings` postings: about [`SHARD_TARGET`] bytes each (a
+/// posting takes about 2.5 characters), a power of two.
+pub fn shard_count(postings: usize) -> usize {
+    (postings / 2 * 5 / SHARD_TARGET)
+        .max(1)
+        .next_power_of_two()
+        .min(MAX_SHARDS)
+}
+
+/// Writes every index file for `docs` (numbered in order), as paths relative to the
+/// index folder with their bytes, sorted by path.
+pub fn write(docs: &[Arc<Prepared>]) -> Vec<(String, Arc<[u8]>)> {
+    let total: usize = docs.iter().map(|d| d.entries.len()).sum();
+    let shards = shard_count(total);
+    let t = crate::timing::phase("search: group by shard");
+    // Per shard, every (article, term) entry falling in it, articles ascending.
+    let mut by_shard: Vec<Vec<(u32, &str, u32)>> = vec![Vec::new(); shards];
+    for (id, doc) in docs.iter().enumerate() {
+        for (term, h, value) in doc.terms() {
+            by_shard[h as usize % shards].push((id as u32, term, value));
+        }
+    }
+    drop(t);
+    let t = crate::timing::phase("search: write shards");
+    let shard_files: Vec<(String, Arc<[u8]>)> = by_shard
+        .par_iter()
+        .map(|entries| {
+            let mut lists: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
+            for &(id, term, value) in entries {
+                lists.entry(term).or_default().push((id, value));
+            }
+            let mut terms: Vec<(&str, Vec<(u32, u32)>)> = lists.into_iter().collect();
+            terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            let mut json = String::with_capacity(entries.len() * 3);
+            json.push('{');
+            for (i, (term, list)) in terms.iter().enumerate() {
+                if i > 0 {
+                    json.push(',');
+                }
+                json.push_str(&serde_json::to_string(term).unwrap_or_default());
+                json.push_str(":\"");
+                json.push_str(&postings::encode(list));
+                json.push('"');
+            }
+            json.push('}');
+            let hash = hash::short_hex(hash::of_bytes(json.as_bytes()));
+            (hash, Arc::from(json.into_bytes()))
+        })
+        .collect();
+    drop(t);
+    let mut files = Vec::with_capacity(shards + docs.len() + docs.len() / BLOCK + 2);
+    let mut manifest = Manifest {
+        version: VERSION,
+        documents: docs.len(),
+        block: BLOCK,
+        shards: Vec::with_capacity(shards),
+        blocks: Vec::new(),
+    };
+    for (n, (hash, bytes)) in shard_files.into_iter().enumerate() {
+        files.push((paths::shard(n, &hash), bytes));
+        manifest.shards.push(hash);
+    }
+    for (n, block) in docs.chunks(BLOCK).enumerate() {
+        let names: Vec<&str> = block.iter().map(|d| d.name.as_str()).collect();
+        let json = serde_json::to_vec(&names).unwrap_or_default();
+        let hash = hash::short_hex(hash::of_bytes(&json));
+        files.push((paths::block(n, &hash), Arc::from(json)));
+        manifest.blocks.push(hash);
+    }
+    for doc in docs {
+        files.push((paths::doc(&doc.name), doc.file.clone()));
+    }
+    let json = serde_json::to_vec(&manifest).unwrap_or_default();
+    files.push((paths::MANIFEST.to_string(), Arc::from(json)));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(title: &str, body: &str) -> Document {
+        Document {
+            url: format!("articles/{title}/"),
+            title: title.into(),
+            date: "2026-09-14".into(),
+            summary: String::new(),
+            extra: String::new(),
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn term_hash_is_fnv1a() {
+        assert_eq!(term_hash(""), 0x811c_9dc5);
+        assert_eq!(term_hash("a"), 0xe40c_292c);
+    }
+
+    #[test]
+    fn prepared_counts_terms_and_marks_the_title() {
+        let p = Prepared::new(&doc("网络安全", "安全第一，安全。"));
+        let terms: Vec<(&str, u32)> = p.terms().map(|(t, _, v)| (t, v)).collect();
+        assert!(terms.contains(&("安全", postings::value(3, true))));
+        assert!(terms.contains(&("第一", postings::value(1, false))));
+    }
+
+    #[test]
+    fn output_is_deterministic_and_complete() {
+        let docs: Vec<Arc<Prepared>> = (0..100)
+            .map(|i| Arc::new(Prepared::new(&doc(&format!("标题{i}"), "正文 text"))))
+            .collect();
+        let a = write(&docs);
+        let b = write(&docs);
+        assert_eq!(a, b);
+        let manifest: Manifest =
+            serde_json::from_slice(&a.iter().find(|(p, _)| p == paths::MANIFEST).unwrap().1)
+                .unwrap();
+        assert_eq!(manifest.documents, 100);
+        assert_eq!(manifest.blocks.len(), 2);
+        assert!(
+            a.iter()
+                .any(|(p, _)| *p == paths::block(1, &manifest.blocks[1]))
+        );
+    }
+
+    #[test]
+    fn shards_grow_with_the_index() {
+        assert_eq!(shard_count(0), 1);
+        assert_eq!(shard_count(10_000), 4);
+        assert_eq!(shard_count(5_600_000), 2048);
+        assert_eq!(shard_count(usize::MAX / 3), MAX_SHARDS);
+    }
+}

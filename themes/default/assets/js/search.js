@@ -1,0 +1,364 @@
+/* Herald default theme: site search, read from the index Herald writes under search/.
+ *
+ * Plain JavaScript, nothing from another host. A query fetches the manifest, the
+ * shards of its terms, then the document files of the results shown (src/search/
+ * in Herald describes the files; src/search/query.rs does the same in Rust, and the
+ * tokenizer below must stay identical to src/search/tokenizer.rs).
+ *
+ * The page: <div id="search-results" data-index="/search/" data-root="/">, a form
+ * with input#search-q, and p#search-status (aria-live) for the count. */
+(function () {
+  "use strict";
+
+  var box = document.getElementById("search-results");
+  var input = document.getElementById("search-q");
+  var status = document.getElementById("search-status");
+  if (!box || !input || !status || !window.fetch) return;
+  var form = input.form;
+  var indexUrl = box.getAttribute("data-index") || "search/";
+  var rootUrl = box.getAttribute("data-root") || "/";
+  var PAGE = 10;
+  var MAX_WORD = 40;
+
+  /* ---- Tokenizer: the same rules as src/search/tokenizer.rs ---- */
+  var WORD = /[\p{Alphabetic}\p{N}]/u;
+
+  function isCjk(c) {
+    var n = c.codePointAt(0);
+    return (n >= 0x3040 && n <= 0x30ff) || (n >= 0x3400 && n <= 0x4dbf) ||
+      (n >= 0x4e00 && n <= 0x9fff) || (n >= 0xac00 && n <= 0xd7af) ||
+      (n >= 0xf900 && n <= 0xfaff) || (n >= 0x20000 && n <= 0x2fa1f) || n === 0x3007;
+  }
+  function fold(c) {
+    var n = c.codePointAt(0);
+    if (n >= 0xff01 && n <= 0xff5e) return String.fromCodePoint(n - 0xfee0);
+    return n === 0x3000 ? " " : c;
+  }
+  function isWordChar(c) { return !isCjk(c) && WORD.test(c); }
+  function isJoiner(c) { return c === "-" || c === "." || c === "_" || c === "'"; }
+
+  /** The query's words: {text, terms, cjk, parts}, repeats dropped. */
+  function queryWords(query) {
+    var chars = Array.from(query).map(fold);
+    var words = [];
+    function add(word) {
+      for (var k = 0; k < words.length; k++) if (words[k].text === word.text) return;
+      words.push(word);
+    }
+    var i = 0;
+    while (i < chars.length) {
+      var c = chars[i];
+      if (isCjk(c)) {
+        var start = i;
+        while (i < chars.length && isCjk(chars[i])) i++;
+        var run = chars.slice(start, i);
+        var terms = run.length === 1 ? [run[0]] : [];
+        for (var j = 0; j + 1 < run.length; j++) {
+          var pair = run[j] + run[j + 1];
+          if (terms.indexOf(pair) < 0) terms.push(pair);
+        }
+        add({ text: run.join(""), terms: terms, cjk: true, parts: [run.join("")] });
+      } else if (isWordChar(c)) {
+        var parts = [];
+        var part = "";
+        while (i < chars.length) {
+          var d = chars[i];
+          if (isWordChar(d)) { part += d.toLowerCase(); i++; }
+          else if (isJoiner(d) && i + 1 < chars.length && isWordChar(chars[i + 1])) { parts.push(part); part = ""; i++; }
+          else break;
+        }
+        parts.push(part);
+        var joined = parts.join("");
+        if (Array.from(joined).length <= MAX_WORD) add({ text: joined, terms: [joined], cjk: false, parts: parts });
+      } else {
+        i++;
+      }
+    }
+    return words;
+  }
+
+  /* ---- Index files ---- */
+  var encoder = new TextEncoder();
+  function termHash(term) {
+    var bytes = encoder.encode(term);
+    var h = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i++) {
+      h ^= bytes[i];
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h >>> 0;
+  }
+
+  var LAST = "0123456789abcdefghijklmnopqrstuv";
+  var MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+  var DIGIT = {};
+  for (var k = 0; k < 32; k++) { DIGIT[LAST.charCodeAt(k)] = 32 + k; DIGIT[MORE.charCodeAt(k)] = k; }
+
+  /** A posting list: Map of article number → value (frequency × 2 + in title). */
+  function decode(text) {
+    var out = new Map();
+    var n = 0, doc = 0, next = 0, gap = true;
+    for (var i = 0; i < text.length; i++) {
+      var d = DIGIT[text.charCodeAt(i)];
+      if (d === undefined) throw new Error("bad index");
+      if (d < 32) { n = n * 32 + d; continue; }
+      n = n * 32 + (d - 32);
+      if (gap) { doc = next + n; } else { out.set(doc, n); next = doc + 1; }
+      gap = !gap;
+      n = 0;
+    }
+    return out;
+  }
+
+  function get(path, init) {
+    return fetch(indexUrl + path, init).then(function (r) {
+      if (!r.ok) throw new Error(path + ": " + r.status);
+      return r;
+    });
+  }
+  var manifest = null;
+  function loadManifest() {
+    // The manifest's name never changes: ask the server whether it did.
+    if (!manifest) manifest = get("index.json", { cache: "no-cache" }).then(function (r) { return r.json(); });
+    manifest.catch(function () { manifest = null; });
+    return manifest;
+  }
+  var shardCache = {};
+  function loadShard(m, n) {
+    var path = "terms/" + n + "." + m.shards[n] + ".json";
+    if (!shardCache[path]) shardCache[path] = get(path).then(function (r) { return r.json(); });
+    return shardCache[path];
+  }
+  var blockCache = {};
+  function loadBlock(m, n) {
+    var path = "blocks/" + n + "." + m.blocks[n] + ".json";
+    if (!blockCache[path]) blockCache[path] = get(path).then(function (r) { return r.json(); });
+    return blockCache[path];
+  }
+  /** A document file: gzip, inflated here (unless the server already did). */
+  function loadDoc(m, id) {
+    return loadBlock(m, Math.floor(id / m.block)).then(function (names) {
+      return get("docs/" + names[id % m.block] + ".json.gz");
+    }).then(function (r) { return r.arrayBuffer(); }).then(function (buffer) {
+      var bytes = new Uint8Array(buffer);
+      if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+        if (typeof DecompressionStream === "undefined") throw new Error("old browser");
+        var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+        return new Response(stream).text();
+      }
+      return new TextDecoder().decode(bytes);
+    }).then(JSON.parse);
+  }
+
+  /* ---- Matching and ranking: the same as src/search/query.rs ---- */
+  function frequencyClass(f) { return 31 - Math.clz32(Math.max(f, 1)); }
+
+  function matches(words, lists) {
+    var shortest = null;
+    words.forEach(function (w) {
+      w.terms.forEach(function (t) {
+        if (shortest === null || lists[t].size < lists[shortest].size) shortest = t;
+      });
+    });
+    if (shortest === null) return [];
+    var hits = [];
+    lists[shortest].forEach(function (_, id) {
+      var hit = { id: id, title: 0, freq: 0 };
+      for (var i = 0; i < words.length; i++) {
+        var inTitle = true, tf = Infinity;
+        for (var j = 0; j < words[i].terms.length; j++) {
+          var value = lists[words[i].terms[j]].get(id);
+          if (value === undefined) return;
+          inTitle = inTitle && (value & 1) === 1;
+          tf = Math.min(tf, value >>> 1);
+        }
+        if (words[i].terms.length) { hit.title += inTitle ? 1 : 0; hit.freq += tf; }
+      }
+      hits.push(hit);
+    });
+    hits.sort(function (a, b) {
+      return (b.title - a.title) || (frequencyClass(b.freq) - frequencyClass(a.freq)) || (b.id - a.id);
+    });
+    return hits;
+  }
+
+  function search(words) {
+    return loadManifest().then(function (m) {
+      var shards = m.shards.length;
+      var wanted = {};
+      words.forEach(function (w) { w.terms.forEach(function (t) { wanted[t] = termHash(t) % shards; }); });
+      var terms = Object.keys(wanted);
+      return Promise.all(terms.map(function (t) { return loadShard(m, wanted[t]); })).then(function (loaded) {
+        if (window.performance && performance.mark) performance.mark("herald-search-shards");
+        var lists = {};
+        terms.forEach(function (t, i) { lists[t] = loaded[i][t] ? decode(loaded[i][t]) : new Map(); });
+        return { manifest: m, hits: matches(words, lists) };
+      });
+    });
+  }
+
+  /* ---- Showing results ---- */
+  function escapeRegExp(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+
+  /** A pattern for the words as they may appear in text (Wi-Fi, WiFi, wi fi). */
+  function highlighter(words) {
+    var alternatives = [];
+    words.forEach(function (w) {
+      alternatives.push(w.parts.map(escapeRegExp).join("[-._'\\s]?"));
+      if (w.cjk && w.terms.length > 1) w.terms.forEach(function (t) { alternatives.push(escapeRegExp(t)); });
+    });
+    alternatives.sort(function (a, b) { return b.length - a.length; });
+    return alternatives.length ? new RegExp(alternatives.join("|"), "giu") : null;
+  }
+
+  /** Appends `text` to `parent`, with matches in <mark>. */
+  function appendMarked(parent, text, pattern) {
+    var last = 0;
+    if (pattern) {
+      pattern.lastIndex = 0;
+      var m;
+      while ((m = pattern.exec(text)) !== null) {
+        if (m[0] === "") { pattern.lastIndex++; continue; }
+        if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
+        var mark = document.createElement("mark");
+        mark.textContent = m[0];
+        parent.appendChild(mark);
+        last = m.index + m[0].length;
+      }
+    }
+    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  /** About 110 characters around the first match in the text (else the summary). */
+  function snippet(doc, pattern) {
+    var sources = [doc.x || "", doc.s || ""];
+    for (var i = 0; i < sources.length; i++) {
+      var text = sources[i];
+      if (!pattern || !text) continue;
+      pattern.lastIndex = 0;
+      var m = pattern.exec(text);
+      if (!m) continue;
+      var chars = Array.from(text);
+      var at = Array.from(text.slice(0, m.index)).length;
+      var start = Math.max(0, at - 30);
+      var end = Math.min(chars.length, start + 110);
+      return (start > 0 ? "…" : "") + chars.slice(start, end).join("") + (end < chars.length ? "…" : "");
+    }
+    var fallback = Array.from(doc.s || doc.x || "");
+    return fallback.slice(0, 110).join("") + (fallback.length > 110 ? "…" : "");
+  }
+
+  function dateCn(date) {
+    var p = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date || "");
+    return p ? p[1] + "年" + Number(p[2]) + "月" + Number(p[3]) + "日" : "";
+  }
+
+  function renderHit(doc, pattern) {
+    var li = document.createElement("li");
+    li.className = "search-hit";
+    var h = document.createElement("h2");
+    h.className = "search-hit__title";
+    var a = document.createElement("a");
+    a.href = rootUrl + doc.u;
+    appendMarked(a, doc.t, pattern);
+    h.appendChild(a);
+    li.appendChild(h);
+    if (doc.d) {
+      var meta = document.createElement("p");
+      meta.className = "search-hit__meta";
+      var time = document.createElement("time");
+      time.setAttribute("datetime", doc.d);
+      time.textContent = dateCn(doc.d);
+      meta.appendChild(time);
+      li.appendChild(meta);
+    }
+    var p = document.createElement("p");
+    p.className = "search-hit__snippet";
+    appendMarked(p, snippet(doc, pattern), pattern);
+    li.appendChild(p);
+    return li;
+  }
+
+  var current = 0;
+
+  function say(text, state) {
+    status.textContent = text;
+    box.setAttribute("data-state", state);
+  }
+
+  function showMore(result, list, pattern, shown, focusFirst) {
+    var ids = result.hits.slice(shown, shown + PAGE);
+    var token = current;
+    return Promise.all(ids.map(function (hit) { return loadDoc(result.manifest, hit.id); })).then(function (docs) {
+      if (token !== current) return;
+      var old = box.querySelector(".search-more");
+      if (old) old.remove();
+      var first = null;
+      docs.forEach(function (doc) {
+        var li = renderHit(doc, pattern);
+        list.appendChild(li);
+        first = first || li.querySelector("a");
+      });
+      if (window.performance && performance.mark) performance.mark("herald-search-shown");
+      var next = shown + ids.length;
+      if (next < result.hits.length) {
+        var more = document.createElement("button");
+        more.type = "button";
+        more.className = "btn btn--blue search-more";
+        more.textContent = "显示更多结果（还有 " + (result.hits.length - next) + " 篇）";
+        more.addEventListener("click", function () { showMore(result, list, pattern, next, true); });
+        box.appendChild(more);
+      }
+      if (focusFirst && first) first.focus();
+      box.setAttribute("data-state", "done");
+    });
+  }
+
+  function run(query) {
+    var token = ++current;
+    var words = queryWords(query);
+    box.textContent = "";
+    if (!words.length) {
+      say("请输入要搜索的关键词。", "empty");
+      return;
+    }
+    if (words.every(function (w) { return w.cjk && Array.from(w.text).length === 1; })) {
+      say("请至少输入两个连续的汉字，或一个英文单词。", "empty");
+      return;
+    }
+    say("正在搜索…", "loading");
+    var shown = query.trim();
+    search(words).then(function (result) {
+      if (token !== current) return;
+      if (!result.hits.length) {
+        say("没有找到与“" + shown + "”相关的文章。可以换一个词，或减少关键词。", "none");
+        return;
+      }
+      say("找到 " + result.hits.length + " 篇与“" + shown + "”相关的文章", "loading");
+      var list = document.createElement("ol");
+      list.className = "search-hits";
+      box.appendChild(list);
+      return showMore(result, list, highlighter(words), 0, false);
+    }).catch(function () {
+      if (token !== current) return;
+      say("搜索暂时无法使用，请稍后再试，或浏览文章列表。", "error");
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var query = input.value;
+    try {
+      var url = new URL(window.location.href);
+      url.searchParams.set("q", query);
+      window.history.replaceState(null, "", url.pathname + url.search);
+    } catch (e) { /* the address stays as it was */ }
+    run(query);
+  });
+
+  var initial = new URLSearchParams(window.location.search).get("q");
+  if (initial) {
+    input.value = initial;
+    run(initial);
+  }
+})();
