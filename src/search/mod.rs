@@ -12,16 +12,18 @@
 
 pub mod postings;
 pub mod query;
+pub mod shards;
 pub mod tokenizer;
 pub mod writer;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::hash;
 use crate::site::Site;
+use shards::Shards;
 pub use writer::{Document, Prepared};
 
 /// The folder of the index in the output.
@@ -63,17 +65,23 @@ pub fn documents(site: &Site) -> Vec<Document> {
         .collect()
 }
 
-/// Builds the index, keeping each article's tokens and compressed document between
-/// builds, so that `serve` redoes only the articles that changed.
+/// Builds the index, keeping each article's tokens and compressed document, and the
+/// posting lists, between builds: after an edit that leaves the other articles'
+/// numbers alone (a changed text, title or tag; a new newest article), only the
+/// edited articles are tokenised again and only the shards of their terms written.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
-    prepared: HashMap<u64, Arc<Prepared>>,
     keys: Vec<u64>,
+    docs: Vec<Arc<Prepared>>,
+    shards: Shards,
     built: bool,
 }
 
 /// Index files: output paths (under [`DIR`]) and bytes, sorted by path.
 pub type Files = Vec<(String, Arc<[u8]>)>;
+
+/// At most this many changed articles are patched into the shards; more are rebuilt.
+const MAX_PATCHED: usize = 256;
 
 impl SearchIndex {
     /// The index files of `site` (none when search is off).
@@ -97,24 +105,45 @@ impl SearchIndex {
             return None;
         }
         let t = crate::timing::phase("search: tokenise and compress");
+        let known: HashMap<u64, &Arc<Prepared>> =
+            self.keys.iter().copied().zip(&self.docs).collect();
         let prepared: Vec<Arc<Prepared>> = docs
             .par_iter()
             .zip(&keys)
-            .map(|(doc, key)| match self.prepared.get(key) {
-                Some(p) => p.clone(),
+            .map(|(doc, key)| match known.get(key) {
+                Some(&p) => p.clone(),
                 None => Arc::new(Prepared::new(doc)),
             })
             .collect();
+        drop(known);
         drop(t);
-        let files = writer::write(&prepared);
-        self.prepared = keys.iter().copied().zip(prepared).collect();
+        let changed: Vec<usize> = (0..keys.len().max(self.keys.len()))
+            .filter(|&i| keys.get(i) != self.keys.get(i))
+            .collect();
+        let count = shards::shard_count(shards::postings_of(&prepared));
+        if self.built && changed.len() <= MAX_PATCHED && count == self.shards.len() {
+            let t = crate::timing::phase("search: patch shards");
+            let mut dirty = BTreeSet::new();
+            for &id in &changed {
+                let (old, new) = (self.docs.get(id), prepared.get(id));
+                self.shards
+                    .replace(id as u32, old.map(|p| &**p), new.map(|p| &**p), &mut dirty);
+            }
+            drop(t);
+            self.shards.rewrite(&dirty);
+        } else {
+            self.shards = Shards::build(&prepared);
+        }
+        let t = crate::timing::phase("search: assemble");
+        let files = writer::assemble(&prepared, &self.shards);
+        self.docs = prepared;
         self.keys = keys;
         self.built = true;
-        Some(
-            files
-                .into_iter()
-                .map(|(path, bytes)| (format!("{DIR}{path}"), bytes))
-                .collect(),
-        )
+        let files = files
+            .into_iter()
+            .map(|(path, bytes)| (format!("{DIR}{path}"), bytes))
+            .collect();
+        drop(t);
+        Some(files)
     }
 }

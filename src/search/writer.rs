@@ -6,8 +6,7 @@
 //! - `index.json`: the manifest: the number of articles, the hash of each term
 //!   shard and of each block of articles.
 //! - `terms/<n>.<hash>.json`: shard `n`: `{"term": "<posting list>", …}` for the terms
-//!   whose [`shard_of`] is `n`. The number of shards grows with the index so that a
-//!   shard stays around [`SHARD_TARGET`] bytes.
+//!   whose [`shard_of`] is `n` (see `shards.rs`).
 //! - `blocks/<n>.<hash>.json`: the names of the document files of articles
 //!   `n × BLOCK ..`: an array of hashes.
 //! - `docs/<hash>.json.gz`: one article: URL, title, date, summary and text for the
@@ -22,19 +21,15 @@ use std::sync::Arc;
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use rayon::prelude::*;
 use serde::Serialize;
 
 use super::postings;
+use super::shards::Shards;
 use super::tokenizer::index_terms;
 use crate::hash;
 
 /// Articles per block of document names.
 pub const BLOCK: usize = 64;
-/// The size a term shard aims at, in bytes before compression.
-pub const SHARD_TARGET: usize = 8 * 1024;
-/// The most shards an index has.
-pub const MAX_SHARDS: usize = 4096;
 /// Characters of an article's text kept for snippets.
 pub const SNIPPET_TEXT_CHARS: usize = 5000;
 /// Format version, in the manifest.
@@ -136,7 +131,18 @@ impl Prepared {
         }
     }
 
-    fn terms(&self) -> impl Iterator<Item = (&str, u32, u32)> {
+    /// Number of distinct terms.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True for an article without any term.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Its terms with their hashes and values.
+    pub fn terms(&self) -> impl Iterator<Item = (&str, u32, u32)> {
         self.terms
             .split_terminator('\n')
             .zip(&self.entries)
@@ -187,67 +193,20 @@ pub mod paths {
     }
 }
 
-/// How many shards suit `postings` postings: about [`SHARD_TARGET`] bytes each (a
-/// posting takes about 2.5 characters), a power of two.
-pub fn shard_count(postings: usize) -> usize {
-    (postings / 2 * 5 / SHARD_TARGET)
-        .max(1)
-        .next_power_of_two()
-        .min(MAX_SHARDS)
-}
-
-/// Writes every index file for `docs` (numbered in order), as paths relative to the
-/// index folder with their bytes, sorted by path.
-pub fn write(docs: &[Arc<Prepared>]) -> Vec<(String, Arc<[u8]>)> {
-    let total: usize = docs.iter().map(|d| d.entries.len()).sum();
-    let shards = shard_count(total);
-    let t = crate::timing::phase("search: group by shard");
-    // Per shard, every (article, term) entry falling in it, articles ascending.
-    let mut by_shard: Vec<Vec<(u32, &str, u32)>> = vec![Vec::new(); shards];
-    for (id, doc) in docs.iter().enumerate() {
-        for (term, h, value) in doc.terms() {
-            by_shard[h as usize % shards].push((id as u32, term, value));
-        }
-    }
-    drop(t);
-    let t = crate::timing::phase("search: write shards");
-    let shard_files: Vec<(String, Arc<[u8]>)> = by_shard
-        .par_iter()
-        .map(|entries| {
-            let mut lists: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
-            for &(id, term, value) in entries {
-                lists.entry(term).or_default().push((id, value));
-            }
-            let mut terms: Vec<(&str, Vec<(u32, u32)>)> = lists.into_iter().collect();
-            terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            let mut json = String::with_capacity(entries.len() * 3);
-            json.push('{');
-            for (i, (term, list)) in terms.iter().enumerate() {
-                if i > 0 {
-                    json.push(',');
-                }
-                json.push_str(&serde_json::to_string(term).unwrap_or_default());
-                json.push_str(":\"");
-                json.push_str(&postings::encode(list));
-                json.push('"');
-            }
-            json.push('}');
-            let hash = hash::short_hex(hash::of_bytes(json.as_bytes()));
-            (hash, Arc::from(json.into_bytes()))
-        })
-        .collect();
-    drop(t);
-    let mut files = Vec::with_capacity(shards + docs.len() + docs.len() / BLOCK + 2);
+/// Every index file for `docs` (numbered in order) with their term shards, as paths
+/// relative to the index folder with their bytes, sorted by path.
+pub fn assemble(docs: &[Arc<Prepared>], shards: &Shards) -> Vec<(String, Arc<[u8]>)> {
+    let mut files = Vec::with_capacity(shards.len() + docs.len() + docs.len() / BLOCK + 2);
     let mut manifest = Manifest {
         version: VERSION,
         documents: docs.len(),
         block: BLOCK,
-        shards: Vec::with_capacity(shards),
+        shards: Vec::with_capacity(shards.len()),
         blocks: Vec::new(),
     };
-    for (n, (hash, bytes)) in shard_files.into_iter().enumerate() {
-        files.push((paths::shard(n, &hash), bytes));
-        manifest.shards.push(hash);
+    for (n, (hash, bytes)) in shards.files().enumerate() {
+        files.push((paths::shard(n, hash), bytes.clone()));
+        manifest.shards.push(hash.to_string());
     }
     for (n, block) in docs.chunks(BLOCK).enumerate() {
         let names: Vec<&str> = block.iter().map(|d| d.name.as_str()).collect();
@@ -264,6 +223,11 @@ pub fn write(docs: &[Arc<Prepared>]) -> Vec<(String, Arc<[u8]>)> {
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files.dedup_by(|a, b| a.0 == b.0);
     files
+}
+
+/// Every index file for `docs`, built from scratch.
+pub fn write(docs: &[Arc<Prepared>]) -> Vec<(String, Arc<[u8]>)> {
+    assemble(docs, &Shards::build(docs))
 }
 
 #[cfg(test)]
@@ -312,13 +276,5 @@ mod tests {
             a.iter()
                 .any(|(p, _)| *p == paths::block(1, &manifest.blocks[1]))
         );
-    }
-
-    #[test]
-    fn shards_grow_with_the_index() {
-        assert_eq!(shard_count(0), 1);
-        assert_eq!(shard_count(10_000), 4);
-        assert_eq!(shard_count(5_600_000), 2048);
-        assert_eq!(shard_count(usize::MAX / 3), MAX_SHARDS);
     }
 }
