@@ -30,7 +30,7 @@ pub use writer::{Document, Prepared};
 pub const DIR: &str = "search/";
 
 /// The articles of `site` as the index sees them, oldest first (their numbers).
-pub fn documents(site: &Site) -> Vec<Document> {
+pub fn documents(site: &Site) -> Vec<Document<'_>> {
     let lib = &site.library;
     lib.chronological
         .iter()
@@ -50,16 +50,16 @@ pub fn documents(site: &Site) -> Vec<Document> {
                 }
             }
             Document {
-                url: page.path.clone(),
-                title: page.meta.title.clone(),
+                url: &page.path,
+                title: &page.meta.title,
                 date: page
                     .meta
                     .date
                     .map(|d| d.format("%Y-%m-%d").to_string())
                     .unwrap_or_default(),
-                summary: page.rendered.description.clone(),
+                summary: &page.rendered.description,
                 extra,
-                body: page.rendered.text.clone(),
+                body: &page.rendered.text,
             }
         })
         .collect()

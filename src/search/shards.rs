@@ -195,13 +195,14 @@ mod tests {
     use crate::search::writer::Document;
 
     fn doc(title: &str, body: &str) -> Arc<Prepared> {
+        let url = format!("articles/{title}/");
         Arc::new(Prepared::new(&Document {
-            url: format!("articles/{title}/"),
-            title: title.into(),
+            url: &url,
+            title,
             date: "2026-09-14".into(),
-            summary: String::new(),
+            summary: "",
             extra: String::new(),
-            body: body.into(),
+            body,
         }))
     }
 

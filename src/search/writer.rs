@@ -35,22 +35,22 @@ pub const SNIPPET_TEXT_CHARS: usize = 5000;
 /// Format version, in the manifest.
 pub const VERSION: u32 = 1;
 
-/// What is indexed of one article.
+/// What is indexed of one article (borrowed from the loaded site).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Document {
+pub struct Document<'a> {
     /// Site path (`articles/x/`), relative to the site's base path.
-    pub url: String,
+    pub url: &'a str,
     /// Title.
-    pub title: String,
+    pub title: &'a str,
     /// Date as `2026-09-14`.
     pub date: String,
     /// The summary shown when the text has no match.
-    pub summary: String,
+    pub summary: &'a str,
     /// Text indexed besides title and body: a summary written in front matter, tags,
     /// topic titles.
     pub extra: String,
     /// Body text without markup or code.
-    pub body: String,
+    pub body: &'a str,
 }
 
 /// An article made ready for the index: its terms and its compressed document file.
@@ -93,14 +93,14 @@ pub fn shard_of(term: &str, shards: usize) -> usize {
 
 impl Prepared {
     /// Tokenises and compresses one article.
-    pub fn new(doc: &Document) -> Prepared {
+    pub fn new(doc: &Document<'_>) -> Prepared {
         let mut counts: HashMap<String, (u32, bool)> = HashMap::new();
-        for term in index_terms(&doc.title) {
+        for term in index_terms(doc.title) {
             let entry = counts.entry(term).or_default();
             entry.0 += 1;
             entry.1 = true;
         }
-        for text in [&doc.extra, &doc.body] {
+        for text in [doc.extra.as_str(), doc.body] {
             for term in index_terms(text) {
                 counts.entry(term).or_default().0 += 1;
             }
@@ -116,10 +116,10 @@ impl Prepared {
         }
         let text: String = doc.body.chars().take(SNIPPET_TEXT_CHARS).collect();
         let json = serde_json::to_vec(&DocFile {
-            u: &doc.url,
-            t: &doc.title,
+            u: doc.url,
+            t: doc.title,
             d: &doc.date,
-            s: &doc.summary,
+            s: doc.summary,
             x: &text,
         })
         .unwrap_or_default();
@@ -234,14 +234,14 @@ pub fn write(docs: &[Arc<Prepared>]) -> Vec<(String, Arc<[u8]>)> {
 mod tests {
     use super::*;
 
-    fn doc(title: &str, body: &str) -> Document {
+    fn doc<'a>(title: &'a str, body: &'a str) -> Document<'a> {
         Document {
-            url: format!("articles/{title}/"),
-            title: title.into(),
+            url: "articles/x/",
+            title,
             date: "2026-09-14".into(),
-            summary: String::new(),
+            summary: "",
             extra: String::new(),
-            body: body.into(),
+            body,
         }
     }
 

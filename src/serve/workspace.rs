@@ -55,7 +55,7 @@ pub struct Workspace {
     state: RenderState,
     published: HashMap<String, u64>,
     search: SearchIndex,
-    /// The search index files served, with a hash of their bytes.
+    /// The search index files served, with a version of each (see `update_search`).
     search_files: HashMap<String, u64>,
     needs_full: bool,
 }
@@ -228,8 +228,8 @@ impl Workspace {
 }
 
 /// Writes the search index files that changed into `collect`, adds those that went
-/// to `removed`, and returns how many were written. `served` holds a hash of each
-/// index file served.
+/// to `removed`, and returns how many were written. `served` holds a version of
+/// each index file served.
 fn update_search(
     index: &mut SearchIndex,
     served: &mut HashMap<String, u64>,
@@ -241,9 +241,17 @@ fn update_search(
     let Some(files) = index.update(site) else {
         return 0;
     };
+    // Other index files are named after their bytes: only the manifest's can change.
     let now: HashMap<String, u64> = files
         .iter()
-        .map(|(path, bytes)| (path.clone(), hash::of_bytes(bytes)))
+        .map(|(path, bytes)| {
+            let version = if path.ends_with("/index.json") {
+                hash::of_bytes(bytes)
+            } else {
+                0
+            };
+            (path.clone(), version)
+        })
         .collect();
     let mut written = 0;
     for (path, bytes) in &files {
