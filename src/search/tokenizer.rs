@@ -115,19 +115,67 @@ fn short_enough(word: &str) -> bool {
 /// Every term of `text`, in order, with repeats (their count is the term frequency).
 pub fn index_terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for run in runs(text) {
-        match run {
-            Run::Cjk(chars) => bigrams(&chars, &mut out),
-            Run::Word(joined, parts) => {
-                if !short_enough(&joined) {
-                    continue;
-                }
-                out.extend(parts);
-                out.push(joined);
+    for_each_term(text, |t| out.push(t.to_string()));
+    out
+}
+
+/// Calls `f` with every term of `text`, in order, with repeats, allocating nothing
+/// per term (the index tokenises every article's text).
+pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
+    let chars: Vec<char> = text.chars().map(fold).collect();
+    let mut term = String::new();
+    let mut parts: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if is_cjk_char(c) {
+            let start = i;
+            while i < chars.len() && is_cjk_char(chars[i]) {
+                i += 1;
             }
+            if i - start == 1 {
+                term.clear();
+                term.push(c);
+                f(&term);
+            }
+            for pair in chars[start..i].windows(2) {
+                term.clear();
+                term.push(pair[0]);
+                term.push(pair[1]);
+                f(&term);
+            }
+        } else if is_word_char(c) {
+            // The joined word in `term`, each part's byte range in `parts`.
+            term.clear();
+            parts.clear();
+            let mut part_start = 0;
+            while i < chars.len() {
+                let c = chars[i];
+                if is_word_char(c) {
+                    term.extend(c.to_lowercase());
+                    i += 1;
+                } else if is_joiner(c) && i + 1 < chars.len() && is_word_char(chars[i + 1]) {
+                    parts.push((part_start, term.len()));
+                    part_start = term.len();
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            if !short_enough(&term) {
+                continue;
+            }
+            if !parts.is_empty() {
+                parts.push((part_start, term.len()));
+                for &(a, b) in &parts {
+                    f(&term[a..b]);
+                }
+            }
+            f(&term);
+        } else {
+            i += 1;
         }
     }
-    out
 }
 
 /// The words of a query, each with the terms that must all be found. Words that
@@ -219,6 +267,23 @@ mod tests {
     fn very_long_words_are_skipped() {
         let hash = "a".repeat(MAX_WORD_CHARS + 1);
         assert_eq!(terms(&format!("{hash} ok")), ["ok"]);
+    }
+
+    #[test]
+    fn a_text_searched_for_itself_is_found() {
+        for text in [
+            "公共Wi-Fi使用指南：5G网络、APP与node.js",
+            "Ｗｉ－Ｆｉ　ＡＰＰ（全角）",
+            "A股 第1名 ひらがな 보안 교육 〇〇七",
+            "it's e-mail--and QR-code_2026.v2",
+        ] {
+            let indexed = index_terms(text);
+            for word in query_words(text) {
+                for term in &word.terms {
+                    assert!(indexed.contains(term), "{term} of {text}: {indexed:?}");
+                }
+            }
+        }
     }
 
     #[test]

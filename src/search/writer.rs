@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use super::postings;
 use super::shards::Shards;
-use super::tokenizer::index_terms;
+use super::tokenizer::for_each_term;
 use crate::hash;
 
 /// Articles per block of document names.
@@ -95,15 +95,15 @@ impl Prepared {
     /// Tokenises and compresses one article.
     pub fn new(doc: &Document<'_>) -> Prepared {
         let mut counts: HashMap<String, (u32, bool)> = HashMap::new();
-        for term in index_terms(doc.title) {
-            let entry = counts.entry(term).or_default();
-            entry.0 += 1;
-            entry.1 = true;
-        }
-        for text in [doc.extra.as_str(), doc.body] {
-            for term in index_terms(text) {
-                counts.entry(term).or_default().0 += 1;
-            }
+        for (text, title) in [(doc.title, true), (&doc.extra, false), (doc.body, false)] {
+            for_each_term(text, |term| {
+                let entry = match counts.get_mut(term) {
+                    Some(entry) => entry,
+                    None => counts.entry(term.to_string()).or_default(),
+                };
+                entry.0 += 1;
+                entry.1 |= title;
+            });
         }
         let mut sorted: Vec<(String, (u32, bool))> = counts.into_iter().collect();
         sorted.sort_unstable();
