@@ -57,7 +57,7 @@ async function shown(page) {
   return page.evaluate(() => ({
     state: document.getElementById('search-results').dataset.state,
     status: document.getElementById('search-status').textContent,
-    hits: [...document.querySelectorAll('.search-hit')].map((li) => ({
+    hits: [...document.querySelectorAll('.search-hit:not([hidden])')].map((li) => ({
       title: li.querySelector('.search-hit__title').textContent,
       titleHtml: li.querySelector('.search-hit__title a').innerHTML,
       href: li.querySelector('.search-hit__title a').getAttribute('href'),
@@ -160,7 +160,7 @@ describe('search page', () => {
       assert.equal(focused, 'A');
       await page.focus('.search-more');
       await page.keyboard.press('Enter');
-      await page.waitForFunction(() => document.querySelectorAll('.search-hit').length > 10);
+      await page.waitForFunction(() => document.getElementById('search-results').dataset.state === 'done' && document.querySelectorAll('.search-hit:not([hidden])').length > 10);
       const index = await page.evaluate(() => [...document.querySelectorAll('.search-hit a')].indexOf(document.activeElement));
       assert.equal(index, 10, 'the focus moves to the first new result');
     } finally {

@@ -94,21 +94,24 @@
   var DIGIT = {};
   for (var k = 0; k < 32; k++) { DIGIT[LAST.charCodeAt(k)] = 32 + k; DIGIT[MORE.charCodeAt(k)] = k; }
 
-  /** A posting list: Map of article number → value (frequency × 2 + in title). */
+  /** A posting list: article numbers (ascending) and values (frequency × 2, plus 1
+   *  when in the title), as typed arrays. */
   function decode(text) {
-    var out = new Map();
-    var n = 0, doc = 0, next = 0, gap = true;
+    var ids = new Uint32Array(text.length >> 1);
+    var values = new Uint32Array(text.length >> 1);
+    var size = 0, n = 0, next = 0, gap = true;
     for (var i = 0; i < text.length; i++) {
       var d = DIGIT[text.charCodeAt(i)];
       if (d === undefined) throw new Error("bad index");
       if (d < 32) { n = n * 32 + d; continue; }
       n = n * 32 + (d - 32);
-      if (gap) { doc = next + n; } else { out.set(doc, n); next = doc + 1; }
+      if (gap) { ids[size] = next + n; } else { values[size] = n; next = ids[size] + 1; size++; }
       gap = !gap;
       n = 0;
     }
-    return out;
+    return { ids: ids.subarray(0, size), values: values.subarray(0, size), size: size };
   }
+  var EMPTY = { ids: new Uint32Array(0), values: new Uint32Array(0), size: 0 };
 
   function get(path, init) {
     return fetch(indexUrl + path, init).then(function (r) {
@@ -153,32 +156,44 @@
   /* ---- Matching and ranking: the same as src/search/query.rs ---- */
   function frequencyClass(f) { return 31 - Math.clz32(Math.max(f, 1)); }
 
+  /** Articles holding every term, ranked: more query words in the title first,
+   *  then by frequency class, then newest first. */
   function matches(words, lists) {
-    var shortest = null;
-    words.forEach(function (w) {
-      w.terms.forEach(function (t) {
-        if (shortest === null || lists[t].size < lists[shortest].size) shortest = t;
-      });
-    });
-    if (shortest === null) return [];
+    var terms = Object.keys(lists);
+    if (!terms.length) return [];
+    var shortest = terms.reduce(function (a, b) { return lists[b].size < lists[a].size ? b : a; });
+    // Every list is sorted: walk them together, one cursor each.
+    var cursor = {};
+    terms.forEach(function (t) { cursor[t] = 0; });
+    var found = {};
     var hits = [];
-    lists[shortest].forEach(function (_, id) {
+    var base = lists[shortest];
+    outer: for (var k = 0; k < base.size; k++) {
+      var id = base.ids[k];
+      for (var t = 0; t < terms.length; t++) {
+        var list = lists[terms[t]];
+        var c = cursor[terms[t]];
+        while (c < list.size && list.ids[c] < id) c++;
+        cursor[terms[t]] = c;
+        if (c === list.size || list.ids[c] !== id) continue outer;
+        found[terms[t]] = list.values[c];
+      }
       var hit = { id: id, title: 0, freq: 0 };
       for (var i = 0; i < words.length; i++) {
+        if (!words[i].terms.length) continue;
         var inTitle = true, tf = Infinity;
         for (var j = 0; j < words[i].terms.length; j++) {
-          var value = lists[words[i].terms[j]].get(id);
-          if (value === undefined) return;
+          var value = found[words[i].terms[j]];
           inTitle = inTitle && (value & 1) === 1;
           tf = Math.min(tf, value >>> 1);
         }
-        if (words[i].terms.length) { hit.title += inTitle ? 1 : 0; hit.freq += tf; }
+        hit.title += inTitle ? 1 : 0;
+        hit.freq += tf;
       }
+      hit.rank = hit.title * 64 + frequencyClass(hit.freq);
       hits.push(hit);
-    });
-    hits.sort(function (a, b) {
-      return (b.title - a.title) || (frequencyClass(b.freq) - frequencyClass(a.freq)) || (b.id - a.id);
-    });
+    }
+    hits.sort(function (a, b) { return (b.rank - a.rank) || (b.id - a.id); });
     return hits;
   }
 
@@ -191,7 +206,7 @@
       return Promise.all(terms.map(function (t) { return loadShard(m, wanted[t]); })).then(function (loaded) {
         if (window.performance && performance.mark) performance.mark("herald-search-shards");
         var lists = {};
-        terms.forEach(function (t, i) { lists[t] = loaded[i][t] ? decode(loaded[i][t]) : new Map(); });
+        terms.forEach(function (t, i) { lists[t] = loaded[i][t] ? decode(loaded[i][t]) : EMPTY; });
         return { manifest: m, hits: matches(words, lists) };
       });
     });
@@ -253,9 +268,7 @@
     return p ? p[1] + "年" + Number(p[2]) + "月" + Number(p[3]) + "日" : "";
   }
 
-  function renderHit(doc, pattern) {
-    var li = document.createElement("li");
-    li.className = "search-hit";
+  function fillHit(li, doc, pattern) {
     var h = document.createElement("h2");
     h.className = "search-hit__title";
     var a = document.createElement("a");
@@ -276,7 +289,6 @@
     p.className = "search-hit__snippet";
     appendMarked(p, snippet(doc, pattern), pattern);
     li.appendChild(p);
-    return li;
   }
 
   var current = 0;
@@ -286,21 +298,36 @@
     box.setAttribute("data-state", state);
   }
 
+  /** Shows the next page of results, each as soon as its document arrives (the
+   *  first one after two small downloads), in rank order. */
   function showMore(result, list, pattern, shown, focusFirst) {
-    var ids = result.hits.slice(shown, shown + PAGE);
+    var hits = result.hits.slice(shown, shown + PAGE);
     var token = current;
-    return Promise.all(ids.map(function (hit) { return loadDoc(result.manifest, hit.id); })).then(function (docs) {
+    var old = box.querySelector(".search-more");
+    if (old) old.remove();
+    box.setAttribute("data-state", "loading");
+    var slots = hits.map(function () {
+      var li = document.createElement("li");
+      li.className = "search-hit";
+      li.hidden = true;
+      list.appendChild(li);
+      return li;
+    });
+    // The first result's document is asked for before the other results' blocks, so
+    // that it does not queue behind them.
+    var m = result.manifest;
+    var firstBlock = hits.length ? loadBlock(m, Math.floor(hits[0].id / m.block)) : Promise.resolve();
+    return Promise.all(hits.map(function (hit, i) {
+      var loaded = i === 0 ? loadDoc(m, hit.id) : firstBlock.then(function () { return loadDoc(m, hit.id); }, function () { return loadDoc(m, hit.id); });
+      return loaded.then(function (doc) {
+        if (token !== current) return;
+        fillHit(slots[i], doc, pattern);
+        slots[i].hidden = false;
+        if (i === 0 && window.performance && performance.mark) performance.mark("herald-search-shown");
+      }, function () { slots[i].remove(); });
+    })).then(function () {
       if (token !== current) return;
-      var old = box.querySelector(".search-more");
-      if (old) old.remove();
-      var first = null;
-      docs.forEach(function (doc) {
-        var li = renderHit(doc, pattern);
-        list.appendChild(li);
-        first = first || li.querySelector("a");
-      });
-      if (window.performance && performance.mark) performance.mark("herald-search-shown");
-      var next = shown + ids.length;
+      var next = shown + hits.length;
       if (next < result.hits.length) {
         var more = document.createElement("button");
         more.type = "button";
@@ -309,6 +336,7 @@
         more.addEventListener("click", function () { showMore(result, list, pattern, next, true); });
         box.appendChild(more);
       }
+      var first = slots.map(function (li) { return li.isConnected && li.querySelector("a"); }).filter(Boolean)[0];
       if (focusFirst && first) first.focus();
       box.setAttribute("data-state", "done");
     });
@@ -327,6 +355,7 @@
       return;
     }
     say("正在搜索…", "loading");
+    if (window.performance && performance.mark) performance.mark("herald-search-start");
     var shown = query.trim();
     search(words).then(function (result) {
       if (token !== current) return;
