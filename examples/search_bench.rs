@@ -11,8 +11,7 @@ use std::io::Write;
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use herald::search::query::{self, Fetch, Folder};
-use herald::search::writer::paths;
+use herald::search::query::{self, Folder};
 
 /// Results shown at once by the search page.
 const SHOWN: usize = 10;
@@ -53,24 +52,15 @@ fn main() {
         // Every match's URL, for recall (not part of what the page downloads).
         let mut all = Folder::new(&dir);
         let manifest = query::manifest(&mut all).expect("manifest");
-        let mut urls = Vec::with_capacity(results.hits.len());
-        let mut blocks = std::collections::HashMap::new();
-        for hit in &results.hits {
-            let n = hit.id as usize / manifest.block;
-            let names: &Vec<String> = blocks.entry(n).or_insert_with(|| {
-                let bytes = all
-                    .fetch(&paths::block(n, &manifest.blocks[n]))
-                    .expect("block");
-                serde_json::from_slice(&bytes).expect("block json")
-            });
-            let name = &names[hit.id as usize % manifest.block];
-            let bytes = all.fetch(&paths::doc(name)).expect("doc");
-            let mut json = Vec::new();
-            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut json)
-                .expect("gunzip");
-            let doc: query::Document = serde_json::from_slice(&json).expect("doc json");
-            urls.push(doc.url);
-        }
+        let urls: Vec<String> = results
+            .hits
+            .iter()
+            .map(|hit| {
+                query::document(&mut all, &manifest, hit.id)
+                    .expect("document")
+                    .url
+            })
+            .collect();
         let line = serde_json::json!({
             "query": q,
             "total": results.hits.len(),

@@ -120,7 +120,6 @@ fn a_query_reads_only_its_shards_and_its_results() {
         .map(|&n| paths::shard(n, &manifest.shards[n]))
         .collect();
     expected.insert(paths::MANIFEST.into());
-    expected.insert(paths::block(0, &manifest.blocks[0]));
     let read: Vec<&str> = folder.read.iter().map(|(p, _)| p.as_str()).collect();
     let docs: Vec<&&str> = read.iter().filter(|p| p.starts_with("docs/")).collect();
     assert_eq!(

@@ -1,6 +1,6 @@
 //! Searching a written index the way the browser's `search.js` does, file by file:
-//! the manifest, the shards of the query's terms, then the blocks and document files
-//! of the results shown. Tests use it to check what a query finds and reads; the
+//! the manifest, the shards of the query's terms, then the document files of the results
+//! shown. Tests use it to check what a query finds and reads; the
 //! benchmark uses it to count the bytes a query downloads.
 
 use std::collections::{BTreeSet, HashMap};
@@ -172,29 +172,25 @@ pub fn search(fetch: &mut dyn Fetch, query: &str, shown: usize) -> Result<Result
         }
     }
     results.hits = matches(&words, &lists);
-    let mut blocks: HashMap<usize, Vec<String>> = HashMap::new();
     for hit in results.hits.iter().take(shown) {
-        let n = hit.id as usize / manifest.block;
-        if !blocks.contains_key(&n) {
-            let hash = manifest.blocks.get(n).ok_or("article out of range")?;
-            blocks.insert(n, read_json(fetch, &paths::block(n, hash))?);
-        }
-        let name = blocks[&n]
-            .get(hit.id as usize % manifest.block)
-            .ok_or("article out of range")?;
-        let path = paths::doc(name);
-        let bytes = fetch
-            .fetch(&path)
-            .ok_or_else(|| format!("{path} is missing"))?;
-        let mut json = Vec::new();
-        GzDecoder::new(&bytes[..])
-            .read_to_end(&mut json)
-            .map_err(|e| format!("{path}: {e}"))?;
-        results
-            .shown
-            .push(serde_json::from_slice(&json).map_err(|e| format!("{path}: {e}"))?);
+        results.shown.push(document(fetch, &manifest, hit.id)?);
     }
     Ok(results)
+}
+
+/// Reads article `id`'s document file.
+pub fn document(fetch: &mut dyn Fetch, manifest: &Manifest, id: u32) -> Result<Document, String> {
+    let (n, i) = (id as usize / manifest.block, id as usize % manifest.block);
+    let hash = manifest.blocks.get(n).ok_or("article out of range")?;
+    let path = paths::doc(n, hash, i);
+    let bytes = fetch
+        .fetch(&path)
+        .ok_or_else(|| format!("{path} is missing"))?;
+    let mut json = Vec::new();
+    GzDecoder::new(&bytes[..])
+        .read_to_end(&mut json)
+        .map_err(|e| format!("{path}: {e}"))?;
+    serde_json::from_slice(&json).map_err(|e| format!("{path}: {e}"))
 }
 
 /// A folder of index files, remembering what was read.

@@ -7,10 +7,12 @@
 //!   shard and of each block of articles.
 //! - `terms/<n>.<hash>.json`: shard `n`: `{"term": "<posting list>", …}` for the terms
 //!   whose [`shard_of`] is `n` (see `shards.rs`).
-//! - `blocks/<n>.<hash>.json`: the names of the document files of articles
-//!   `n × BLOCK ..`: an array of hashes.
-//! - `docs/<hash>.json.gz`: one article: URL, title, date, summary and text for the
-//!   snippet, gzip-compressed (the browser inflates it with `DecompressionStream`).
+//! - `docs/<n>.<hash>/<i>.json.gz`: article `n × BLOCK + i`: URL, title, date,
+//!   summary and text for the snippet, gzip-compressed (the browser inflates it with
+//!   `DecompressionStream`). Articles go in blocks of [`BLOCK`] whose folder is named
+//!   after a hash of their contents (in the manifest), so that a result's file is
+//!   known from the manifest alone: one round trip after the shards.
+//!   A changed article renames its block's folder: [`BLOCK`] small files.
 //!
 //! Articles are numbered oldest first (date, then path), so a new article takes the
 //! next number and older articles keep theirs, and a higher number is a newer article.
@@ -28,7 +30,7 @@ use super::shards::Shards;
 use super::tokenizer::for_each_term;
 use crate::hash;
 
-/// Articles per block of document names.
+/// Articles per block (folder) of document files.
 pub const BLOCK: usize = 64;
 /// Characters of an article's text kept for snippets.
 pub const SNIPPET_TEXT_CHARS: usize = 5000;
@@ -60,7 +62,7 @@ pub struct Prepared {
     terms: String,
     /// Per term: the hash that picks its shard, and its value.
     entries: Vec<(u32, u32)>,
-    /// The document file's name (a hash of its contents).
+    /// A hash of the document file's contents.
     pub name: String,
     /// The gzip-compressed document file.
     pub file: Arc<[u8]>,
@@ -168,7 +170,7 @@ pub struct Manifest {
     pub block: usize,
     /// Hash of each term shard, by shard number.
     pub shards: Vec<String>,
-    /// Hash of each block of document names.
+    /// Hash of each block of document files (its folder's name).
     pub blocks: Vec<String>,
 }
 
@@ -182,14 +184,9 @@ pub mod paths {
         format!("terms/{n}.{hash}.json")
     }
 
-    /// A block of document names.
-    pub fn block(n: usize, hash: &str) -> String {
-        format!("blocks/{n}.{hash}.json")
-    }
-
-    /// A document file.
-    pub fn doc(hash: &str) -> String {
-        format!("docs/{hash}.json.gz")
+    /// The document file of article `i` of block `n`, whose hash is `hash`.
+    pub fn doc(n: usize, hash: &str, i: usize) -> String {
+        format!("docs/{n}.{hash}/{i}.json.gz")
     }
 }
 
@@ -210,13 +207,11 @@ pub fn assemble(docs: &[Arc<Prepared>], shards: &Shards) -> Vec<(String, Arc<[u8
     }
     for (n, block) in docs.chunks(BLOCK).enumerate() {
         let names: Vec<&str> = block.iter().map(|d| d.name.as_str()).collect();
-        let json = serde_json::to_vec(&names).unwrap_or_default();
-        let hash = hash::short_hex(hash::of_bytes(&json));
-        files.push((paths::block(n, &hash), Arc::from(json)));
+        let hash = hash::short_hex(hash::of(&names));
+        for (i, doc) in block.iter().enumerate() {
+            files.push((paths::doc(n, &hash, i), doc.file.clone()));
+        }
         manifest.blocks.push(hash);
-    }
-    for doc in docs {
-        files.push((paths::doc(&doc.name), doc.file.clone()));
     }
     let json = serde_json::to_vec(&manifest).unwrap_or_default();
     files.push((paths::MANIFEST.to_string(), Arc::from(json)));
@@ -274,7 +269,7 @@ mod tests {
         assert_eq!(manifest.blocks.len(), 2);
         assert!(
             a.iter()
-                .any(|(p, _)| *p == paths::block(1, &manifest.blocks[1]))
+                .any(|(p, _)| *p == paths::doc(1, &manifest.blocks[1], 35))
         );
     }
 }

@@ -132,17 +132,13 @@
     if (!shardCache[path]) shardCache[path] = get(path).then(function (r) { return r.json(); });
     return shardCache[path];
   }
-  var blockCache = {};
-  function loadBlock(m, n) {
-    var path = "blocks/" + n + "." + m.blocks[n] + ".json";
-    if (!blockCache[path]) blockCache[path] = get(path).then(function (r) { return r.json(); });
-    return blockCache[path];
-  }
-  /** A document file: gzip, inflated here (unless the server already did). */
+  /** A document file: gzip, inflated here (unless the server already did). Its
+   *  folder is named after its block's hash, in the manifest. */
   function loadDoc(m, id) {
-    return loadBlock(m, Math.floor(id / m.block)).then(function (names) {
-      return get("docs/" + names[id % m.block] + ".json.gz");
-    }).then(function (r) { return r.arrayBuffer(); }).then(function (buffer) {
+    var n = Math.floor(id / m.block);
+    return get("docs/" + n + "." + m.blocks[n] + "/" + (id % m.block) + ".json.gz").then(function (r) {
+      return r.arrayBuffer();
+    }).then(function (buffer) {
       var bytes = new Uint8Array(buffer);
       if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
         if (typeof DecompressionStream === "undefined") throw new Error("old browser");
@@ -298,8 +294,8 @@
     box.setAttribute("data-state", state);
   }
 
-  /** Shows the next page of results, each as soon as its document arrives (the
-   *  first one after two small downloads), in rank order. */
+  /** Shows the next page of results, each as soon as its document arrives, in rank
+   *  order. */
   function showMore(result, list, pattern, shown, focusFirst) {
     var hits = result.hits.slice(shown, shown + PAGE);
     var token = current;
@@ -313,13 +309,8 @@
       list.appendChild(li);
       return li;
     });
-    // The first result's document is asked for before the other results' blocks, so
-    // that it does not queue behind them.
-    var m = result.manifest;
-    var firstBlock = hits.length ? loadBlock(m, Math.floor(hits[0].id / m.block)) : Promise.resolve();
     return Promise.all(hits.map(function (hit, i) {
-      var loaded = i === 0 ? loadDoc(m, hit.id) : firstBlock.then(function () { return loadDoc(m, hit.id); }, function () { return loadDoc(m, hit.id); });
-      return loaded.then(function (doc) {
+      return loadDoc(result.manifest, hit.id).then(function (doc) {
         if (token !== current) return;
         fillHit(slots[i], doc, pattern);
         slots[i].hidden = false;
