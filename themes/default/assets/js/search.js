@@ -203,7 +203,9 @@
         if (window.performance && performance.mark) performance.mark("herald-search-shards");
         var lists = {};
         terms.forEach(function (t, i) { lists[t] = loaded[i][t] ? decode(loaded[i][t]) : EMPTY; });
-        return { manifest: m, hits: matches(words, lists) };
+        var hits = matches(words, lists);
+        if (window.performance && performance.mark) performance.mark("herald-search-ranked");
+        return { manifest: m, hits: hits };
       });
     });
   }
