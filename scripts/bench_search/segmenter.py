@@ -5,15 +5,17 @@ substring matches, what readers expect), distinct terms, postings (the index's s
 grows with them) and tokenising time.
 
     pip install jieba     # the Python original of jieba-rs: same dictionary, same HMM
-    python3 segmenter.py CORPUS_DIR [QUERY...]
+    python3 segmenter.py CORPUS_DIR [GEN_CORPUS_PY]
 
 Ways compared: Herald's bigrams (a one-character run stands alone); bigrams plus every
 single character; jieba's precise mode (what a segmenting index such as Pagefind's
 does: query words must equal indexed words); jieba's search mode (also indexes the
-shorter words inside long ones). Times are Python's and only compare the ways with
-each other.
+shorter words inside long ones). Queries: the benchmark's, a few more, and every
+word of the corpus generator's vocabulary (what readers type). Times are Python's
+tokenising alone, after a warm-up, and only compare the ways with each other.
 """
 
+import importlib.util
 import os
 import re
 import sys
@@ -61,16 +63,29 @@ def query_terms(way, q):
     return set(way(q))
 
 
+def vocabulary(gen_path):
+    spec = importlib.util.spec_from_file_location("gen_corpus", gen_path)
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    words = set()
+    for group in (gen.NOUNS, gen.VERBS, gen.ADJS, gen.ADVS, gen.TAGS, gen.HEADING_WORDS, gen.PLACES):
+        words.update(w for w in group if CJK.fullmatch(w))
+    return sorted(words)
+
+
 def main():
     corpus = sys.argv[1]
-    queries = sys.argv[2:] or ["诈骗", "隐私", "人工智能", "phishing", "Wi-Fi 密码", "网络 安全",
-                               "数据", "智能", "信息", "安全意识"]
+    here = os.path.dirname(os.path.abspath(__file__))
+    gen_path = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "../../../shared/bench/gen_corpus.py")
+    if not os.path.exists(gen_path):
+        gen_path = "/work/shared/bench/gen_corpus.py"
+    queries = ["诈骗", "隐私", "人工智能", "phishing", "Wi-Fi 密码", "网络 安全", "数据", "智能", "信息"]
+    vocab = vocabulary(gen_path)
     articles = os.path.join(corpus, "content", "articles")
-    topics = {}
     texts = {}
     for name in sorted(os.listdir(articles)):
         if name.endswith(".md") and not name.startswith("_"):
-            page, summary = article_text(os.path.join(articles, name), topics)
+            page, _summary = article_text(os.path.join(articles, name), {})
             texts[name] = page
     jieba.initialize()
     ways = {
@@ -79,29 +94,38 @@ def main():
         "jieba precise (segmenter)": precise,
         "jieba search mode": search_mode,
     }
-    expected = {q: {n for n, t in texts.items() if all(word_matches(w, t) for w in q.split())} for q in queries}
-    print("| way | tokenise (Python) | distinct terms | postings | " + " | ".join("`%s`" % q for q in queries) + " |")
-    print("|---|---:|---:|---:|" + "---:|" * len(queries))
+    everything = queries + vocab
+    expected = {q: {n for n, t in texts.items() if all(word_matches(w, t) for w in q.split())} for q in everything}
+    print("| way | tokenise (Python) | distinct terms | postings | " + " | ".join("`%s`" % q for q in queries)
+          + " | %d vocabulary words: all found / mean recall |" % len(vocab))
+    print("|---|---:|---:|---:|" + "---:|" * len(queries) + "---:|")
+    sample = list(texts.values())[:200]
     for label, way in ways.items():
+        for text in sample:  # warm-up
+            way(text)
         started = time.perf_counter()
+        tokens = {name: set(way(text)) for name, text in texts.items()}
+        elapsed = time.perf_counter() - started
         index = {}
         postings = 0
-        for name, text in texts.items():
-            terms = set(way(text))
+        for name, terms in tokens.items():
             postings += len(terms)
             for term in terms:
                 index.setdefault(term, set()).add(name)
-        elapsed = time.perf_counter() - started
-        cells = []
-        for q in queries:
-            found = None
-            for term in query_terms(way, q):
+
+        def found(q):
+            result = None
+            for term in set(way(q)):
                 docs = index.get(term, set())
-                found = docs if found is None else found & docs
-            found = found or set()
-            want = expected[q]
-            cells.append("%d/%d" % (len(found & want), len(want)))
-        print("| %s | %.0f s | %d | %.2f M | %s |" % (label, elapsed, len(index), postings / 1e6, " | ".join(cells)))
+                result = docs if result is None else result & docs
+            return result or set()
+
+        cells = ["%d/%d" % (len(found(q) & expected[q]), len(expected[q])) for q in queries]
+        recalls = [len(found(q) & expected[q]) / len(expected[q]) for q in vocab if expected[q]]
+        complete = sum(1 for r in recalls if r == 1.0)
+        print("| %s | %.0f s | %d | %.2f M | %s | %d of %d / %.1f %% |" % (
+            label, elapsed, len(index), postings / 1e6, " | ".join(cells), complete, len(recalls),
+            100 * sum(recalls) / len(recalls)))
 
 
 if __name__ == "__main__":
