@@ -137,9 +137,22 @@ fn a_query_reads_only_its_shards_and_its_results() {
     assert_eq!(read.len(), read.iter().collect::<BTreeSet<_>>().len());
 }
 
+/// A site of `n` articles with varied text, big enough for several shards and blocks.
+fn many(n: u32) -> TestSite {
+    let site = TestSite::new();
+    for i in 0..n {
+        let body: String = (0..200u32)
+            .map(|k| char::from_u32(0x4e00 + (i * 7919 + k * 104_729) % 20_000).unwrap())
+            .collect();
+        let date = format!("2025-{:02}-{:02}", 1 + i / 28 % 12, 1 + i % 28);
+        site.article(&format!("a{i}.md"), &format!("文章{i}"), &date, "", &body);
+    }
+    site
+}
+
 #[test]
 fn index_is_deterministic_and_names_follow_content() {
-    let site = site();
+    let site = many(130);
     site.build().ok();
     let files = |site: &TestSite| -> Vec<(String, Vec<u8>)> {
         site.output_files()
@@ -152,22 +165,44 @@ fn index_is_deterministic_and_names_follow_content() {
             .collect()
     };
     let first = files(&site);
-    assert!(first.iter().any(|(f, _)| f == "search/index.json"));
+    let manifest: Manifest = serde_json::from_str(&site.read("search/index.json")).unwrap();
+    assert!(
+        manifest.shards.len() >= 4,
+        "{} shards",
+        manifest.shards.len()
+    );
+    assert_eq!(manifest.blocks.len(), 3);
     site.build().ok();
     assert_eq!(first, files(&site), "same input, same bytes");
-    // An edit changes the names of the files whose bytes changed, not of the others.
-    site.article("e.md", "新文章", "2026-10-01", "", "全新的内容。");
+    // A new article (the newest) changes its block, the shards of its terms and the
+    // manifest; the other files keep their names and bytes.
+    site.article("new.md", "新文章", "2026-10-01", "", "全新的内容。");
     site.build().ok();
     let second = files(&site);
     let names = |files: &[(String, Vec<u8>)]| -> BTreeSet<String> {
         files.iter().map(|(f, _)| f.clone()).collect()
     };
     let (a, b) = (names(&first), names(&second));
+    let docs_kept = a
+        .intersection(&b)
+        .filter(|f| f.starts_with("search/docs/"))
+        .count();
+    assert_eq!(docs_kept, 128, "the first two blocks are untouched");
+    let terms = |set: &BTreeSet<String>| {
+        set.iter()
+            .filter(|f| f.starts_with("search/terms/"))
+            .count()
+    };
     assert!(
-        a.intersection(&b).count() > 1,
-        "unchanged shards keep their names"
+        terms(&a.intersection(&b).cloned().collect()) > 0,
+        "some shards are untouched"
     );
-    assert!(b.difference(&a).count() >= 2, "changed ones get new names");
+    for (path, bytes) in &first {
+        if b.contains(path) && path != "search/index.json" {
+            let now = &second.iter().find(|(p, _)| p == path).unwrap().1;
+            assert_eq!(bytes, now, "{path} kept its name, so its bytes");
+        }
+    }
     assert_eq!(titles(&site, "全新"), ["新文章"]);
 }
 
