@@ -14,8 +14,9 @@
 //!   known from the manifest alone: one round trip after the shards.
 //!   A changed article renames its block's folder: [`BLOCK`] small files.
 //!
-//! Articles are numbered oldest first (date, then path), so a new article takes the
-//! next number and older articles keep theirs, and a higher number is a newer article.
+//! Articles are numbered oldest first (by date; on one date, by path, last first), so
+//! a new article takes the next number and older articles keep theirs, and a higher
+//! number is a newer article.
 
 use std::collections::HashMap;
 use std::io::Write;
