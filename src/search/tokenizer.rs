@@ -287,6 +287,36 @@ mod tests {
     }
 
     #[test]
+    fn query_words_as_search_js_cuts_them() {
+        // tests/browser/tests/search.test.js checks search.js on the same query.
+        let words = query_words("Wi-Fi 个人信息，诈骗 诈骗 5G网络 ＡＰＰ A股 哈哈哈 node.js");
+        let cut: Vec<(&str, Vec<&str>)> = words
+            .iter()
+            .map(|w| {
+                (
+                    w.text.as_str(),
+                    w.terms.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            cut,
+            [
+                ("wifi", vec!["wifi"]),
+                ("个人信息", vec!["个人", "人信", "信息"]),
+                ("诈骗", vec!["诈骗"]),
+                ("5g", vec!["5g"]),
+                ("网络", vec!["网络"]),
+                ("app", vec!["app"]),
+                ("a", vec!["a"]),
+                ("股", vec!["股"]),
+                ("哈哈哈", vec!["哈哈"]),
+                ("nodejs", vec!["nodejs"]),
+            ]
+        );
+    }
+
+    #[test]
     fn query_words_look_up_whole_words() {
         let words = query_words("Wi-Fi 个人信息 诈骗 诈骗");
         let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();

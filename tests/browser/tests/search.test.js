@@ -113,6 +113,31 @@ describe('search page', () => {
     }
   });
 
+  test('search.js cuts queries as the Rust tokenizer does', async () => {
+    const { page, context } = await newPage();
+    try {
+      await page.goto(server.url + '/search/');
+      const words = await page.evaluate(() => window.heraldSearch.queryWords('Wi-Fi 个人信息，诈骗 诈骗 5G网络 ＡＰＰ A股 哈哈哈 node.js'));
+      // The same cases as the unit tests of src/search/tokenizer.rs.
+      assert.deepEqual(words.map((w) => [w.text, w.terms]), [
+        ['wifi', ['wifi']],
+        ['个人信息', ['个人', '人信', '信息']],
+        ['诈骗', ['诈骗']],
+        ['5g', ['5g']],
+        ['网络', ['网络']],
+        ['app', ['app']],
+        ['a', ['a']],
+        ['股', ['股']],
+        ['哈哈哈', ['哈哈']],
+        ['nodejs', ['nodejs']],
+      ]);
+      // FNV-1a, as src/search/writer.rs.
+      assert.equal(await page.evaluate(() => window.heraldSearch.termHash('a')), 0xe40c292c);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the first result shows within 100 ms of the shards arriving', async () => {
     const { page, context } = await newPage();
     try {

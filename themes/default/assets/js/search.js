@@ -378,6 +378,9 @@
     run(query);
   });
 
+  // For tests: the tokenizer must cut queries exactly as src/search/tokenizer.rs.
+  window.heraldSearch = { queryWords: queryWords, termHash: termHash };
+
   var initial = new URLSearchParams(window.location.search).get("q");
   if (initial) {
     input.value = initial;
