@@ -67,6 +67,7 @@ impl Shards {
                 lists
             })
             .collect();
+        drop(by_shard);
         let files = lists.par_iter().map(serialize).collect();
         Shards { lists, files }
     }
