@@ -216,6 +216,13 @@ pub fn build(options: &LoadOptions, output: &Path, compress: bool) -> Result<Sum
         .errors
         .extend(render::publish_files(&site, &recording));
     drop(t);
+    let t = crate::timing::phase("search index");
+    let search = crate::search::SearchIndex::default().build(&site);
+    outcome.counts.files += search.len();
+    outcome
+        .errors
+        .extend(render::write_files(&search, &recording));
+    drop(t);
     let t = crate::timing::phase("check links");
     let mut written = recording.into_paths();
     written.extend(render::jobs::intended_outputs(&site));

@@ -142,6 +142,12 @@ fn rich_site() -> TestSite {
 #[test]
 fn every_kind_of_edit_matches_a_full_build() {
     let mut s = Session::start(rich_site());
+    let served = s.store.read().unwrap().paths();
+    assert!(
+        served.iter().any(|p| p == "search/index.json")
+            && served.iter().any(|p| p.starts_with("search/docs/")),
+        "the search index is served and compared: {served:?}"
+    );
 
     s.site.article(
         "b.md",
@@ -263,6 +269,20 @@ fn every_kind_of_edit_matches_a_full_build() {
         ),
     );
     s.changed("config edit", &["config.yaml"]);
+
+    s.write(
+        "config.yaml",
+        &format!("{}search: {{ enabled: false }}\n", common::CONFIG),
+    );
+    s.changed("search turned off", &["config.yaml"]);
+    assert!(
+        !s.store
+            .read()
+            .unwrap()
+            .paths()
+            .iter()
+            .any(|p| p.starts_with("search/"))
+    );
 }
 
 #[test]
@@ -342,8 +362,12 @@ fn a_body_edit_renders_only_what_shows_it() {
     );
     match s.changed("body edit", &["content/articles/c.md"]) {
         // c's page, its year, the archive page it is on, its tag, feeds and the sitemap
-        // at most; not the other articles.
-        Outcome::Applied { written, .. } => assert!(written <= 8, "rendered {written} files"),
+        // at most; not the other articles. Then the search index: the shard of the
+        // changed terms (one, in so small an index), the manifest, and the document
+        // files of the block of 64 articles holding c (all four here).
+        Outcome::Applied { written, .. } => {
+            assert!(written <= 8 + 2 + 4, "rendered {written} files")
+        }
         other => panic!("{other:?}"),
     }
     s.write(

@@ -217,6 +217,14 @@ pub fn publish_files(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// Writes generated files (the search index) into `sink`.
+pub fn write_files(files: &crate::search::Files, sink: &dyn Sink) -> Vec<Diagnostic> {
+    files
+        .par_iter()
+        .filter_map(|(path, bytes)| sink.write(path, bytes).err())
+        .collect()
+}
+
 /// Renders every page and publishes every file of `site` into `sink`, then checks
 /// that every link of every page leads to a file written.
 pub fn render_all(site: &Arc<Site>, sink: &dyn Sink) -> (RenderCounts, Vec<Diagnostic>) {
@@ -230,6 +238,11 @@ pub fn render_all(site: &Arc<Site>, sink: &dyn Sink) -> (RenderCounts, Vec<Diagn
     outcome.counts.files += images.variants;
     let t = crate::timing::phase("copy files");
     outcome.errors.extend(publish_files(site, &recording));
+    drop(t);
+    let t = crate::timing::phase("search index");
+    let search = crate::search::SearchIndex::default().build(site);
+    outcome.counts.files += search.len();
+    outcome.errors.extend(write_files(&search, &recording));
     drop(t);
     let _t = crate::timing::phase("check links");
     let mut published = recording.into_paths();

@@ -10,8 +10,10 @@ use std::time::{Duration, Instant};
 
 use crate::assets::Body;
 use crate::error::Diagnostics;
+use crate::hash;
 use crate::output::Sink;
 use crate::render::{self, RenderState};
+use crate::search::SearchIndex;
 use crate::site::{Changes, LoadOptions, Site};
 
 use super::store::{Collect, SharedStore};
@@ -51,6 +53,9 @@ pub struct Workspace {
     site: Option<Arc<Site>>,
     state: RenderState,
     published: HashMap<String, u64>,
+    search: SearchIndex,
+    /// The search index files served, with a version of each (see `update_search`).
+    search_files: HashMap<String, u64>,
     needs_full: bool,
 }
 
@@ -62,6 +67,8 @@ impl Workspace {
             site: None,
             state: RenderState::default(),
             published: HashMap::new(),
+            search: SearchIndex::default(),
+            search_files: HashMap::new(),
             needs_full: true,
         }
     }
@@ -100,6 +107,8 @@ impl Workspace {
         }
         self.state = RenderState::default();
         self.published.clear();
+        self.search = SearchIndex::default();
+        self.search_files.clear();
         let outcome = self.render(store, true);
         if matches!(outcome, Outcome::Failed(_)) {
             self.needs_full = true;
@@ -164,8 +173,17 @@ impl Workspace {
             }
             self.published = now;
         }
-        let written = outcome.written.len() + changed_files.len() + images.variants;
+        let search_written = update_search(
+            &mut self.search,
+            &mut self.search_files,
+            site,
+            &collect,
+            &mut removed,
+        );
+        let written =
+            outcome.written.len() + changed_files.len() + images.variants + search_written;
         let css_only = if outcome.written.is_empty()
+            && search_written == 0
             && removed.is_empty()
             && changed_files.iter().all(|p| p.ends_with(".css"))
         {
@@ -206,6 +224,44 @@ impl Workspace {
             css_only,
         }
     }
+}
+
+/// Writes the search index files that changed into `collect`, adds those that went
+/// to `removed`, and returns how many were written. `served` holds a version of
+/// each index file served.
+fn update_search(
+    index: &mut SearchIndex,
+    served: &mut HashMap<String, u64>,
+    site: &Site,
+    collect: &Collect,
+    removed: &mut Vec<String>,
+) -> usize {
+    let _t = crate::timing::phase("search index");
+    let Some(files) = index.update(site) else {
+        return 0;
+    };
+    // Other index files are named after their bytes: only the manifest's can change.
+    let now: HashMap<String, u64> = files
+        .iter()
+        .map(|(path, bytes)| {
+            let version = if path.ends_with("/index.json") {
+                hash::of_bytes(bytes)
+            } else {
+                0
+            };
+            (path.clone(), version)
+        })
+        .collect();
+    let mut written = 0;
+    for (path, bytes) in &files {
+        // Collecting into memory cannot fail for a path the index made.
+        if served.get(path) != now.get(path) && collect.write(path, bytes).is_ok() {
+            written += 1;
+        }
+    }
+    removed.extend(served.keys().filter(|p| !now.contains_key(*p)).cloned());
+    *served = now;
+    written
 }
 
 fn warnings(diagnostics: Diagnostics) -> Diagnostics {

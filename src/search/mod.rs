@@ -1,0 +1,149 @@
+//! Site search: an index of the articles written under `search/` at build time, and
+//! read by the theme's `search.js` in the reader's browser (no server, no third-party
+//! script).
+//!
+//! Chinese has no spaces between words, so text is indexed by character bigrams
+//! ([`tokenizer`]); posting lists are split into shards by a hash of the term so that
+//! a query downloads only its terms' shards, then the document files of the results
+//! it shows ([`writer`] describes the files). [`query`] searches a written index
+//! exactly as the browser does, for tests and the benchmark.
+//!
+//! This module never reads the disk: it indexes what the site has loaded.
+
+pub mod postings;
+pub mod query;
+pub mod shards;
+pub mod tokenizer;
+pub mod writer;
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::hash;
+use crate::site::Site;
+use shards::Shards;
+pub use writer::{Document, Prepared};
+
+/// The folder of the index in the output.
+pub const DIR: &str = "search/";
+
+/// The articles of `site` as the index sees them, oldest first (their numbers).
+pub fn documents(site: &Site) -> Vec<Document<'_>> {
+    let lib = &site.library;
+    lib.chronological
+        .iter()
+        .rev()
+        .map(|&id| {
+            let page = &lib.pages[id];
+            let mut extra = page.meta.summary.clone().unwrap_or_default();
+            for tag in &page.meta.tags {
+                extra.push('\n');
+                extra.push_str(tag);
+            }
+            for topic in &page.meta.topics {
+                extra.push('\n');
+                match lib.topic(topic) {
+                    Some(t) => extra.push_str(lib.sections[t.section].title()),
+                    None => extra.push_str(topic),
+                }
+            }
+            Document {
+                url: &page.path,
+                title: &page.meta.title,
+                date: page
+                    .meta
+                    .date
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+                summary: &page.rendered.description,
+                extra,
+                body: &page.rendered.text,
+            }
+        })
+        .collect()
+}
+
+/// Builds the index, keeping each article's tokens and compressed document, and the
+/// posting lists, between builds: after an edit that leaves the other articles'
+/// numbers alone (a changed text, title or tag; a new newest article), only the
+/// edited articles are tokenised again and only the shards of their terms written.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    keys: Vec<u64>,
+    docs: Vec<Arc<Prepared>>,
+    shards: Shards,
+    built: bool,
+}
+
+/// Index files: output paths (under [`DIR`]) and bytes, sorted by path.
+pub type Files = Vec<(String, Arc<[u8]>)>;
+
+/// At most this many changed articles are patched into the shards; more are rebuilt.
+const MAX_PATCHED: usize = 256;
+
+impl SearchIndex {
+    /// The index files of `site` (none when search is off).
+    pub fn build(&mut self, site: &Site) -> Files {
+        self.update(site).unwrap_or_default()
+    }
+
+    /// The index files of `site`, or `None` when no indexed article changed since
+    /// the last call.
+    pub fn update(&mut self, site: &Site) -> Option<Files> {
+        if !site.config.search.enabled {
+            let was = self.built;
+            *self = SearchIndex::default();
+            return was.then(Vec::new);
+        }
+        let t = crate::timing::phase("search: documents");
+        let docs = documents(site);
+        let keys: Vec<u64> = docs.par_iter().map(hash::of).collect();
+        drop(t);
+        if self.built && keys == self.keys {
+            return None;
+        }
+        let t = crate::timing::phase("search: tokenise and compress");
+        let known: HashMap<u64, &Arc<Prepared>> =
+            self.keys.iter().copied().zip(&self.docs).collect();
+        let prepared: Vec<Arc<Prepared>> = docs
+            .par_iter()
+            .zip(&keys)
+            .map(|(doc, key)| match known.get(key) {
+                Some(&p) => p.clone(),
+                None => Arc::new(Prepared::new(doc)),
+            })
+            .collect();
+        drop(known);
+        drop(t);
+        let changed: Vec<usize> = (0..keys.len().max(self.keys.len()))
+            .filter(|&i| keys.get(i) != self.keys.get(i))
+            .collect();
+        let count = shards::shard_count(shards::postings_of(&prepared));
+        if self.built && changed.len() <= MAX_PATCHED && count == self.shards.len() {
+            let t = crate::timing::phase("search: patch shards");
+            let mut dirty = BTreeSet::new();
+            for &id in &changed {
+                let (old, new) = (self.docs.get(id), prepared.get(id));
+                self.shards
+                    .replace(id as u32, old.map(|p| &**p), new.map(|p| &**p), &mut dirty);
+            }
+            drop(t);
+            self.shards.rewrite(&dirty);
+        } else {
+            self.shards = Shards::build(&prepared);
+        }
+        let t = crate::timing::phase("search: assemble");
+        let files = writer::assemble(&prepared, &self.shards);
+        self.docs = prepared;
+        self.keys = keys;
+        self.built = true;
+        let files = files
+            .into_iter()
+            .map(|(path, bytes)| (format!("{DIR}{path}"), bytes))
+            .collect();
+        drop(t);
+        Some(files)
+    }
+}

@@ -1,0 +1,150 @@
+//! The compact text form of a posting list, short to download and quick to read in
+//! JavaScript without a decompressor.
+//!
+//! A list is a string of numbers, two per article: the gap from the previous
+//! article's number (minus one, so neighbours cost `0`) and the article's value
+//! ([`value`]: how often the term occurs, and whether in the title). A number is
+//! written in base 32, most significant digit first: digits before the last come from
+//! [`MORE`], the last from [`LAST`]. So most numbers take one character, and no
+//! separator is needed. Both alphabets are safe in JSON strings and URLs.
+
+/// Digits that end a number.
+pub const LAST: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
+/// Digits followed by more digits of the same number.
+pub const MORE: &[u8; 32] = b"wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+
+/// Term frequencies are counted up to this.
+pub const MAX_TF: u32 = 1000;
+
+/// The value stored for an article: its term frequency and whether the term is in
+/// its title (the lowest bit).
+pub fn value(tf: u32, in_title: bool) -> u32 {
+    (tf.min(MAX_TF) << 1) | u32::from(in_title)
+}
+
+/// The term frequency of a stored value.
+pub fn tf(value: u32) -> u32 {
+    value >> 1
+}
+
+/// True when a stored value says the term is in the title.
+pub fn in_title(value: u32) -> bool {
+    value & 1 == 1
+}
+
+/// Appends `n` in the compact form.
+pub fn push_number(out: &mut String, n: u32) {
+    let mut digits = [0u8; 7];
+    let mut len = 0;
+    let mut rest = n;
+    loop {
+        digits[len] = (rest & 31) as u8;
+        len += 1;
+        rest >>= 5;
+        if rest == 0 {
+            break;
+        }
+    }
+    for i in (1..len).rev() {
+        out.push(MORE[digits[i] as usize] as char);
+    }
+    out.push(LAST[digits[0] as usize] as char);
+}
+
+/// Encodes `(article, value)` pairs, articles ascending.
+pub fn encode(list: &[(u32, u32)]) -> String {
+    let mut out = String::with_capacity(list.len() * 2);
+    let mut next = 0u32;
+    for &(doc, value) in list {
+        push_number(&mut out, doc - next);
+        push_number(&mut out, value);
+        next = doc + 1;
+    }
+    out
+}
+
+fn digit(c: u8) -> Option<(u32, bool)> {
+    if let Some(i) = LAST.iter().position(|&d| d == c) {
+        return Some((i as u32, true));
+    }
+    MORE.iter().position(|&d| d == c).map(|i| (i as u32, false))
+}
+
+/// Decodes a list written by [`encode`].
+pub fn decode(text: &str) -> Result<Vec<(u32, u32)>, String> {
+    let mut numbers = Vec::with_capacity(text.len());
+    let mut n: u32 = 0;
+    let mut open = false;
+    for &c in text.as_bytes() {
+        let (d, last) = digit(c).ok_or_else(|| format!("bad character {:?}", c as char))?;
+        n = n
+            .checked_mul(32)
+            .and_then(|n| n.checked_add(d))
+            .ok_or("number too large")?;
+        open = !last;
+        if last {
+            numbers.push(n);
+            n = 0;
+        }
+    }
+    if open || numbers.len() % 2 == 1 {
+        return Err("the list ends in the middle of an entry".into());
+    }
+    let mut out = Vec::with_capacity(numbers.len() / 2);
+    let mut next = 0u32;
+    for pair in numbers.chunks(2) {
+        let doc = next
+            .checked_add(pair[0])
+            .ok_or("article number too large")?;
+        out.push((doc, pair[1]));
+        next = doc + 1;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips() {
+        let list = vec![
+            (0, value(1, false)),
+            (1, value(3, true)),
+            (40, 2),
+            (100_000, 77),
+        ];
+        let text = encode(&list);
+        assert_eq!(&text[..4], "0207");
+        assert_eq!(decode(&text).unwrap(), list);
+        assert_eq!(decode("").unwrap(), vec![]);
+    }
+
+    #[test]
+    fn numbers_take_one_character_below_32() {
+        let mut s = String::new();
+        push_number(&mut s, 31);
+        assert_eq!(s, "v");
+        s.clear();
+        push_number(&mut s, 32);
+        assert_eq!(s, "x0");
+        s.clear();
+        push_number(&mut s, u32::MAX);
+        assert_eq!(decode(&format!("0{s}")).unwrap(), vec![(0, u32::MAX)]);
+    }
+
+    #[test]
+    fn values_carry_frequency_and_title() {
+        assert_eq!(tf(value(5, true)), 5);
+        assert!(in_title(value(5, true)));
+        assert!(!in_title(value(5, false)));
+        assert_eq!(tf(value(5000, false)), MAX_TF);
+    }
+
+    #[test]
+    fn bad_input_is_an_error() {
+        assert!(decode("0").is_err());
+        assert!(decode("x").is_err());
+        assert!(decode("0!").is_err());
+    }
+}
