@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use crate::check::{self, Recording};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::output::compress::CompressStats;
-use crate::output::{Discard, Sink, Staging, check_output_folder, manifest};
+use crate::output::{Discard, Sink, Staging, check_output_folder, manifest, manifest_of};
 use crate::render::{self, RenderCounts, RenderState};
 use crate::site::{LoadOptions, Site};
 
@@ -96,7 +96,7 @@ fn split_warnings(diagnostics: Diagnostics) -> Vec<Diagnostic> {
 /// The saved form of a [`BuildState`]: key, render state, published, manifest.
 type SavedState = (
     u64,
-    Vec<u8>,
+    render::state::LoadedState,
     HashMap<String, u64>,
     HashMap<String, (u64, u128)>,
 );
@@ -133,23 +133,20 @@ impl BuildState {
         let (found, render, published, manifest): SavedState = bincode::deserialize(&bytes).ok()?;
         (found == key).then_some(())?;
         Some(BuildState {
-            render: RenderState::from_bytes(&render)?,
+            render: RenderState::from_saved(render),
             published,
             manifest,
         })
     }
 
-    fn save(&self, root: &Path, key: u64) {
-        let Ok(bytes) =
-            bincode::serialize(&(key, self.render.to_bytes(), &self.published, &self.manifest))
-        else {
-            return;
-        };
-        let path = Self::path(root);
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        if crate::fs::write(&tmp, &bytes).is_ok() {
-            let _ = std::fs::rename(&tmp, &path);
-        }
+    fn save(
+        root: &Path,
+        key: u64,
+        render: render::state::SavedState<'_>,
+        published: &HashMap<String, u64>,
+        manifest: &HashMap<String, (u64, u128)>,
+    ) {
+        let _ = crate::fs::save_bincode(&Self::path(root), &(key, render, published, manifest));
     }
 }
 
@@ -224,11 +221,12 @@ pub fn build(options: &LoadOptions, output: &Path, compress: bool) -> Result<Sum
         .extend(render::write_files(&search, &recording));
     drop(t);
     let t = crate::timing::phase("check links");
-    let mut written = recording.into_paths();
-    written.extend(render::jobs::intended_outputs(&site));
+    let written = recording.into_paths();
+    let mut reachable = written.clone();
+    reachable.extend(render::jobs::intended_outputs(&site));
     outcome
         .errors
-        .extend(check::check_links(&site, &outcome.links, &written));
+        .extend(check::check_links(&site, &outcome.links, &reachable));
     drop(t);
     diagnostics.extend(outcome.errors);
     diagnostics.sort();
@@ -251,15 +249,22 @@ pub fn build(options: &LoadOptions, output: &Path, compress: bool) -> Result<Sum
     let t = crate::timing::phase("staging: commit");
     staging.commit().map_err(|d| fail(d.into()))?;
     drop(t);
-    let _t = crate::timing::phase("save build state");
-    let mut state = state;
-    state.apply(outcome.update);
-    BuildState {
-        render: state,
-        published,
-        manifest: manifest(output),
-    }
-    .save(&site.root, key);
+    let t = crate::timing::phase("save build state");
+    let gz = written
+        .iter()
+        .map(|p| format!("{p}.gz"))
+        .filter(|_| compress)
+        .collect::<Vec<_>>();
+    let manifest = manifest_of(output, written.into_iter().chain(gz));
+    BuildState::save(
+        &site.root,
+        key,
+        state.saved_with(&outcome.update),
+        &published,
+        &manifest,
+    );
+    drop(t);
+    let _t = crate::timing::phase("save markdown cache");
     site.save_markdown_cache();
     let mut counts = outcome.counts;
     counts.images = images;

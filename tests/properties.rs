@@ -261,6 +261,7 @@ proptest! {
             body_offset: offset,
             summary: None,
             eager_first_image: true,
+            keep_text: true,
         };
         let (rendered, problems) = markdown::render(&source, &FakeSite);
         let lines = offset + body.split('\n').count();

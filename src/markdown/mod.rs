@@ -119,6 +119,8 @@ pub struct Source<'a> {
     /// Load the first image at once (it is the first image of the page: there is no
     /// cover above it); all others load lazily.
     pub eager_first_image: bool,
+    /// Keep the body's plain text (for the search index; it is not needed otherwise).
+    pub keep_text: bool,
 }
 
 /// The Markdown features Herald turns on.
@@ -144,7 +146,10 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
     // Plain links first: `@/` links become URLs with the base path in the next pass.
     let site_links = site_links(&mut events, resolver, &line_of);
     let links = resolve_links(&mut events, resolver, &line_of, source.file, &mut problems);
-    let (stats, text) = read_text(&events);
+    let (stats, mut text) = read_text(&events);
+    if !source.keep_text {
+        text = String::new();
+    }
     problems.extend(unclosed_bold(&events, &line_of, source.file));
     let mut images = Vec::new();
     let mut files = Vec::new();

@@ -30,6 +30,7 @@ fn render_md(body: &str) -> (Rendered, Vec<Diagnostic>) {
         body_offset: 4,
         summary: None,
         eager_first_image: false,
+        keep_text: true,
     };
     render(&source, &FakeSite)
 }
@@ -135,6 +136,7 @@ fn written_summary_is_escaped() {
         body_offset: 0,
         summary: Some("<script>摘要</script>"),
         eager_first_image: false,
+        keep_text: true,
     };
     let (r, _) = render(&source, &FakeSite);
     assert_eq!(r.summary, "<p>&lt;script&gt;摘要&lt;/script&gt;</p>");

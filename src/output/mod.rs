@@ -230,6 +230,24 @@ pub fn modified_ns(meta: &stdfs::Metadata) -> u128 {
         .map_or(0, |d| d.as_nanos())
 }
 
+/// The size and time of each of `paths` (relative to `dir`) that is a file there,
+/// read in parallel.
+pub fn manifest_of(
+    dir: &Path,
+    paths: impl IntoIterator<Item = String>,
+) -> HashMap<String, (u64, u128)> {
+    use rayon::prelude::*;
+    let paths: Vec<String> = paths.into_iter().collect();
+    paths
+        .into_par_iter()
+        .filter_map(|rel| {
+            let meta = stdfs::symlink_metadata(dir.join(&rel)).ok()?;
+            meta.is_file()
+                .then(|| (rel, (meta.len(), modified_ns(&meta))))
+        })
+        .collect()
+}
+
 /// Every file under `dir` with its size and time, by path relative to `dir`.
 pub fn manifest(dir: &Path) -> HashMap<String, (u64, u128)> {
     walkdir::WalkDir::new(dir)

@@ -16,7 +16,7 @@ use super::versions::Versions;
 
 /// What one output file was rendered from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(super) struct JobRecord {
+pub struct JobRecord {
     pub(super) template: String,
     pub(super) deps: Vec<Dep>,
     pub(super) files: Vec<String>,
@@ -33,6 +33,11 @@ pub struct RenderState {
     /// How many outputs refer to each extra published file.
     files: HashMap<String, usize>,
 }
+
+/// A state in the form it is saved in: records and versions (serialisable).
+pub type SavedState<'a> = (Vec<(&'a str, &'a JobRecord)>, HashMap<&'a Dep, u64>);
+/// A saved state as read back.
+pub type LoadedState = (Vec<(String, JobRecord)>, HashMap<Dep, u64>);
 
 /// Changes to a state made by one render, applied only if the render is kept.
 #[derive(Debug, Default)]
@@ -52,17 +57,31 @@ impl RenderState {
         self.records.is_empty()
     }
 
-    /// The state as bytes, to keep between builds.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let records: Vec<(&str, &JobRecord)> =
+    /// This state with `update` applied, in the form it is saved in, without building
+    /// the in-memory indexes (a build saves its state once and exits).
+    pub fn saved_with<'a>(&'a self, update: &'a StateUpdate) -> SavedState<'a> {
+        let mut records: HashMap<&str, &JobRecord> =
             self.records.iter().map(|(o, r)| (&**o, r)).collect();
-        bincode::serialize(&(records, &self.versions)).unwrap_or_default()
+        for (output, record) in &update.records {
+            match record {
+                Some(record) => records.insert(output, record),
+                None => records.remove(&**output),
+            };
+        }
+        let mut versions: HashMap<&Dep, u64> = HashMap::new();
+        for record in records.values() {
+            for dep in &record.deps {
+                if let Some(v) = update.versions.get(dep).or_else(|| self.versions.get(dep)) {
+                    versions.insert(dep, *v);
+                }
+            }
+        }
+        let records: Vec<(&str, &JobRecord)> = records.into_iter().collect();
+        (records, versions)
     }
 
-    /// A state from bytes written by [`RenderState::to_bytes`]; `None` if damaged.
-    pub fn from_bytes(bytes: &[u8]) -> Option<RenderState> {
-        let (records, versions): (Vec<(String, JobRecord)>, HashMap<Dep, u64>) =
-            bincode::deserialize(bytes).ok()?;
+    /// A state from what [`RenderState::saved_with`] gave, read back.
+    pub fn from_saved((records, versions): LoadedState) -> RenderState {
         let mut state = RenderState {
             versions,
             ..RenderState::default()
@@ -81,7 +100,7 @@ impl RenderState {
             }
             state.records.insert(output, record);
         }
-        Some(state)
+        state
     }
 
     /// The template and links of an output as last rendered.

@@ -90,18 +90,7 @@ impl MarkdownCache {
         pages: impl Iterator<Item = (&'a str, u64, u64, &'a Rendered, &'a [Diagnostic])>,
     ) {
         let entries: Vec<_> = pages.collect();
-        let path = Self::path(root);
-        let Ok(bytes) = bincode::serialize(&(self.key, entries)) else {
-            return;
-        };
-        if let Some(dir) = path.parent()
-            && std::fs::create_dir_all(dir).is_ok()
-        {
-            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-            if std::fs::write(&tmp, bytes).is_ok() {
-                let _ = std::fs::rename(&tmp, &path);
-            }
-        }
+        let _ = crate::fs::save_bincode(&Self::path(root), &(self.key, entries));
     }
 }
 

@@ -304,6 +304,7 @@ impl Site {
     fn render_markdown(&mut self, only: Option<&HashSet<String>>) {
         let wanted = |rel: &String| only.is_none_or(|set| set.contains(rel));
         let mut cache = self.markdown_cache.take();
+        let keep_text = self.config.search.enabled;
         let lib = &self.library;
         let pages = (0..lib.pages.len())
             .filter(|&i| wanted(&lib.pages[i].file.rel))
@@ -322,6 +323,7 @@ impl Site {
                     body_offset: page.body_offset,
                     summary: page.meta.summary.as_deref(),
                     eager_first_image: page.meta.cover.is_none(),
+                    keep_text,
                 };
                 (source, page.source_hash)
             } else {
@@ -333,6 +335,7 @@ impl Site {
                     body_offset: section.body_offset,
                     summary: section.meta.description.as_deref(),
                     eager_first_image: section.meta.cover.is_none(),
+                    keep_text,
                 };
                 (source, section.source_hash)
             }
