@@ -21,6 +21,9 @@ pub fn pager_path(base: &str, number: usize) -> String {
     }
 }
 
+/// Pager links shown on each side of the current page.
+const PAGER_WINDOW: usize = 2;
+
 /// One link of the pager.
 #[derive(Debug, Clone, Serialize)]
 pub struct PagerLink {
@@ -30,6 +33,26 @@ pub struct PagerLink {
     pub url: String,
     /// True for the page being rendered.
     pub current: bool,
+    /// True when page numbers were skipped between the link before and this one.
+    pub gap: bool,
+}
+
+/// The page numbers worth a link from page `number` of `count`: the first, the last,
+/// and [`PAGER_WINDOW`] either side of the current one. A bounded window keeps each
+/// list page's work constant, where links to every page would make a 30,000-article
+/// archive quadratic.
+fn pager_numbers(number: usize, count: usize) -> Vec<usize> {
+    let low = number.saturating_sub(PAGER_WINDOW).max(1);
+    let high = (number + PAGER_WINDOW).min(count);
+    let mut numbers = Vec::with_capacity(2 * PAGER_WINDOW + 3);
+    if low > 1 {
+        numbers.push(1);
+    }
+    numbers.extend(low..=high);
+    if high < count {
+        numbers.push(count);
+    }
+    numbers
 }
 
 /// The `paginator` templates get on list pages.
@@ -53,7 +76,8 @@ pub struct PaginatorView<'a> {
     pub previous: Option<String>,
     /// URL of the next page.
     pub next: Option<String>,
-    /// Every page, for numbered links.
+    /// The numbered links to show: the first page, the last, and two either side of
+    /// the current one, in order.
     pub pagers: Vec<PagerLink>,
 }
 
@@ -80,13 +104,23 @@ pub fn paginate<'a>(
         last: url(count),
         previous: (number > 1).then(|| url(number - 1)),
         next: (number < count).then(|| url(number + 1)),
-        pagers: (1..=count)
-            .map(|n| PagerLink {
-                index: n,
-                url: url(n),
-                current: n == number,
-            })
-            .collect(),
+        pagers: {
+            let numbers = pager_numbers(number, count);
+            let mut before = 0;
+            numbers
+                .into_iter()
+                .map(|n| {
+                    let link = PagerLink {
+                        index: n,
+                        url: url(n),
+                        current: n == number,
+                        gap: n > before + 1,
+                    };
+                    before = n;
+                    link
+                })
+                .collect()
+        },
     }
 }
 
@@ -102,5 +136,15 @@ mod tests {
         assert_eq!(pager_path("articles/", 1), "articles/");
         assert_eq!(pager_path("articles/", 3), "articles/page/3/");
         assert_eq!(pager_path("", 2), "page/2/");
+    }
+
+    #[test]
+    fn pager_links_are_a_window_with_first_and_last() {
+        assert_eq!(pager_numbers(1, 1), [1]);
+        assert_eq!(pager_numbers(1, 3), [1, 2, 3]);
+        assert_eq!(pager_numbers(1, 1500), [1, 2, 3, 1500]);
+        assert_eq!(pager_numbers(4, 1500), [1, 2, 3, 4, 5, 6, 1500]);
+        assert_eq!(pager_numbers(750, 1500), [1, 748, 749, 750, 751, 752, 1500]);
+        assert_eq!(pager_numbers(1500, 1500), [1, 1498, 1499, 1500]);
     }
 }

@@ -145,10 +145,12 @@ impl Library {
             &mut links,
             &mut errors,
         );
+        let t = crate::timing::phase("library: related articles");
         let related = related_articles(&pages, &chronological, &links, &tags, &topics);
         for (id, related) in related {
             links[id].related = related;
         }
+        drop(t);
         let mut weeks: Vec<SectionId> = (0..sections.len())
             .filter(|&id| matches!(sections[id].kind, SectionKind::Week(_)))
             .collect();
@@ -424,16 +426,18 @@ fn related_articles(
                 for &t in &links[id].tags {
                     add(&tags[t].pages, 1);
                 }
-                let order = |a: &PageId, b: &PageId| {
-                    scores[*b].cmp(&scores[*a]).then(rank[*a].cmp(&rank[*b]))
-                };
-                let mut best: Vec<PageId> = touched.clone();
-                // Only the top few are kept: select them instead of sorting every candidate.
-                if best.len() > RELATED {
-                    best.select_nth_unstable_by(RELATED - 1, order);
+                // Only the top few are kept: one pass that keeps them in order, where
+                // almost every candidate is turned away by one comparison with the last.
+                let key = |other: PageId| (std::cmp::Reverse(scores[other]), rank[other]);
+                let mut best: Vec<PageId> = Vec::with_capacity(RELATED + 1);
+                for &other in touched.iter() {
+                    if best.len() == RELATED && key(other) >= key(best[RELATED - 1]) {
+                        continue;
+                    }
+                    let at = best.partition_point(|&b| key(b) < key(other));
+                    best.insert(at, other);
                     best.truncate(RELATED);
                 }
-                best.sort_unstable_by(order);
                 for &other in touched.iter() {
                     scores[other] = 0;
                 }
