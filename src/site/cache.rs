@@ -14,8 +14,9 @@ use crate::error::Diagnostic;
 use crate::hash;
 use crate::markdown::{Rendered, Resolver};
 
-/// Bumped when the cached data or the Markdown output changes shape.
-const FORMAT: u32 = 2;
+/// Bumped when the cached data or the Markdown output changes shape (3: highlighting
+/// by Oniguruma).
+const FORMAT: u32 = 3;
 
 /// One cached rendering: file hash, resolution hash, rendering, its problems.
 type Entry = (u64, u64, Rendered, Vec<Diagnostic>);
