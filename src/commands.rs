@@ -246,16 +246,15 @@ pub fn build(options: &LoadOptions, output: &Path, compress: bool) -> Result<Sum
     } else {
         None
     };
+    let mut manifest = staging.staged();
     let t = crate::timing::phase("staging: commit");
     staging.commit().map_err(|d| fail(d.into()))?;
     drop(t);
     let t = crate::timing::phase("save build state");
-    let gz = written
-        .iter()
-        .map(|p| format!("{p}.gz"))
-        .filter(|_| compress)
-        .collect::<Vec<_>>();
-    let manifest = manifest_of(output, written.into_iter().chain(gz));
+    if compress {
+        let gz = written.iter().map(|p| format!("{p}.gz"));
+        manifest.extend(manifest_of(output, gz));
+    }
     BuildState::save(
         &site.root,
         key,

@@ -12,6 +12,7 @@ pub mod compress;
 
 use std::collections::{HashMap, HashSet};
 use std::fs as stdfs;
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
@@ -77,6 +78,9 @@ pub struct Staging {
     /// What the previous build left in the output: path → (size, time). A file is
     /// kept from it only when it is still exactly that.
     expected: HashMap<String, (u64, u128)>,
+    /// What this build put in the staging folder: path → (size, time), noted as each
+    /// file is made so that no second pass has to look them up again.
+    staged: Mutex<HashMap<String, (u64, u128)>>,
 }
 
 const STAGING_MARK: &str = "herald-staging";
@@ -113,6 +117,7 @@ impl Staging {
             previous,
             made_dirs: Mutex::new(HashSet::new()),
             expected: HashMap::new(),
+            staged: Mutex::new(HashMap::new()),
         })
     }
 
@@ -120,6 +125,20 @@ impl Staging {
     /// the previous build left (`path → (size, modification time in ns)`).
     pub fn expect(&mut self, manifest: HashMap<String, (u64, u128)>) {
         self.expected = manifest;
+    }
+
+    /// The size and modification time (ns) of every file staged through the [`Sink`]
+    /// methods, by output path. Files added to the folder by other means (the `.gz`
+    /// files of [`Staging::compress`]) are not in it.
+    pub fn staged(&self) -> HashMap<String, (u64, u128)> {
+        std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    fn note(&self, path: &str, meta: &stdfs::Metadata) {
+        self.staged
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), (meta.len(), modified_ns(meta)));
     }
 
     /// The staging folder.
@@ -180,7 +199,11 @@ impl Sink for Staging {
         };
         match self.previous_file(path) {
             Some((old, meta)) if (meta.len(), modified_ns(&meta)) == *expected => {
-                link_or_copy(&old, &target).is_ok()
+                let kept = link_or_copy(&old, &target).is_ok();
+                if kept {
+                    self.note(path, &meta);
+                }
+                kept
             }
             _ => false,
         }
@@ -192,9 +215,18 @@ impl Sink for Staging {
             && stdfs::read(&old).is_ok_and(|old_bytes| old_bytes == bytes)
             && link_or_copy(&old, &target).is_ok()
         {
+            self.note(path, &meta);
             return Ok(());
         }
-        stdfs::write(&target, bytes).map_err(|e| io_error(&target, "cannot write", &e))
+        let written = (|| {
+            let mut file = stdfs::File::create(&target)?;
+            file.write_all(bytes)?;
+            // Read from the open file: cheaper than looking the path up again later.
+            file.metadata()
+        })();
+        let meta = written.map_err(|e| io_error(&target, "cannot write", &e))?;
+        self.note(path, &meta);
+        Ok(())
     }
 
     fn copy(&self, path: &str, origin: &Origin) -> Result<(), Diagnostic> {
@@ -209,6 +241,7 @@ impl Sink for Staging {
             && meta.modified().ok() == source_meta.modified().ok()
             && link_or_copy(&old, &target).is_ok()
         {
+            self.note(path, &meta);
             return Ok(());
         }
         stdfs::copy(source, &target).map_err(|e| io_error(source, "cannot copy", &e))?;
@@ -217,6 +250,9 @@ impl Sink for Staging {
             && let Ok(file) = stdfs::File::options().write(true).open(&target)
         {
             let _ = file.set_modified(modified);
+            if let Ok(meta) = file.metadata() {
+                self.note(path, &meta);
+            }
         }
         Ok(())
     }
