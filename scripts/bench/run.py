@@ -73,6 +73,25 @@ def make_sites(work, n):
     return herald, hugo
 
 
+def set_aside(path, work):
+    """Moves `path` out of the way, to be deleted by `empty_trash` after the timed runs.
+
+    Deleting thousands of files right before a timed run would measure the file
+    system instead of the tools: on ext4 without a journal (this machine's root file
+    system), creating a file scans past every inode freed in the last 30 s
+    (`recently_deleted` in the kernel), which makes the next run's file creation
+    cost grow with the size of the deleted tree. A rename costs nothing.
+    """
+    if os.path.exists(path):
+        trash = os.path.join(work, "trash")
+        os.makedirs(trash, exist_ok=True)
+        os.rename(path, os.path.join(trash, "%d-%s" % (time.monotonic_ns(), os.path.basename(path))))
+
+
+def empty_trash(work):
+    shutil.rmtree(os.path.join(work, "trash"), ignore_errors=True)
+
+
 def median(values):
     return statistics.median(values)
 
@@ -86,8 +105,9 @@ def compare(herald_bin, work, n, runs):
     results = {"herald": [], "hugo": []}
     for i in range(runs + 1):
         for name, cmd, out in (("herald", herald_cmd, herald_out), ("hugo", hugo_cmd, hugo_out)):
-            shutil.rmtree(out, ignore_errors=True)
-            shutil.rmtree(os.path.join(herald_site, ".herald-cache"), ignore_errors=True)
+            set_aside(out, work)
+            set_aside(os.path.join(herald_site, ".herald-cache"), work)
+            os.sync()  # the previous run's writes are not this run's cost
             measured = timed(cmd)
             if i > 0:  # the first round warms the disk cache
                 results[name].append(measured)
@@ -105,7 +125,7 @@ def main():
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
     print("machine: %d cores; hugo: %s" % (os.cpu_count(), subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1]))
-    print("medians of %d alternating runs after a warm-up; output deleted before each run\n" % args.runs)
+    print("medians of %d alternating runs after a warm-up; output and cache moved aside (deleted at the end) and sync before each run\n" % args.runs)
     print("%8s  %12s %12s %7s  %11s %11s %7s  %12s %7s" % ("articles", "herald s", "hugo s", "ratio", "herald MiB", "hugo MiB", "ratio", "no-change s", "ratio"))
     for n in [int(s) for s in args.sizes.split(",")]:
         results, rebuilds, files = compare(args.herald, args.work, n, args.runs)
@@ -115,6 +135,7 @@ def main():
         print("%8d  %12.2f %12.2f %7.2f  %11.0f %11.0f %7.2f  %12.2f %7.2f" % (n, hw, gw, hw / gw, hm, gm, hm / gm, rw, rw / hw))
         print("          files written: herald %d, hugo %d" % (files["herald"], files["hugo"]))
         sys.stdout.flush()
+    empty_trash(args.work)
 
 
 if __name__ == "__main__":
