@@ -3,7 +3,7 @@
 
 Writes a site of 200 articles, each with a 2400x1600 JPEG cover in assets/, for both
 tools; each tool resizes every cover to widths 480, 960 and 1600. Times a first build
-(image caches empty) and a second build (caches kept, output deleted), alternating
+(image caches empty) and a second build (caches kept, output moved aside), alternating
 the tools, medians of the runs, and the ratios Herald/Hugo.
 
 Usage: images.py [--images 200] [--runs 3] [--work DIR] [--herald PATH]
@@ -99,12 +99,15 @@ def main():
             ("hugo", hugo_cmd, hugo_out, [os.path.join(hugo, "resources"), os.path.join(args.work, "img-hugo-cache")]),
         ):
             for c in caches + [out]:
-                shutil.rmtree(c, ignore_errors=True)
+                bench.set_aside(c, args.work)  # deleting would slow the next run's writes
+            os.sync()
             first[name].append(bench.timed(cmd)[0])
-            shutil.rmtree(out, ignore_errors=True)
+            bench.set_aside(out, args.work)
             if name == "herald":  # keep the image cache, not the saved output state
                 os.remove(os.path.join(herald, ".herald-cache", "build-state.bin"))
+            os.sync()
             second[name].append(bench.timed(cmd)[0])
+    bench.empty_trash(args.work)
     m = {k: (statistics.median(first[k]), statistics.median(second[k])) for k in first}
     print("machine: %d cores; %d images of 2400x1600 to 480/960/1600 px; medians of %d runs (s)" % (os.cpu_count(), args.images, args.runs))
     print("first build:  herald %.2f  hugo %.2f  ratio %.2f" % (m["herald"][0], m["hugo"][0], m["herald"][0] / m["hugo"][0]))

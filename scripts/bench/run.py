@@ -111,7 +111,10 @@ def compare(herald_bin, work, n, runs):
             measured = timed(cmd)
             if i > 0:  # the first round warms the disk cache
                 results[name].append(measured)
-    rebuilds = [timed(herald_cmd) for _ in range(runs)]
+    rebuilds = []
+    for _ in range(runs):
+        os.sync()
+        rebuilds.append(timed(herald_cmd))
     files = {name: sum(len(fs) for _, _, fs in os.walk(out)) for name, out in (("herald", herald_out), ("hugo", hugo_out))}
     return results, rebuilds, files
 
