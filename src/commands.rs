@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use crate::check::{self, Recording};
 use crate::error::{Diagnostic, Diagnostics};
+use crate::inputs::{LastBuild, fingerprint_of_manifest};
 use crate::output::compress::CompressStats;
 use crate::output::{Discard, Sink, Staging, check_output_folder, manifest, manifest_of};
 use crate::render::{self, RenderCounts, RenderState};
@@ -165,6 +166,47 @@ pub fn build(options: &LoadOptions, output: &Path, compress: bool) -> Result<Sum
         kept_previous_output,
     };
     check_output_folder(&options.root, output).map_err(|d| fail(d.into()))?;
+    let key = BuildState::key(options, output, compress);
+    let t = crate::timing::phase("fingerprint the site");
+    let inputs = crate::inputs::fingerprint_of_site(&options.root, output);
+    let last = LastBuild::load(&options.root, key);
+    if let (Some(inputs), Some(last)) = (inputs, &last)
+        && last.still_holds(inputs, options.now, output)
+    {
+        let [pages, articles, topics, tags, files] = last.counts;
+        return Ok(Summary {
+            pages,
+            articles,
+            topics,
+            tags,
+            files,
+            images: Default::default(),
+            compressed: None,
+            elapsed: started.elapsed(),
+            warnings: last.warnings.clone(),
+            unchanged: true,
+        });
+    }
+    drop(t);
+    // Saved when this build succeeds, for the next build's fast path.
+    let remember = |site: &Site, summary: &Summary, output_print: u64| {
+        let Some(inputs) = inputs else { return };
+        LastBuild {
+            key,
+            inputs,
+            output: output_print,
+            next_due: site.next_due.map(|d| d.to_rfc3339()),
+            counts: [
+                summary.pages,
+                summary.articles,
+                summary.topics,
+                summary.tags,
+                summary.files,
+            ],
+            warnings: summary.warnings.clone(),
+        }
+        .save(&site.root);
+    };
     let t = crate::timing::phase("load site");
     let (site, mut diagnostics) = Site::load(options);
     drop(t);
@@ -179,7 +221,6 @@ pub fn build(options: &LoadOptions, output: &Path, compress: bool) -> Result<Sum
         diagnostics.sort();
         return Err(fail(diagnostics));
     }
-    let key = BuildState::key(options, output, compress);
     let t = crate::timing::phase("load build state");
     let previous = BuildState::load(&site.root, key);
     drop(t);
@@ -193,6 +234,7 @@ pub fn build(options: &LoadOptions, output: &Path, compress: bool) -> Result<Sum
             site.save_markdown_cache();
             let mut summary = Summary::new(&site, counts, started, split_warnings(diagnostics));
             summary.unchanged = true;
+            remember(&site, &summary, fingerprint_of_manifest(&previous.manifest));
             return Ok(summary);
         }
     }
@@ -262,6 +304,7 @@ pub fn build(options: &LoadOptions, output: &Path, compress: bool) -> Result<Sum
         &published,
         &manifest,
     );
+    let output_print = fingerprint_of_manifest(&manifest);
     drop(t);
     let _t = crate::timing::phase("save markdown cache");
     site.save_markdown_cache();
@@ -270,6 +313,7 @@ pub fn build(options: &LoadOptions, output: &Path, compress: bool) -> Result<Sum
     counts.files += images.variants;
     let mut summary = Summary::new(&site, counts, started, split_warnings(diagnostics));
     summary.compressed = compressed;
+    remember(&site, &summary, output_print);
     Ok(summary)
 }
 

@@ -14,6 +14,7 @@ pub mod error;
 pub mod fs;
 pub mod hash;
 pub mod images;
+pub mod inputs;
 pub mod markdown;
 pub mod output;
 pub mod render;

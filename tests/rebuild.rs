@@ -185,3 +185,43 @@ fn building_into_another_folder_does_not_reuse_the_state() {
     assert!(run.stdout.starts_with("built "), "{}", run.stdout);
     assert!(site.path("elsewhere/articles/a1/index.html").exists());
 }
+
+#[test]
+fn a_future_page_coming_due_is_a_change_even_when_no_file_changed() {
+    let site = site();
+    site.article(
+        "later.md",
+        "明天的文章",
+        "2026-11-23T09:00:00+08:00",
+        "",
+        "正文",
+    );
+    let build_at = |now: &str| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+            .arg("build")
+            .current_dir(site.root())
+            .env("HERALD_NOW", now)
+            .output()
+            .expect("run herald");
+        assert!(output.status.success());
+        String::from_utf8(output.stdout).unwrap()
+    };
+    assert!(build_at(common::NOW).starts_with("built "));
+    assert!(!site.exists("articles/later/index.html"));
+    assert!(build_at(common::NOW).starts_with("up to date: "));
+    assert!(build_at("2026-11-23T08:59:00+08:00").starts_with("up to date: "));
+    let due = build_at("2026-11-23T09:00:01+08:00");
+    assert!(due.starts_with("built "), "{due}");
+    assert!(site.exists("articles/later/index.html"));
+}
+
+#[test]
+fn a_rename_that_keeps_size_and_time_is_still_a_change() {
+    let site = site();
+    site.build().ok();
+    std::fs::rename(site.path("static/a.txt"), site.path("static/b.txt")).unwrap();
+    let run = site.build().ok();
+    assert!(run.stdout.starts_with("built "), "{}", run.stdout);
+    assert!(site.exists("b.txt"));
+    assert!(!site.exists("a.txt"));
+}

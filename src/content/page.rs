@@ -88,6 +88,15 @@ pub struct Visibility {
     pub now: DateTime<FixedOffset>,
 }
 
+/// Why a page that parsed is left out of a build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeftOut {
+    /// `draft: true`.
+    Draft,
+    /// Dated after the build's "now": it comes in with the first build after this.
+    Future(DateTime<FixedOffset>),
+}
+
 impl Page {
     /// Parses a page from its text. `Ok(None)` means a draft or future page left out.
     pub fn parse(
@@ -96,6 +105,16 @@ impl Page {
         zone: FixedOffset,
         visibility: Visibility,
     ) -> Result<Option<Page>, Vec<Diagnostic>> {
+        Ok(Page::parse_or_left_out(file, text, zone, visibility)?.ok())
+    }
+
+    /// Parses a page from its text, saying why it is left out when it is.
+    pub fn parse_or_left_out(
+        file: SourceFile,
+        text: &str,
+        zone: FixedOffset,
+        visibility: Visibility,
+    ) -> Result<Result<Page, LeftOut>, Vec<Diagnostic>> {
         let split = split(text, &file.path).map_err(|d| vec![d])?;
         let Some(front) = split.front else {
             return Err(vec![
@@ -126,11 +145,16 @@ impl Page {
         if !errors.is_empty() {
             return Err(errors);
         }
-        if !visibility.drafts && (meta.draft || meta.date.is_some_and(|d| d > visibility.now)) {
-            return Ok(None);
+        if !visibility.drafts {
+            if meta.draft {
+                return Ok(Err(LeftOut::Draft));
+            }
+            if let Some(date) = meta.date.filter(|&d| d > visibility.now) {
+                return Ok(Err(LeftOut::Future(date)));
+            }
         }
         let path = format!("{}{slug}/", folder_path(&file.rel));
-        Ok(Some(Page {
+        Ok(Ok(Page {
             source_hash: hash::of_bytes(text.as_bytes()),
             front: front.to_string(),
             front_offset: split.front_offset,

@@ -22,7 +22,7 @@ pub use reload::Changes;
 
 use crate::assets::{SiteFiles, encode_path};
 use crate::config::Config;
-use crate::content::page::Visibility;
+use crate::content::page::{LeftOut, Visibility};
 use crate::content::walk::{self, SourceFile};
 use crate::content::week::{Quiz, Week};
 use crate::content::{Item, Library, Page, Section, SectionId};
@@ -115,6 +115,9 @@ pub struct Site {
     pub quizzes: HashMap<String, Quiz>,
     /// Responsive images asked for by pages.
     pub images: Pipeline,
+    /// The earliest date of a page left out as dated in the future: a build after it
+    /// differs even when no file changed.
+    pub next_due: Option<DateTime<FixedOffset>>,
     content_others: Vec<SourceFile>,
     data_sources: DataSources,
     problems: Problems,
@@ -147,6 +150,7 @@ impl Site {
             weeks: HashMap::new(),
             quizzes: HashMap::new(),
             images,
+            next_due: None,
             content_others: Vec::new(),
             data_sources: HashMap::new(),
             problems: Problems::default(),
@@ -264,7 +268,13 @@ impl Site {
                 if walk::kind_of(&file.rel) == walk::ContentKind::Section {
                     Section::parse(file, &text).map(|s| Some(Loaded::Section(s)))
                 } else {
-                    Ok(Page::parse(file, &text, zone, visibility)?.map(Loaded::Page))
+                    Ok(
+                        match Page::parse_or_left_out(file, &text, zone, visibility)? {
+                            Ok(page) => Some(Loaded::Page(page)),
+                            Err(LeftOut::Future(date)) => Some(Loaded::Future(date)),
+                            Err(LeftOut::Draft) => None,
+                        },
+                    )
                 }
             })
             .collect()
@@ -282,6 +292,10 @@ impl Site {
         match parsed {
             Ok(Some(Loaded::Page(page))) => pages.push(page),
             Ok(Some(Loaded::Section(section))) => sections.push(section),
+            Ok(Some(Loaded::Future(date))) => {
+                self.next_due = Some(self.next_due.map_or(date, |due| due.min(date)));
+                left_out.insert(file.rel.clone());
+            }
             Ok(None) => {
                 left_out.insert(file.rel.clone());
             }
@@ -461,6 +475,8 @@ type Reused = (Rendered, Vec<Diagnostic>, u64);
 enum Loaded {
     Page(Page),
     Section(Section),
+    /// A page left out as dated after the build's "now".
+    Future(DateTime<FixedOffset>),
 }
 
 type Parsed = Result<Option<Loaded>, Vec<Diagnostic>>;

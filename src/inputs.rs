@@ -1,0 +1,150 @@
+//! The no-change fast path of `herald build`: a fingerprint of every file in the site
+//! folder (path, size, modification time), taken before a build reads anything. When
+//! the next build finds the same fingerprint, the same output and no future-dated page
+//! come due, it reports "up to date" without loading the site at all.
+//!
+//! A wrong "changed" only costs the normal build (which still skips unchanged work);
+//! a wrong "unchanged" would be a stale site, so everything uncertain counts as changed.
+
+use std::collections::HashMap;
+use std::hash::Hasher;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::error::Diagnostic;
+use crate::output::modified_ns;
+
+/// What the fast path needs to know about the last successful build.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LastBuild {
+    /// Herald, the options and the output folder (see `BuildState::key`).
+    pub key: u64,
+    /// The site folder's fingerprint when that build started.
+    pub inputs: u64,
+    /// The fingerprint of the output that build left.
+    pub output: u64,
+    /// The earliest date of a future page it left out, as RFC 3339.
+    pub next_due: Option<String>,
+    /// What it reported: pages, articles, topics, tags, files.
+    pub counts: [usize; 5],
+    /// Its warnings, shown again.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl LastBuild {
+    fn path(root: &Path) -> PathBuf {
+        root.join(".herald-cache").join("last-build.bin")
+    }
+
+    /// The record of the last build, if it was made with `key`.
+    pub fn load(root: &Path, key: u64) -> Option<LastBuild> {
+        let bytes = std::fs::read(Self::path(root)).ok()?;
+        let last: LastBuild = bincode::deserialize(&bytes).ok()?;
+        (last.key == key).then_some(last)
+    }
+
+    /// Saves the record; a failure only costs the next build its fast path.
+    pub fn save(&self, root: &Path) {
+        let _ = crate::fs::save_bincode(&Self::path(root), self);
+    }
+
+    /// Forgets the record, before a build changes the output.
+    pub fn forget(root: &Path) {
+        let _ = std::fs::remove_file(Self::path(root));
+    }
+
+    /// True when a build now, with site fingerprint `inputs`, would make what the
+    /// output folder already holds.
+    pub fn still_holds(&self, inputs: u64, now: DateTime<FixedOffset>, output: &Path) -> bool {
+        let due = self.next_due.as_deref().map(DateTime::parse_from_rfc3339);
+        let not_due = match due {
+            None => true,
+            Some(Ok(due)) => now < due,
+            Some(Err(_)) => false,
+        };
+        self.inputs == inputs && not_due && fingerprint_of_output(output) == Some(self.output)
+    }
+}
+
+/// The fingerprint of the site folder: every file's path, size and modification time,
+/// following symbolic links, leaving out the output folder, `.herald-cache` and `.git`.
+/// Also covers the Herald binary, so that a rebuilt Herald is never "up to date".
+/// `None` when something could not be read.
+pub fn fingerprint_of_site(root: &Path, output: &Path) -> Option<u64> {
+    let output = std::path::absolute(output).ok()?;
+    let root_abs = std::path::absolute(root).ok()?;
+    let mut hasher = Xxh3::new();
+    let exe = std::env::current_exe().and_then(std::fs::metadata).ok()?;
+    hasher.write_u64(exe.len());
+    hasher.write_u128(modified_ns(&exe));
+    let walk = walkdir::WalkDir::new(&root_abs)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name();
+            !(e.depth() == 1 && (name == ".herald-cache" || name == ".git")) && e.path() != output
+        });
+    for entry in walk {
+        let entry = entry.ok()?;
+        let rel = entry.path().strip_prefix(&root_abs).ok()?;
+        hasher.write(rel.as_os_str().as_encoded_bytes());
+        hasher.write_u8(0);
+        if entry.file_type().is_file() {
+            let meta = entry.metadata().ok()?;
+            hasher.write_u64(meta.len());
+            hasher.write_u128(modified_ns(&meta));
+        }
+    }
+    Some(hasher.finish())
+}
+
+/// The fingerprint of a build's output from its manifest (path → size, time).
+pub fn fingerprint_of_manifest(manifest: &HashMap<String, (u64, u128)>) -> u64 {
+    let mut entries: Vec<_> = manifest.iter().collect();
+    entries.sort_unstable();
+    crate::hash::of(&entries)
+}
+
+/// The fingerprint of the output folder as it is now, comparable with
+/// [`fingerprint_of_manifest`] of the manifest the build wrote.
+pub fn fingerprint_of_output(output: &Path) -> Option<u64> {
+    output
+        .is_dir()
+        .then(|| fingerprint_of_manifest(&crate::output::manifest(output)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_change_in_the_site_changes_the_fingerprint_but_the_output_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::create_dir_all(root.join("public")).unwrap();
+        std::fs::write(root.join("content/a.md"), "one").unwrap();
+        let output = root.join("public");
+        let first = fingerprint_of_site(root, &output).unwrap();
+        assert_eq!(fingerprint_of_site(root, &output), Some(first));
+
+        std::fs::write(root.join("public/index.html"), "out").unwrap();
+        std::fs::create_dir_all(root.join(".herald-cache")).unwrap();
+        std::fs::write(root.join(".herald-cache/x.bin"), "cache").unwrap();
+        assert_eq!(fingerprint_of_site(root, &output), Some(first));
+
+        std::fs::write(root.join("content/a.md"), "two").unwrap();
+        let edited = fingerprint_of_site(root, &output).unwrap();
+        assert_ne!(edited, first);
+        std::fs::write(root.join("content/b.md"), "").unwrap();
+        let added = fingerprint_of_site(root, &output).unwrap();
+        assert_ne!(added, edited);
+        std::fs::remove_file(root.join("content/b.md")).unwrap();
+        std::fs::rename(root.join("content/a.md"), root.join("content/c.md")).unwrap();
+        assert_ne!(fingerprint_of_site(root, &output), Some(edited));
+    }
+}
