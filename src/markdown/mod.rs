@@ -26,6 +26,10 @@ use text::TextStats;
 pub struct Rendered {
     /// The body as HTML.
     pub html: String,
+    /// The hash of `html`, made once: after an edit in `serve`, every page's body
+    /// version is compared, and hashing 10,000 bodies each time cost more than the
+    /// rest of the check.
+    pub html_hash: u64,
     /// The summary as an HTML fragment.
     pub summary: String,
     /// The summary as plain text, for meta descriptions and feeds.
@@ -183,6 +187,7 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
     html::push_html(&mut html_out, events.into_iter());
 
     let rendered = Rendered {
+        html_hash: crate::hash::of_bytes(html_out.as_bytes()),
         html: html_out,
         summary: summary_html,
         description,

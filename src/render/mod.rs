@@ -63,15 +63,29 @@ pub struct RenderOutcome {
 /// A file rendered: what it was made from, and its links.
 type Rendered = (deps::Recorded, Vec<String>);
 
+/// What a render reports beside the files it writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Report {
+    /// The links of every HTML page, kept ones too (for the link check), but not what
+    /// each file was made from: a one-off render.
+    Links,
+    /// What each rendered file was made from, for the next render, and the links of
+    /// every HTML page: `herald build`.
+    StateAndLinks,
+    /// What each rendered file was made from, and the links of the rendered pages only:
+    /// `serve`, which checks no links and must not spend a rebuild listing the others.
+    State,
+}
+
 /// Renders the pages of `site` into `sink`, skipping those that `previous` says are
-/// unchanged (an empty state renders everything). With `track`, the outcome carries
-/// what each rendered file was made from, for the next render.
+/// unchanged (an empty state renders everything), reporting what `report` asks for.
 pub fn render_pages(
     site: &Arc<Site>,
     sink: &dyn Sink,
     previous: &RenderState,
-    track: bool,
+    report: Report,
 ) -> RenderOutcome {
+    let track = report != Report::Links;
     let t = crate::timing::phase("render: plan");
     let (plan, mut errors) = jobs::plan(site);
     drop(t);
@@ -151,10 +165,11 @@ pub fn render_pages(
     // Pages kept from the last build are checked with the links they were written with.
     let rendered_now: std::collections::HashSet<&str> =
         written.iter().map(String::as_str).collect();
-    for planned in plan
-        .iter()
-        .filter(|p| p.output.ends_with(".html") && !rendered_now.contains(p.output.as_str()))
-    {
+    for planned in plan.iter().filter(|p| {
+        report != Report::State
+            && p.output.ends_with(".html")
+            && !rendered_now.contains(p.output.as_str())
+    }) {
         if let Some((template, hrefs)) = previous.links_of(&planned.output) {
             links.push(PageLinks {
                 output: planned.output.clone(),
@@ -229,7 +244,7 @@ pub fn write_files(files: &crate::search::Files, sink: &dyn Sink) -> Vec<Diagnos
 /// that every link of every page leads to a file written.
 pub fn render_all(site: &Arc<Site>, sink: &dyn Sink) -> (RenderCounts, Vec<Diagnostic>) {
     let recording = Recording::new(sink);
-    let mut outcome = render_pages(site, &recording, &RenderState::default(), false);
+    let mut outcome = render_pages(site, &recording, &RenderState::default(), Report::Links);
     let t = crate::timing::phase("images");
     let (images, image_errors) = site.images.publish(&recording, false);
     drop(t);

@@ -84,9 +84,9 @@ impl<'a> Versions<'a> {
                 .and_then(|t| t.version(name))
                 .unwrap_or(MISSING),
             Dep::Card(rel) => self.page(rel).map_or(MISSING, |id| card_version(site, id)),
-            Dep::Content(rel) => self.page(rel).map_or(MISSING, |id| {
-                hash::of_bytes(lib.pages[id].rendered.html.as_bytes())
-            }),
+            Dep::Content(rel) => self
+                .page(rel)
+                .map_or(MISSING, |id| lib.pages[id].rendered.html_hash),
             Dep::Links(rel) => self.page(rel).map_or(MISSING, |id| {
                 let links = &lib.links[id];
                 let rel_of = |p: Option<PageId>| p.map(|p| lib.pages[p].file.rel.as_str());
@@ -105,7 +105,7 @@ impl<'a> Versions<'a> {
                 hash::of(&(
                     s.source_hash,
                     &s.path,
-                    &s.rendered.html,
+                    s.rendered.html_hash,
                     &s.rendered.summary,
                 ))
             }),
@@ -114,7 +114,7 @@ impl<'a> Versions<'a> {
                 hash::of(&(
                     s.source_hash,
                     &s.path,
-                    &s.rendered.html,
+                    s.rendered.html_hash,
                     t.pages.len(),
                     t.pinned,
                 ))
@@ -241,7 +241,7 @@ fn week_version(site: &Site, id: SectionId) -> u64 {
     hash::of(&(
         data,
         section.source_hash,
-        &section.rendered.html,
+        section.rendered.html_hash,
         articles,
         sizes,
         quiz,

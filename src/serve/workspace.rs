@@ -138,7 +138,7 @@ impl Workspace {
             return Outcome::Unchanged;
         };
         let collect = Collect::default();
-        let outcome = render::render_pages(site, &collect, &self.state, true);
+        let outcome = render::render_pages(site, &collect, &self.state, render::Report::State);
         if !outcome.errors.is_empty() {
             return Outcome::Failed(outcome.errors.into());
         }

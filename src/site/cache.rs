@@ -15,8 +15,8 @@ use crate::hash;
 use crate::markdown::{Rendered, Resolver};
 
 /// Bumped when the cached data or the Markdown output changes shape (3: highlighting
-/// by Oniguruma).
-const FORMAT: u32 = 3;
+/// by Oniguruma; 4: the body's hash kept beside it).
+const FORMAT: u32 = 4;
 
 /// One cached rendering: file hash, resolution hash, rendering, its problems.
 type Entry = (u64, u64, Rendered, Vec<Diagnostic>);

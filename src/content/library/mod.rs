@@ -6,6 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::page::{Page, PageId};
 use super::section::{Section, SectionId, SectionKind};
@@ -81,8 +82,9 @@ pub struct Library {
     pub pages: Vec<Page>,
     /// Sections, sorted by path inside `content/`.
     pub sections: Vec<Section>,
-    /// Pages and sections by their path inside `content/`.
-    pub by_rel: HashMap<String, Item>,
+    /// Pages and sections by their path inside `content/`. Fx-hashed: `serve` looks
+    /// up every recorded dependency's page here after each edit.
+    pub by_rel: FxHashMap<String, Item>,
     /// Drafts and future pages left out of this build, by path inside `content/`.
     pub left_out: HashSet<String>,
     /// Articles, newest first.
@@ -112,7 +114,8 @@ impl Library {
         pages.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
         sections.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
         let mut errors = Vec::new();
-        let mut by_rel = HashMap::with_capacity(pages.len() + sections.len());
+        let mut by_rel =
+            FxHashMap::with_capacity_and_hasher(pages.len() + sections.len(), Default::default());
         for (id, page) in pages.iter().enumerate() {
             by_rel.insert(page.file.rel.clone(), Item::Page(id));
         }
@@ -212,7 +215,7 @@ fn pinned_first(ids: &[PageId], pinned: impl Fn(PageId) -> bool) -> (Vec<PageId>
 }
 
 /// The nearest folder above `rel` that has an `_index.md`.
-fn parent_section(rel: &str, by_rel: &HashMap<String, Item>) -> Option<SectionId> {
+fn parent_section(rel: &str, by_rel: &FxHashMap<String, Item>) -> Option<SectionId> {
     let mut folder = rel.rsplit_once('/').map_or("", |(f, _)| f);
     loop {
         let index = if folder.is_empty() {
@@ -301,7 +304,7 @@ fn collect_topics(
     pages: &[Page],
     sections: &[Section],
     chronological: &[PageId],
-    by_rel: &HashMap<String, Item>,
+    by_rel: &FxHashMap<String, Item>,
     links: &mut [PageLinks],
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Topic> {
