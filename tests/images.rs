@@ -298,3 +298,27 @@ fn images_from_other_hosts_are_refused() {
         "content/articles/a.md:7: image `//cdn.example.com/b.png`: it is on another host",
     );
 }
+
+#[test]
+fn a_build_that_keeps_a_page_keeps_the_image_variants_it_shows() {
+    // The landing page asks for its variants while it renders; a build that keeps the
+    // page from the last build must still publish them.
+    let site = image_site();
+    site.build().ok();
+    let crop = attr(&site.read("index.html"), "crop", "src").to_string();
+    assert!(site.exists(crop.trim_start_matches('/')), "{crop}");
+    site.file("static/new.txt", "a change that no page shows");
+    let run = site.build().ok();
+    assert!(run.stdout.starts_with("built "), "{}", run.stdout);
+    assert_eq!(attr(&site.read("index.html"), "crop", "src"), crop);
+    assert!(site.exists(crop.trim_start_matches('/')), "{crop} lost");
+    let variant = site.path("public").join(crop.trim_start_matches('/'));
+    assert!(std::fs::metadata(&variant).unwrap().len() > 0);
+    // Published again by a rendered page after being kept: still whole.
+    site.file(
+        "templates/index.html",
+        &format!("{}<p>changed</p>", site.read_file("templates/index.html")),
+    );
+    site.build().ok();
+    assert!(std::fs::metadata(&variant).unwrap().len() > 0);
+}

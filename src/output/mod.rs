@@ -182,6 +182,16 @@ impl Staging {
         Ok(target)
     }
 
+    /// Makes room for writing `path` again: a file staged already may be a hard link
+    /// into the previous output, which writing through it would change.
+    fn unstage(&self, path: &str, target: &Path) -> Result<(), Diagnostic> {
+        let staged = self.staged.lock().unwrap_or_else(|e| e.into_inner());
+        if staged.contains_key(path) && target.exists() {
+            stdfs::remove_file(target).map_err(|e| io_error(target, "cannot replace", &e))?;
+        }
+        Ok(())
+    }
+
     fn previous_file(&self, path: &str) -> Option<(PathBuf, stdfs::Metadata)> {
         let file = self.previous.as_ref()?.join(path);
         let meta = stdfs::symlink_metadata(&file).ok()?;
@@ -191,6 +201,14 @@ impl Staging {
 
 impl Sink for Staging {
     fn keep(&self, path: &str) -> bool {
+        if self
+            .staged
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(path)
+        {
+            return true; // an image variant that several pages show
+        }
         let Some(expected) = self.expected.get(path) else {
             return false;
         };
@@ -210,6 +228,7 @@ impl Sink for Staging {
     }
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let target = self.target(path)?;
+        self.unstage(path, &target)?;
         if let Some((old, meta)) = self.previous_file(path)
             && meta.len() == bytes.len() as u64
             && stdfs::read(&old).is_ok_and(|old_bytes| old_bytes == bytes)
@@ -231,6 +250,7 @@ impl Sink for Staging {
 
     fn copy(&self, path: &str, origin: &Origin) -> Result<(), Diagnostic> {
         let target = self.target(path)?;
+        self.unstage(path, &target)?;
         let Origin::Disk(source) = origin else {
             return self.write(path, &origin.read()?);
         };
@@ -301,6 +321,10 @@ pub fn manifest(dir: &Path) -> HashMap<String, (u64, u128)> {
 }
 
 fn link_or_copy(old: &Path, new: &Path) -> std::io::Result<()> {
+    // A file staged already may be a link to `old`: copying onto it would empty both.
+    if stdfs::symlink_metadata(new).is_ok() {
+        stdfs::remove_file(new)?;
+    }
     if stdfs::hard_link(old, new).is_ok() {
         return Ok(());
     }

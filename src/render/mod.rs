@@ -102,10 +102,16 @@ pub fn render_pages(
     let t = crate::timing::phase("render: find dirty jobs");
     let mut versions = Versions::new(site, &shared);
     let dirty_outputs = previous.dirty(&plan, &mut versions);
-    // A clean job keeps what it wrote last time; where that cannot be kept, it renders.
+    // A clean job keeps what it wrote last time, with the image variants it refers to
+    // (which only a render registers for publishing); where that cannot be kept, it
+    // renders.
     let dirty: Vec<&Planned> = plan
         .par_iter()
-        .filter(|p| dirty_outputs.contains(p.output.as_str()) || !sink.keep(&p.output))
+        .filter(|p| {
+            dirty_outputs.contains(p.output.as_str())
+                || !sink.keep(&p.output)
+                || !previous.files_of(&p.output).iter().all(|f| sink.keep(f))
+        })
         .collect();
     drop(t);
 

@@ -110,6 +110,11 @@ impl RenderState {
             .map(|r| (r.template.as_str(), r.links.as_slice()))
     }
 
+    /// The extra files (image variants) that the output `output` refers to.
+    pub fn files_of(&self, output: &str) -> &[String] {
+        self.records.get(output).map_or(&[], |r| r.files.as_slice())
+    }
+
     /// The extra files (image variants) that rendered outputs refer to.
     pub fn files(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)
