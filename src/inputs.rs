@@ -51,11 +51,6 @@ impl LastBuild {
         let _ = crate::fs::save_bincode(&Self::path(root), self);
     }
 
-    /// Forgets the record, before a build changes the output.
-    pub fn forget(root: &Path) {
-        let _ = std::fs::remove_file(Self::path(root));
-    }
-
     /// True when a build now, with site fingerprint `inputs`, would make what the
     /// output folder already holds.
     pub fn still_holds(&self, inputs: u64, now: DateTime<FixedOffset>, output: &Path) -> bool {

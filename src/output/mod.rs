@@ -321,12 +321,12 @@ pub fn manifest(dir: &Path) -> HashMap<String, (u64, u128)> {
 }
 
 fn link_or_copy(old: &Path, new: &Path) -> std::io::Result<()> {
-    // A file staged already may be a link to `old`: copying onto it would empty both.
-    if stdfs::symlink_metadata(new).is_ok() {
-        stdfs::remove_file(new)?;
-    }
-    if stdfs::hard_link(old, new).is_ok() {
-        return Ok(());
+    match stdfs::hard_link(old, new) {
+        Ok(()) => return Ok(()),
+        // Another job kept the same file a moment ago (an image variant several pages
+        // show): `new` is already a link to `old`, and copying onto it would empty both.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
+        Err(_) => {}
     }
     stdfs::copy(old, new)?;
     let modified = stdfs::metadata(old)?.modified()?;
