@@ -138,17 +138,21 @@ describe('search page', () => {
     }
   });
 
-  test('the first result shows within 100 ms of the shards arriving', async () => {
+  // How fast the first result shows is measured by scripts/bench_search (a benchmark,
+  // not a timed test, so a busy CI machine cannot fail it); here we check that the marks
+  // it reads are set, in order, once per search.
+  test('search.js marks when the shards arrive and when the first result shows', async () => {
     const { page, context } = await newPage();
     try {
       await page.goto(server.url + '/search/?q=' + encodeURIComponent('网络安全'));
       await shown(page);
-      const ms = await page.evaluate(() => {
-        const [a] = performance.getEntriesByName('herald-search-shards');
-        const [b] = performance.getEntriesByName('herald-search-shown');
-        return b.startTime - a.startTime;
-      });
-      assert.ok(ms < 100, `${ms} ms`);
+      const marks = await page.evaluate(() => ({
+        shards: performance.getEntriesByName('herald-search-shards').map((e) => e.startTime),
+        shown: performance.getEntriesByName('herald-search-shown').map((e) => e.startTime),
+      }));
+      assert.equal(marks.shards.length, 1);
+      assert.equal(marks.shown.length, 1);
+      assert.ok(marks.shown[0] >= marks.shards[0], JSON.stringify(marks));
     } finally {
       await context.close();
     }
