@@ -231,17 +231,13 @@ impl Pipeline {
 
     /// Forgets variants not in `live` (no page refers to them any more); returns the
     /// published paths of those that were published.
-    pub fn retain(&self, live: &HashSet<String>) -> Vec<String> {
+    pub fn retain(&self, live: impl Fn(&str) -> bool) -> Vec<String> {
         let mut registry = self.variants.lock().unwrap_or_else(|e| e.into_inner());
         let mut published = self.published.lock().unwrap_or_else(|e| e.into_inner());
-        registry.retain(|path, _| live.contains(path));
-        let mut gone: Vec<String> = published
-            .iter()
-            .filter(|p| !live.contains(*p))
-            .cloned()
-            .collect();
+        registry.retain(|path, _| live(path));
+        let mut gone: Vec<String> = published.iter().filter(|p| !live(p)).cloned().collect();
         gone.sort();
-        published.retain(|p| live.contains(p));
+        published.retain(|p| live(p));
         gone
     }
 

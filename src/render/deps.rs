@@ -87,6 +87,60 @@ pub enum Dep {
     Feed(FeedKey),
 }
 
+/// The kinds of [`Dep`] that name one page (or section) by its path. They are most of
+/// a site's dependencies, so the render state keeps them grouped by that path: finding
+/// what changed then looks each page up once, not once per kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageDep {
+    /// [`Dep::Card`].
+    Card,
+    /// [`Dep::Content`].
+    Content,
+    /// [`Dep::Links`].
+    Links,
+    /// [`Dep::Url`].
+    Url,
+}
+
+impl PageDep {
+    /// Every kind, in the order of their slots.
+    pub const ALL: [PageDep; 4] = [
+        PageDep::Card,
+        PageDep::Content,
+        PageDep::Links,
+        PageDep::Url,
+    ];
+
+    /// This kind's slot in a group of four.
+    pub fn slot(self) -> usize {
+        self as usize
+    }
+
+    /// The dependency of this kind on the page at `rel`.
+    pub fn of(self, rel: &str) -> Dep {
+        let rel = rel.to_string();
+        match self {
+            PageDep::Card => Dep::Card(rel),
+            PageDep::Content => Dep::Content(rel),
+            PageDep::Links => Dep::Links(rel),
+            PageDep::Url => Dep::Url(rel),
+        }
+    }
+}
+
+impl Dep {
+    /// The page kind and path of a dependency that names one page.
+    pub fn on_page(&self) -> Option<(PageDep, &str)> {
+        match self {
+            Dep::Card(rel) => Some((PageDep::Card, rel)),
+            Dep::Content(rel) => Some((PageDep::Content, rel)),
+            Dep::Links(rel) => Some((PageDep::Links, rel)),
+            Dep::Url(rel) => Some((PageDep::Url, rel)),
+            _ => None,
+        }
+    }
+}
+
 /// What a job read and the extra files it needs published (image variants).
 #[derive(Debug, Default)]
 pub struct Recorded {

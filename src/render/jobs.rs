@@ -2,7 +2,9 @@
 //! template. Planning checks that no two jobs share a path and that every path stays
 //! inside the output folder.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use super::pagination::{page_count, pager_path};
 use crate::content::{PageId, SectionId, SectionKind};
@@ -73,7 +75,10 @@ impl Planned {
 
 /// Plans every output file of the site.
 pub fn plan(site: &Site) -> (Vec<Planned>, Vec<Diagnostic>) {
+    let t = crate::timing::phase("render: plan: jobs");
     let mut planned = plan_unchecked(site);
+    drop(t);
+    let _t = crate::timing::phase("render: plan: check");
     let errors = check_plan(site, &mut planned);
     (planned, errors)
 }
@@ -241,7 +246,8 @@ fn plan_unchecked(site: &Site) -> Vec<Planned> {
 /// reporting each.
 fn check_plan(site: &Site, planned: &mut Vec<Planned>) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
-    let mut owners: HashMap<String, Job> = HashMap::with_capacity(planned.len());
+    let mut owners: FxHashMap<String, Job> =
+        FxHashMap::with_capacity_and_hasher(planned.len(), Default::default());
     let mut missing_templates: BTreeMap<String, Vec<Job>> = BTreeMap::new();
     planned.retain(|p| {
         if let Err(why) = check_output_path(&p.output) {

@@ -10,6 +10,7 @@ pub mod deps;
 pub mod filters;
 pub mod functions;
 pub mod jobs;
+mod known;
 pub mod pagination;
 pub mod state;
 pub mod templates;
@@ -99,9 +100,11 @@ pub fn render_pages(
     let (shared, shared_errors) = context::Shared::new(site, &plan);
     drop(t);
     errors.extend(shared_errors);
-    let t = crate::timing::phase("render: find dirty jobs");
+    let t = crate::timing::phase("render: changed dependencies");
     let mut versions = Versions::new(site, &shared);
-    let dirty_outputs = previous.dirty(&plan, &mut versions);
+    let dirty_outputs = previous.dirty(&plan, &versions);
+    drop(t);
+    let t = crate::timing::phase("render: jobs to render");
     // A clean job keeps what it wrote last time, with the image variants it refers to
     // (which only a render registers for publishing); where that cannot be kept, it
     // renders.
@@ -169,8 +172,7 @@ pub fn render_pages(
         }
     }
     // Pages kept from the last build are checked with the links they were written with.
-    let rendered_now: std::collections::HashSet<&str> =
-        written.iter().map(String::as_str).collect();
+    let rendered_now: rustc_hash::FxHashSet<&str> = written.iter().map(String::as_str).collect();
     for planned in plan.iter().filter(|p| {
         report != Report::State
             && p.output.ends_with(".html")
@@ -211,10 +213,10 @@ pub fn up_to_date(site: &Site, previous: &RenderState) -> Option<RenderCounts> {
     }
     let (plan, errors) = jobs::plan(site);
     let (shared, shared_errors) = context::Shared::new(site, &plan);
-    let mut versions = Versions::new(site, &shared);
+    let versions = Versions::new(site, &shared);
     let unchanged = errors.is_empty()
         && shared_errors.is_empty()
-        && previous.dirty(&plan, &mut versions).is_empty()
+        && previous.dirty(&plan, &versions).is_empty()
         && previous.removed(&plan).is_empty();
     unchanged.then(|| RenderCounts {
         pages: plan.iter().filter(|p| p.is_html_page()).count(),

@@ -4,14 +4,14 @@
 //! dependency) and the version each dependency had, so that finding what an edit
 //! affects costs one version check per distinct dependency, not one per file.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::deps::Dep;
 use super::jobs::Planned;
+use super::known::KnownVersions;
 use super::versions::Versions;
 
 /// What one output file was rendered from.
@@ -28,7 +28,7 @@ pub struct JobRecord {
 #[derive(Debug, Clone, Default)]
 pub struct RenderState {
     records: HashMap<Arc<str>, JobRecord>,
-    versions: HashMap<Dep, u64>,
+    versions: KnownVersions,
     users: HashMap<Dep, HashSet<Arc<str>>>,
     /// How many outputs refer to each extra published file.
     files: HashMap<String, usize>,
@@ -68,11 +68,12 @@ impl RenderState {
                 None => records.remove(&**output),
             };
         }
-        let mut versions: HashMap<&Dep, u64> = HashMap::new();
+        let mut versions: HashMap<&Dep, u64> = HashMap::default();
         for record in records.values() {
             for dep in &record.deps {
-                if let Some(v) = update.versions.get(dep).or_else(|| self.versions.get(dep)) {
-                    versions.insert(dep, *v);
+                let known = update.versions.get(dep).copied();
+                if let Some(v) = known.or_else(|| self.versions.get(dep)) {
+                    versions.insert(dep, v);
                 }
             }
         }
@@ -83,7 +84,7 @@ impl RenderState {
     /// A state from what [`RenderState::saved_with`] gave, read back.
     pub fn from_saved((records, versions): LoadedState) -> RenderState {
         let mut state = RenderState {
-            versions,
+            versions: versions.into_iter().collect(),
             ..RenderState::default()
         };
         for (output, record) in records {
@@ -122,15 +123,10 @@ impl RenderState {
 
     /// The outputs of `plan` that must be rendered: new ones, ones with another
     /// template, and ones with a dependency whose version changed.
-    pub(super) fn dirty(&self, plan: &[Planned], versions: &mut Versions<'_>) -> HashSet<Arc<str>> {
-        let changed: Vec<&Dep> = self
-            .versions
-            .par_iter()
-            .filter(|(dep, old)| versions.compute(dep) != **old)
-            .map(|(dep, _)| dep)
-            .collect();
-        let mut dirty: HashSet<Arc<str>> = HashSet::new();
-        for dep in changed {
+    pub(super) fn dirty(&self, plan: &[Planned], versions: &Versions<'_>) -> HashSet<Arc<str>> {
+        let changed = self.versions.changed(versions);
+        let mut dirty: HashSet<Arc<str>> = HashSet::default();
+        for dep in &changed {
             if let Some(users) = self.users.get(dep) {
                 dirty.extend(users.iter().cloned());
             }
@@ -191,7 +187,7 @@ impl RenderState {
                         .or_default()
                         .insert(output.clone());
                     if let Some(version) = update.versions.get(dep) {
-                        self.versions.insert(dep.clone(), *version);
+                        self.versions.insert(dep, *version);
                     }
                 }
                 self.records.insert(output, record);
@@ -201,7 +197,7 @@ impl RenderState {
         // cannot exist (changed versions make users dirty), so the rest stay valid.
         for (dep, version) in update.versions {
             if self.users.contains_key(&dep) {
-                self.versions.insert(dep, version);
+                self.versions.insert(&dep, version);
             }
         }
     }

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use super::context::{self, Shared};
-use super::deps::{Dep, FeedKey, ListKey};
+use super::deps::{Dep, FeedKey, ListKey, PageDep};
 use super::pagination::page_count;
 use super::week;
 use crate::assets::Body;
@@ -52,11 +52,9 @@ impl<'a> Versions<'a> {
         self.memo
     }
 
-    fn page(&self, rel: &str) -> Option<PageId> {
-        match self.site.library.by_rel.get(rel) {
-            Some(Item::Page(id)) => Some(*id),
-            _ => None,
-        }
+    /// What the content path `rel` names now.
+    pub fn item(&self, rel: &str) -> Option<&'a Item> {
+        self.site.library.by_rel.get(rel)
     }
 
     fn section(&self, rel: &str) -> Option<SectionId> {
@@ -66,10 +64,43 @@ impl<'a> Versions<'a> {
         }
     }
 
-    fn rels(&self, ids: &[PageId]) -> Vec<&'a str> {
-        ids.iter()
-            .map(|&id| self.site.library.pages[id].file.rel.as_str())
-            .collect()
+    /// The content paths of `ids`, to hash as a sequence.
+    fn rels<'b>(&self, ids: &'b [PageId]) -> hash::Seq<impl Iterator<Item = &'a str> + Clone + 'b>
+    where
+        'a: 'b,
+    {
+        let pages = &self.site.library.pages;
+        hash::Seq(ids.iter().map(move |&id| pages[id].file.rel.as_str()))
+    }
+
+    /// The version of the dependency of kind `kind` on `rel`, where `item` is what
+    /// `rel` names now (looked up once by the caller for every kind).
+    pub fn on_page(&self, kind: PageDep, rel: &str, item: Option<&Item>) -> u64 {
+        let site = self.site;
+        let lib = &site.library;
+        let page = match item {
+            Some(Item::Page(id)) => Some(*id),
+            _ => None,
+        };
+        match kind {
+            PageDep::Card => page.map_or(MISSING, |id| card_version(site, id)),
+            PageDep::Content => page.map_or(MISSING, |id| lib.pages[id].rendered.html_hash),
+            PageDep::Links => page.map_or(MISSING, |id| {
+                let links = &lib.links[id];
+                let rel_of = |p: Option<PageId>| p.map(|p| lib.pages[p].file.rel.as_str());
+                hash::of(&(
+                    rel_of(links.earlier),
+                    rel_of(links.later),
+                    self.rels(&links.related),
+                    links.parent.map(|s| lib.sections[s].file.rel.as_str()),
+                ))
+            }),
+            PageDep::Url => match item {
+                Some(Item::Page(id)) => hash::of(&lib.pages[*id].path),
+                Some(Item::Section(id)) => hash::of(&lib.sections[*id].path),
+                None => hash::of(&site.why_missing(rel)),
+            },
+        }
     }
 
     /// The version of `dep`, computed now and not remembered.
@@ -83,20 +114,9 @@ impl<'a> Versions<'a> {
                 .as_ref()
                 .and_then(|t| t.version(name))
                 .unwrap_or(MISSING),
-            Dep::Card(rel) => self.page(rel).map_or(MISSING, |id| card_version(site, id)),
-            Dep::Content(rel) => self
-                .page(rel)
-                .map_or(MISSING, |id| lib.pages[id].rendered.html_hash),
-            Dep::Links(rel) => self.page(rel).map_or(MISSING, |id| {
-                let links = &lib.links[id];
-                let rel_of = |p: Option<PageId>| p.map(|p| lib.pages[p].file.rel.as_str());
-                hash::of(&(
-                    rel_of(links.earlier),
-                    rel_of(links.later),
-                    self.rels(&links.related),
-                    links.parent.map(|s| lib.sections[s].file.rel.as_str()),
-                ))
-            }),
+            Dep::Card(rel) => self.on_page(PageDep::Card, rel, lib.by_rel.get(rel.as_str())),
+            Dep::Content(rel) => self.on_page(PageDep::Content, rel, lib.by_rel.get(rel.as_str())),
+            Dep::Links(rel) => self.on_page(PageDep::Links, rel, lib.by_rel.get(rel.as_str())),
             Dep::Crumb(rel) => self.section(rel).map_or(MISSING, |id| {
                 hash::of(&(lib.sections[id].title(), &lib.sections[id].path))
             }),
@@ -185,11 +205,7 @@ impl<'a> Versions<'a> {
             }),
             Dep::File(path) => file_version(site, path),
             Dep::Asset(name) => site.files.asset(name).map_or(MISSING, hash::of),
-            Dep::Url(rel) => match lib.by_rel.get(rel) {
-                Some(Item::Page(id)) => hash::of(&lib.pages[*id].path),
-                Some(Item::Section(id)) => hash::of(&lib.sections[*id].path),
-                None => hash::of(&site.why_missing(rel)),
-            },
+            Dep::Url(rel) => self.on_page(PageDep::Url, rel, lib.by_rel.get(rel.as_str())),
             Dep::Sitemap => self.shared.sitemap_version,
             Dep::Feed(FeedKey::Site) => hash::of(&self.rels(context::site_feed_entries(site))),
             Dep::Feed(FeedKey::Topic(id)) => lib
@@ -208,11 +224,12 @@ impl<'a> Versions<'a> {
 fn card_version(site: &Site, id: PageId) -> u64 {
     let lib = &site.library;
     let page = &lib.pages[id];
-    let tags: Vec<(&str, &str)> = lib.links[id]
-        .tags
-        .iter()
-        .map(|&t| (lib.tags[t].name.as_str(), lib.tags[t].slug.as_str()))
-        .collect();
+    let tags = hash::Seq(
+        lib.links[id]
+            .tags
+            .iter()
+            .map(|&t| (lib.tags[t].name.as_str(), lib.tags[t].slug.as_str())),
+    );
     hash::of(&(page.source_hash, &page.path, &page.rendered.summary, tags))
 }
 

@@ -17,10 +17,10 @@ use super::classify::WATCHED_FOLDERS;
 use crate::error::Diagnostic;
 
 /// How long a path must be quiet before its events are passed on.
-const DEBOUNCE: Duration = Duration::from_millis(10);
+const DEBOUNCE: Duration = Duration::from_millis(6);
 /// After a first event, how long to wait for more before rebuilding, so that a burst
 /// of saves (or a save touching several files) is one rebuild.
-const SETTLE: Duration = Duration::from_millis(5);
+const SETTLE: Duration = Duration::from_millis(4);
 /// When a changed file has vanished, how long to wait for it to come back: editors
 /// that save by renaming the old file away and writing a new one leave a moment
 /// without it, and rebuilding then would remove the page and reload tabs onto a 404.

@@ -195,19 +195,23 @@ impl Workspace {
         self.state.apply(outcome.update);
         // Variants no page refers to any more go, as a full build would not make them.
         let lib = &site.library;
-        let mut live: std::collections::HashSet<String> =
-            self.state.files().map(str::to_string).collect();
-        live.extend(
-            lib.pages
-                .iter()
-                .flat_map(|p| p.rendered.files.iter().cloned()),
-        );
-        live.extend(
-            lib.sections
-                .iter()
-                .flat_map(|s| s.rendered.files.iter().cloned()),
-        );
-        removed.extend(site.images.retain(&live));
+        let live: rustc_hash::FxHashSet<&str> = self
+            .state
+            .files()
+            .chain(
+                lib.pages
+                    .iter()
+                    .flat_map(|p| &p.rendered.files)
+                    .map(String::as_str),
+            )
+            .chain(
+                lib.sections
+                    .iter()
+                    .flat_map(|s| &s.rendered.files)
+                    .map(String::as_str),
+            )
+            .collect();
+        removed.extend(site.images.retain(|path| live.contains(path)));
         if written == 0 && removed.is_empty() {
             return Outcome::Unchanged;
         }

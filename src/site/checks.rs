@@ -124,46 +124,46 @@ impl Site {
     /// Checks that covers and banners written in front matter exist.
     pub(super) fn check_covers(&self) -> Vec<Diagnostic> {
         let lib = &self.library;
-        let covers = lib
-            .pages
-            .iter()
-            .map(|p| (&p.file, p.meta.cover.as_deref(), p.key_line("cover")))
-            .chain(
-                lib.sections
-                    .iter()
-                    .map(|s| (&s.file, s.meta.cover.as_deref(), s.key_line("cover"))),
+        let pages = lib.pages.iter().filter_map(|p| {
+            self.check_cover(&p.file, p.meta.cover.as_deref()?, || p.key_line("cover"))
+        });
+        let sections = lib.sections.iter().filter_map(|s| {
+            self.check_cover(&s.file, s.meta.cover.as_deref()?, || s.key_line("cover"))
+        });
+        pages.chain(sections).collect()
+    }
+
+    /// The problem with the cover `cover` of `file`, if any. `line` finds the line of
+    /// `cover:`, only when there is a problem (finding it reads the front matter).
+    fn check_cover(
+        &self,
+        file: &crate::content::walk::SourceFile,
+        cover: &str,
+        line: impl Fn() -> Option<usize>,
+    ) -> Option<Diagnostic> {
+        if super::is_remote(cover) {
+            return Some(
+                Diagnostic::error(format!("cover image `{cover}`: {}", super::REMOTE_IMAGE))
+                    .in_file(&file.path)
+                    .at_opt(line(), None),
             );
-        covers
-            .filter_map(|(file, cover, line)| {
-                let cover = cover?;
-                if super::is_remote(cover) {
-                    return Some(
-                        Diagnostic::error(format!(
-                            "cover image `{cover}`: {}",
-                            super::REMOTE_IMAGE
-                        ))
-                        .in_file(&file.path)
-                        .at_opt(line, None),
-                    );
-                }
-                let why = match self.files.locate(cover, Some(&file.rel)) {
-                    Ok(located) if located.image => {
-                        let source = located.source?;
-                        let why = self.images.source(&source).err()?;
-                        format!(
-                            "{why} ({})",
-                            source.strip_prefix(&self.root).unwrap_or(&source).display()
-                        )
-                    }
-                    Ok(_) => return None,
-                    Err(why) => why,
-                };
-                Some(
-                    Diagnostic::error(format!("cover image `{cover}`: {why}"))
-                        .in_file(&file.path)
-                        .at_opt(line, None),
+        }
+        let why = match self.files.locate(cover, Some(&file.rel)) {
+            Ok(located) if located.image => {
+                let source = located.source?;
+                let why = self.images.source(&source).err()?;
+                format!(
+                    "{why} ({})",
+                    source.strip_prefix(&self.root).unwrap_or(&source).display()
                 )
-            })
-            .collect()
+            }
+            Ok(_) => return None,
+            Err(why) => why,
+        };
+        Some(
+            Diagnostic::error(format!("cover image `{cover}`: {why}"))
+                .in_file(&file.path)
+                .at_opt(line(), None),
+        )
     }
 }

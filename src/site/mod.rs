@@ -316,17 +316,28 @@ impl Site {
     /// Renders the Markdown of the pages and sections in `only` (all when `None`), in
     /// parallel, keeping each file's problems.
     fn render_markdown(&mut self, only: Option<&HashSet<String>>) {
-        let wanted = |rel: &String| only.is_none_or(|set| set.contains(rel));
         let mut cache = self.markdown_cache.take();
         let keep_text = self.config.search.enabled;
         let lib = &self.library;
-        let pages = (0..lib.pages.len())
-            .filter(|&i| wanted(&lib.pages[i].file.rel))
-            .map(|i| (true, i));
-        let sections = (0..lib.sections.len())
-            .filter(|&i| wanted(&lib.sections[i].file.rel))
-            .map(|i| (false, i));
-        let items: Vec<(bool, usize)> = pages.chain(sections).collect();
+        let items: Vec<(bool, usize)> = match only {
+            // A few files after an edit: look them up rather than scan every page.
+            Some(rels) => {
+                let mut items: Vec<(bool, usize)> = rels
+                    .iter()
+                    .filter_map(|rel| match lib.by_rel.get(rel.as_str()) {
+                        Some(Item::Page(id)) => Some((true, *id)),
+                        Some(Item::Section(id)) => Some((false, *id)),
+                        None => None,
+                    })
+                    .collect();
+                items.sort_unstable_by_key(|&(is_page, i)| (!is_page, i));
+                items
+            }
+            None => (0..lib.pages.len())
+                .map(|i| (true, i))
+                .chain((0..lib.sections.len()).map(|i| (false, i)))
+                .collect(),
+        };
         let source = |&(is_page, i): &(bool, usize)| {
             if is_page {
                 let page = &lib.pages[i];
