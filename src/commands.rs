@@ -245,8 +245,13 @@ pub fn build(options: &LoadOptions, output: &Path, compress: bool) -> Result<Sum
     };
     staging.expect(manifest_before);
     let recording = Recording::new(&staging);
-    let mut outcome =
-        render::render_pages(&site, &recording, &state, render::Report::StateAndLinks);
+    let mut outcome = render::render_pages(
+        &site,
+        &recording,
+        &state,
+        &crate::site::Touched::All,
+        render::Report::StateAndLinks,
+    );
     let t = crate::timing::phase("images");
     let (images, image_errors) = site.images.publish(&recording, false);
     drop(t);

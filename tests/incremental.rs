@@ -336,6 +336,44 @@ fn broken_edits_keep_the_last_good_site_and_recover() {
         .file("themes/default/templates/page.html", "{{ page.title }}");
     s.changed("template fixed", &["themes/default/templates/page.html"]);
 
+    // An edit made while another template is broken must still show once that is
+    // fixed, though the fix itself touches no page (serve keeps what changed since
+    // the last applied rebuild).
+    s.site.file(
+        "themes/default/templates/page.html",
+        "{{ page.title }}|{{ page.content | safe }}",
+    );
+    s.changed("page body shown", &["themes/default/templates/page.html"]);
+    s.site
+        .file("themes/default/templates/archive.html", "{% if %}");
+    assert!(matches!(
+        s.changed("archive broken", &["themes/default/templates/archive.html"]),
+        Outcome::Failed(_)
+    ));
+    s.site.article(
+        "c.md",
+        "丙文",
+        "2025-05-01",
+        "tags: [反诈]\n",
+        "丙的正文，改于归档模板坏时",
+    );
+    assert!(matches!(
+        s.changed("body edit while broken", &["content/articles/c.md"]),
+        Outcome::Failed(_)
+    ));
+    s.site.file(
+        "themes/default/templates/archive.html",
+        "{% for p in paginator.pages %}{{ p.title }}{% endfor %}",
+    );
+    s.changed("archive fixed", &["themes/default/templates/archive.html"]);
+    let store = s.store.read().unwrap();
+    let page = snapshot(&store)["articles/c/index.html"].clone();
+    assert!(
+        String::from_utf8_lossy(&page).contains("改于归档模板坏时"),
+        "the edit made while broken shows"
+    );
+    drop(store);
+
     s.write("config.yaml", "title: [\n");
     assert!(matches!(
         s.changed("broken config", &["config.yaml"]),

@@ -3,6 +3,7 @@
 //! inside the output folder.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -62,8 +63,8 @@ pub struct Planned {
     pub path: String,
     /// The file to write, relative to the output folder.
     pub output: String,
-    /// The template to render with.
-    pub template: String,
+    /// The template to render with (shared: most jobs use one of a few).
+    pub template: Arc<str>,
 }
 
 impl Planned {
@@ -92,21 +93,24 @@ pub fn intended_outputs(site: &Site) -> impl Iterator<Item = String> {
 fn plan_unchecked(site: &Site) -> Vec<Planned> {
     let lib = &site.library;
     let per_page = site.config.paginate;
-    let mut jobs: Vec<(Job, String, String)> = Vec::new();
-    let mut page_job = |job: Job, path: String, template: String| jobs.push((job, path, template));
+    let mut jobs: Vec<(Job, String, Arc<str>)> = Vec::with_capacity(lib.pages.len() + 64);
+    let mut page_job =
+        |job: Job, path: String, template: Arc<str>| jobs.push((job, path, template));
+    let named = |template: &Option<String>, default: &Arc<str>| match template {
+        Some(name) => Arc::from(name.as_str()),
+        None => default.clone(),
+    };
 
+    let page_html: Arc<str> = Arc::from("page.html");
     for (id, page) in lib.pages.iter().enumerate() {
-        let template = page
-            .meta
-            .template
-            .clone()
-            .unwrap_or_else(|| "page.html".into());
+        let template = named(&page.meta.template, &page_html);
         page_job(Job::Page(id), page.path.clone(), template);
     }
-    let section_template = |kind: &SectionKind, default: &str| {
-        lib.section_of(kind)
-            .and_then(|id| lib.sections[id].meta.template.clone())
-            .unwrap_or_else(|| default.to_string())
+    let section_template = |kind: &SectionKind, default: &str| -> Arc<str> {
+        match lib.section_of(kind) {
+            Some(id) => named(&lib.sections[id].meta.template, &Arc::from(default)),
+            None => Arc::from(default),
+        }
     };
     page_job(
         Job::Landing,
@@ -141,10 +145,11 @@ fn plan_unchecked(site: &Site) -> Vec<Planned> {
     if !lib.tags.is_empty() || has("tags.html") {
         page_job(Job::TagsIndex, "tags/".into(), "tags.html".into());
     }
+    let tag_html: Arc<str> = Arc::from("tag.html");
     for (t, tag) in lib.tags.iter().enumerate() {
         let base = format!("tags/{}/", tag.slug);
         for n in 1..=page_count(tag.pages.len(), per_page) {
-            page_job(Job::Tag(t, n), pager_path(&base, n), "tag.html".into());
+            page_job(Job::Tag(t, n), pager_path(&base, n), tag_html.clone());
         }
     }
     let topics_template = section_template(&SectionKind::TopicsIndex, "topics.html");
@@ -153,11 +158,7 @@ fn plan_unchecked(site: &Site) -> Vec<Planned> {
     }
     for (t, topic) in lib.topics.iter().enumerate() {
         let section = &lib.sections[topic.section];
-        let template = section
-            .meta
-            .template
-            .clone()
-            .unwrap_or_else(|| "topic.html".into());
+        let template = named(&section.meta.template, &Arc::from("topic.html"));
         let paginate = section.meta.paginate.unwrap_or(per_page);
         for n in 1..=page_count(topic.pages.len(), paginate) {
             page_job(
@@ -176,11 +177,7 @@ fn plan_unchecked(site: &Site) -> Vec<Planned> {
     }
     for &id in lib.weeks.iter().filter(|id| site.weeks.contains_key(id)) {
         let section = &lib.sections[id];
-        let template = section
-            .meta
-            .template
-            .clone()
-            .unwrap_or_else(|| "security_week.html".into());
+        let template = named(&section.meta.template, &Arc::from("security_week.html"));
         page_job(Job::Week(id), section.path.clone(), template);
         if super::week::quiz(site, id).is_some() {
             page_job(
@@ -192,11 +189,7 @@ fn plan_unchecked(site: &Site) -> Vec<Planned> {
     }
     for (id, section) in lib.sections.iter().enumerate() {
         if section.kind == SectionKind::Plain {
-            let template = section
-                .meta
-                .template
-                .clone()
-                .unwrap_or_else(|| "section.html".into());
+            let template = named(&section.meta.template, &Arc::from("section.html"));
             page_job(Job::Section(id), section.path.clone(), template);
         }
     }
@@ -207,7 +200,9 @@ fn plan_unchecked(site: &Site) -> Vec<Planned> {
     let mut planned: Vec<Planned> = jobs
         .into_iter()
         .map(|(job, path, template)| {
-            let output = format!("{path}index.html");
+            let mut output = String::with_capacity(path.len() + 10);
+            output.push_str(&path);
+            output.push_str("index.html");
             Planned {
                 job,
                 path,
@@ -246,15 +241,18 @@ fn plan_unchecked(site: &Site) -> Vec<Planned> {
 /// reporting each.
 fn check_plan(site: &Site, planned: &mut Vec<Planned>) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
-    let mut owners: FxHashMap<String, Job> =
-        FxHashMap::with_capacity_and_hasher(planned.len(), Default::default());
     let mut missing_templates: BTreeMap<String, Vec<Job>> = BTreeMap::new();
-    planned.retain(|p| {
+    // Decided first with the outputs borrowed, then dropped: no output is copied.
+    let mut keep = vec![true; planned.len()];
+    let mut owners: FxHashMap<&str, Job> =
+        FxHashMap::with_capacity_and_hasher(planned.len(), Default::default());
+    for (p, keep) in planned.iter().zip(&mut keep) {
+        *keep = false;
         if let Err(why) = check_output_path(&p.output) {
             errors.push(owner_error(site, p.job, why));
-            return false;
+            continue;
         }
-        if let Some(first) = owners.get(&p.output) {
+        if let Some(first) = owners.get(p.output.as_str()) {
             let message = format!(
                 "two pages would be written to /{}: {} and {}",
                 p.path,
@@ -271,7 +269,7 @@ fn check_plan(site: &Site, planned: &mut Vec<Planned>) -> Vec<Diagnostic> {
                 owner_error(site, blame, message)
                     .with_help("give one of them another `slug` or file name"),
             );
-            return false;
+            continue;
         }
         if let Some(published) = site.files.published.get(&p.output) {
             let message = format!(
@@ -280,18 +278,21 @@ fn check_plan(site: &Site, planned: &mut Vec<Planned>) -> Vec<Diagnostic> {
                 published.from.display()
             );
             errors.push(owner_error(site, p.job, message).with_help("rename the file or the page"));
-            return false;
+            continue;
         }
-        owners.insert(p.output.clone(), p.job);
+        owners.insert(&p.output, p.job);
         if site.templates.as_ref().is_some_and(|t| !t.has(&p.template)) {
             missing_templates
-                .entry(p.template.clone())
+                .entry(p.template.to_string())
                 .or_default()
                 .push(p.job);
-            return false;
+            continue;
         }
-        true
-    });
+        *keep = true;
+    }
+    drop(owners);
+    let mut keep = keep.into_iter();
+    planned.retain(|_| keep.next().unwrap_or(false));
     for (name, jobs) in missing_templates {
         let message = format!(
             "template `{name}` not found in templates/ or the theme `{}`",

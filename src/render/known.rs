@@ -10,6 +10,7 @@ use rustc_hash::FxHashMap;
 
 use super::deps::{Dep, PageDep};
 use super::versions::Versions;
+use crate::site::Touched;
 
 /// The known version of each dependency.
 #[derive(Debug, Clone, Default)]
@@ -63,23 +64,42 @@ impl KnownVersions {
         }
     }
 
-    /// The dependencies whose version in `versions` differs from the known one.
-    pub fn changed(&self, versions: &Versions<'_>) -> Vec<Dep> {
+    /// The dependencies whose version in `versions` differs from the known one, where
+    /// the per-page ones are checked only for the pages `touched`.
+    pub fn changed(&self, versions: &Versions<'_>, touched: &Touched) -> Vec<Dep> {
         let mut changed: Vec<Dep> = self
             .other
             .par_iter()
             .filter(|(dep, old)| versions.compute(dep) != **old)
             .map(|(dep, _)| dep.clone())
             .collect();
-        changed.par_extend(self.pages.par_iter().flat_map_iter(|(rel, slots)| {
-            let item = versions.item(rel);
-            PageDep::ALL.into_iter().filter_map(move |kind| {
-                let old = slots[kind.slot()]?;
-                (versions.on_page(kind, rel, item) != old).then(|| kind.of(rel))
-            })
-        }));
+        match touched {
+            Touched::All => changed.par_extend(
+                self.pages
+                    .par_iter()
+                    .flat_map_iter(|(rel, slots)| changed_on_page(versions, rel, slots)),
+            ),
+            Touched::Only(rels) => changed.extend(
+                rels.iter()
+                    .filter_map(|rel| self.pages.get_key_value(rel.as_str()))
+                    .flat_map(|(rel, slots)| changed_on_page(versions, rel, slots)),
+            ),
+        }
         changed
     }
+}
+
+/// The dependencies on the page `rel` whose version differs from the known `slots`.
+fn changed_on_page<'v>(
+    versions: &'v Versions<'_>,
+    rel: &'v str,
+    slots: &'v [Option<u64>; 4],
+) -> impl Iterator<Item = Dep> + 'v {
+    let item = versions.item(rel);
+    PageDep::ALL.into_iter().filter_map(move |kind| {
+        let old = slots[kind.slot()]?;
+        (versions.on_page(kind, rel, item) != old).then(|| kind.of(rel))
+    })
 }
 
 impl FromIterator<(Dep, u64)> for KnownVersions {

@@ -27,7 +27,7 @@ use crate::check::{self, PageLinks, Recording, links_in_html};
 use crate::error::Diagnostic;
 use crate::images::ImageStats;
 use crate::output::Sink;
-use crate::site::Site;
+use crate::site::{Site, Touched};
 use deps::Dep;
 pub use jobs::{Job, Planned};
 pub use state::{RenderState, StateUpdate};
@@ -80,10 +80,13 @@ pub enum Report {
 
 /// Renders the pages of `site` into `sink`, skipping those that `previous` says are
 /// unchanged (an empty state renders everything), reporting what `report` asks for.
+/// `touched` says which pages changed since `previous` was made ([`Touched::All`]
+/// unless the caller followed every change, as `serve` does).
 pub fn render_pages(
     site: &Arc<Site>,
     sink: &dyn Sink,
     previous: &RenderState,
+    touched: &Touched,
     report: Report,
 ) -> RenderOutcome {
     let track = report != Report::Links;
@@ -102,7 +105,7 @@ pub fn render_pages(
     errors.extend(shared_errors);
     let t = crate::timing::phase("render: changed dependencies");
     let mut versions = Versions::new(site, &shared);
-    let dirty_outputs = previous.dirty(&plan, &versions);
+    let dirty_outputs = previous.dirty(&plan, &versions, touched);
     drop(t);
     let t = crate::timing::phase("render: jobs to render");
     // A clean job keeps what it wrote last time, with the image variants it refers to
@@ -125,7 +128,7 @@ pub fn render_pages(
         .par_iter()
         .map(|planned| {
             let (result, deps) = deps::collect(|| {
-                deps::record(Dep::Template(planned.template.clone()));
+                deps::record(Dep::Template(planned.template.to_string()));
                 let ctx = context::build(site, &shared, planned)?;
                 let html = tera.render(&planned.template, &ctx).map_err(|e| {
                     with_page(templates.render_error(&e, &planned.template), site, planned)
@@ -161,7 +164,7 @@ pub fn render_pages(
                 written.push(planned.output.clone());
                 links.push(PageLinks {
                     output: planned.output.clone(),
-                    template: planned.template.clone(),
+                    template: planned.template.to_string(),
                     hrefs,
                 });
             }
@@ -216,7 +219,7 @@ pub fn up_to_date(site: &Site, previous: &RenderState) -> Option<RenderCounts> {
     let versions = Versions::new(site, &shared);
     let unchanged = errors.is_empty()
         && shared_errors.is_empty()
-        && previous.dirty(&plan, &versions).is_empty()
+        && previous.dirty(&plan, &versions, &Touched::All).is_empty()
         && previous.removed(&plan).is_empty();
     unchanged.then(|| RenderCounts {
         pages: plan.iter().filter(|p| p.is_html_page()).count(),
@@ -252,7 +255,13 @@ pub fn write_files(files: &crate::search::Files, sink: &dyn Sink) -> Vec<Diagnos
 /// that every link of every page leads to a file written.
 pub fn render_all(site: &Arc<Site>, sink: &dyn Sink) -> (RenderCounts, Vec<Diagnostic>) {
     let recording = Recording::new(sink);
-    let mut outcome = render_pages(site, &recording, &RenderState::default(), Report::Links);
+    let mut outcome = render_pages(
+        site,
+        &recording,
+        &RenderState::default(),
+        &Touched::All,
+        Report::Links,
+    );
     let t = crate::timing::phase("images");
     let (images, image_errors) = site.images.publish(&recording, false);
     drop(t);

@@ -13,6 +13,7 @@ use super::deps::Dep;
 use super::jobs::Planned;
 use super::known::KnownVersions;
 use super::versions::Versions;
+use crate::site::Touched;
 
 /// What one output file was rendered from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,9 +123,15 @@ impl RenderState {
     }
 
     /// The outputs of `plan` that must be rendered: new ones, ones with another
-    /// template, and ones with a dependency whose version changed.
-    pub(super) fn dirty(&self, plan: &[Planned], versions: &Versions<'_>) -> HashSet<Arc<str>> {
-        let changed = self.versions.changed(versions);
+    /// template, and ones with a dependency whose version changed (of the per-page
+    /// dependencies, those of the pages `touched` since this state was made).
+    pub(super) fn dirty(
+        &self,
+        plan: &[Planned],
+        versions: &Versions<'_>,
+        touched: &Touched,
+    ) -> HashSet<Arc<str>> {
+        let changed = self.versions.changed(versions, touched);
         let mut dirty: HashSet<Arc<str>> = HashSet::default();
         for dep in &changed {
             if let Some(users) = self.users.get(dep) {
@@ -133,7 +140,7 @@ impl RenderState {
         }
         for planned in plan {
             match self.records.get(planned.output.as_str()) {
-                Some(record) if record.template == planned.template => {}
+                Some(record) if *record.template == *planned.template => {}
                 _ => {
                     dirty.insert(Arc::from(planned.output.as_str()));
                 }

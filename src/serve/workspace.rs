@@ -14,7 +14,7 @@ use crate::hash;
 use crate::output::Sink;
 use crate::render::{self, RenderState};
 use crate::search::SearchIndex;
-use crate::site::{Changes, LoadOptions, Site};
+use crate::site::{Changes, LoadOptions, Site, Touched};
 
 use super::store::{Collect, SharedStore};
 
@@ -56,6 +56,8 @@ pub struct Workspace {
     search: SearchIndex,
     /// The search index files served, with a version of each (see `update_search`).
     search_files: HashMap<String, u64>,
+    /// The pages changed since `state` was made (kept over failed rebuilds).
+    touched: Touched,
     needs_full: bool,
 }
 
@@ -69,6 +71,7 @@ impl Workspace {
             published: HashMap::new(),
             search: SearchIndex::default(),
             search_files: HashMap::new(),
+            touched: Touched::All,
             needs_full: true,
         }
     }
@@ -106,6 +109,7 @@ impl Workspace {
             return (Outcome::Failed(diagnostics), Diagnostics::new());
         }
         self.state = RenderState::default();
+        self.touched = Touched::All;
         self.published.clear();
         self.search = SearchIndex::default();
         self.search_files.clear();
@@ -121,7 +125,7 @@ impl Workspace {
             self.needs_full = true;
             return self.full(store);
         };
-        site.apply(changes);
+        self.touched.merge(site.apply(changes));
         let t = crate::timing::phase("site: diagnostics");
         let diagnostics = site.diagnostics();
         drop(t);
@@ -138,7 +142,13 @@ impl Workspace {
             return Outcome::Unchanged;
         };
         let collect = Collect::default();
-        let outcome = render::render_pages(site, &collect, &self.state, render::Report::State);
+        let outcome = render::render_pages(
+            site,
+            &collect,
+            &self.state,
+            &self.touched,
+            render::Report::State,
+        );
         if !outcome.errors.is_empty() {
             return Outcome::Failed(outcome.errors.into());
         }
@@ -193,6 +203,7 @@ impl Workspace {
         };
         let first = self.state.is_empty();
         self.state.apply(outcome.update);
+        self.touched = Touched::none();
         // Variants no page refers to any more go, as a full build would not make them.
         let lib = &site.library;
         let live: rustc_hash::FxHashSet<&str> = self

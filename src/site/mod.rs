@@ -18,7 +18,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
-pub use reload::Changes;
+pub use reload::{Changes, Touched};
 
 use crate::assets::{SiteFiles, encode_path};
 use crate::config::Config;

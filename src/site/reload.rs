@@ -50,10 +50,35 @@ impl Changes {
     }
 }
 
+/// Which pages' own data (text, summary, URL, neighbours, place in the lists) changes
+/// to a site may have changed: what a render must check again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Touched {
+    /// Any page: the lists were rebuilt, or the site is new.
+    All,
+    /// Only these pages and sections, by content path; every list stayed the same.
+    Only(BTreeSet<String>),
+}
+
+impl Touched {
+    /// No page.
+    pub fn none() -> Touched {
+        Touched::Only(BTreeSet::new())
+    }
+
+    /// Adds what `other` touched.
+    pub fn merge(&mut self, other: Touched) {
+        match (&mut *self, other) {
+            (Touched::Only(mine), Touched::Only(theirs)) => mine.extend(theirs),
+            (_, _) => *self = Touched::All,
+        }
+    }
+}
+
 impl Site {
     /// Applies `changes` (which must not include the config). Afterwards the site is
-    /// what a fresh load would give.
-    pub fn apply(&mut self, changes: &Changes) {
+    /// what a fresh load would give. Returns which pages may have changed.
+    pub fn apply(&mut self, changes: &Changes) -> Touched {
         let _t = crate::timing::phase("site: apply changes");
         if changes.templates {
             self.load_templates();
@@ -83,8 +108,11 @@ impl Site {
         for folder in &changes.content_folders {
             content.extend(self.markdown_under(folder));
         }
+        let mut lists_rebuilt = false;
         if !content.is_empty() {
-            markdown.extend(self.reload_content(&content));
+            let (rels, rebuilt) = self.reload_content(&content);
+            markdown.extend(rels);
+            lists_rebuilt = rebuilt;
         }
         if !markdown.is_empty() {
             let _t = crate::timing::phase("site: markdown");
@@ -92,13 +120,20 @@ impl Site {
         }
         let _t = crate::timing::phase("site: derive (weeks, links, covers)");
         self.derive();
+        // Besides the lists, a page's data changes only where its file was parsed or
+        // its Markdown rendered again, and both put it in `markdown`.
+        if lists_rebuilt {
+            Touched::All
+        } else {
+            Touched::Only(markdown.into_iter().collect())
+        }
     }
 
     /// Parses the changed content files again and rebuilds the lists; returns the
-    /// files whose Markdown must be rendered again.
-    fn reload_content(&mut self, changed: &BTreeSet<String>) -> HashSet<String> {
+    /// files whose Markdown must be rendered again, and whether the lists were rebuilt.
+    fn reload_content(&mut self, changed: &BTreeSet<String>) -> (HashSet<String>, bool) {
         if self.replace_in_place(changed) {
-            return changed.iter().cloned().collect();
+            return (changed.iter().cloned().collect(), false);
         }
         let before = self.urls();
         let Library {
@@ -161,7 +196,7 @@ impl Site {
                 markdown.insert(rel.clone());
             }
         }
-        markdown
+        (markdown, true)
     }
 
     /// The common edit, a page whose place in every list stays the same (its text,
