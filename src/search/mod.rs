@@ -16,13 +16,15 @@ pub mod shards;
 pub mod tokenizer;
 pub mod writer;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
+use crate::content::{Item, PageId};
 use crate::hash;
-use crate::site::Site;
+use crate::site::{Site, Touched};
 use shards::Shards;
 pub use writer::{Document, Prepared};
 
@@ -31,38 +33,42 @@ pub const DIR: &str = "search/";
 
 /// The articles of `site` as the index sees them, oldest first (their numbers).
 pub fn documents(site: &Site) -> Vec<Document<'_>> {
+    numbered(site).map(|id| document(site, id)).collect()
+}
+
+/// The ids of the indexed articles, oldest first (their numbers).
+fn numbered(site: &Site) -> impl Iterator<Item = PageId> + '_ {
+    site.library.chronological.iter().rev().copied()
+}
+
+/// The article `id` as the index sees it.
+fn document(site: &Site, id: PageId) -> Document<'_> {
     let lib = &site.library;
-    lib.chronological
-        .iter()
-        .rev()
-        .map(|&id| {
-            let page = &lib.pages[id];
-            let mut extra = page.meta.summary.clone().unwrap_or_default();
-            for tag in &page.meta.tags {
-                extra.push('\n');
-                extra.push_str(tag);
-            }
-            for topic in &page.meta.topics {
-                extra.push('\n');
-                match lib.topic(topic) {
-                    Some(t) => extra.push_str(lib.sections[t.section].title()),
-                    None => extra.push_str(topic),
-                }
-            }
-            Document {
-                url: &page.path,
-                title: &page.meta.title,
-                date: page
-                    .meta
-                    .date
-                    .map(|d| d.format("%Y-%m-%d").to_string())
-                    .unwrap_or_default(),
-                summary: &page.rendered.description,
-                extra,
-                body: &page.rendered.text,
-            }
-        })
-        .collect()
+    let page = &lib.pages[id];
+    let mut extra = page.meta.summary.clone().unwrap_or_default();
+    for tag in &page.meta.tags {
+        extra.push('\n');
+        extra.push_str(tag);
+    }
+    for topic in &page.meta.topics {
+        extra.push('\n');
+        match lib.topic(topic) {
+            Some(t) => extra.push_str(lib.sections[t.section].title()),
+            None => extra.push_str(topic),
+        }
+    }
+    Document {
+        url: &page.path,
+        title: &page.meta.title,
+        date: page
+            .meta
+            .date
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        summary: &page.rendered.description,
+        extra,
+        body: &page.rendered.text,
+    }
 }
 
 /// Builds the index, keeping each article's tokens and compressed document, and the
@@ -86,33 +92,33 @@ const MAX_PATCHED: usize = 256;
 impl SearchIndex {
     /// The index files of `site` (none when search is off).
     pub fn build(&mut self, site: &Site) -> Files {
-        self.update(site).unwrap_or_default()
+        self.update(site, &Touched::All).unwrap_or_default()
     }
 
     /// The index files of `site`, or `None` when no indexed article changed since
-    /// the last call.
-    pub fn update(&mut self, site: &Site) -> Option<Files> {
+    /// the last call; `touched` says which pages may have changed since then.
+    pub fn update(&mut self, site: &Site, touched: &Touched) -> Option<Files> {
         if !site.config.search.enabled {
             let was = self.built;
             *self = SearchIndex::default();
             return was.then(Vec::new);
         }
         let t = crate::timing::phase("search: documents");
-        let docs = documents(site);
-        let keys: Vec<u64> = docs.par_iter().map(hash::of).collect();
+        let ids: Vec<PageId> = numbered(site).collect();
+        let keys = self.keys_now(site, &ids, touched);
         drop(t);
         if self.built && keys == self.keys {
             return None;
         }
         let t = crate::timing::phase("search: tokenise and compress");
-        let known: HashMap<u64, &Arc<Prepared>> =
+        let known: FxHashMap<u64, &Arc<Prepared>> =
             self.keys.iter().copied().zip(&self.docs).collect();
-        let prepared: Vec<Arc<Prepared>> = docs
+        let prepared: Vec<Arc<Prepared>> = ids
             .par_iter()
             .zip(&keys)
-            .map(|(doc, key)| match known.get(key) {
+            .map(|(&id, key)| match known.get(key) {
                 Some(&p) => p.clone(),
-                None => Arc::new(Prepared::new(doc)),
+                None => Arc::new(Prepared::new(&document(site, id))),
             })
             .collect();
         drop(known);
@@ -145,5 +151,29 @@ impl SearchIndex {
             .collect();
         drop(t);
         Some(files)
+    }
+
+    /// The key of each article's document, in the order of `ids`. When the lists
+    /// stayed the same and only some pages were touched, the articles keep their
+    /// numbers and only the touched ones need their documents hashed again.
+    fn keys_now(&self, site: &Site, ids: &[PageId], touched: &Touched) -> Vec<u64> {
+        match touched {
+            Touched::Only(rels) if self.built && ids.len() == self.keys.len() => {
+                let mut keys = self.keys.clone();
+                let lib = &site.library;
+                for rel in rels {
+                    if let Some(Item::Page(id)) = lib.by_rel.get(rel.as_str()) {
+                        if let Some(n) = ids.iter().position(|i| i == id) {
+                            keys[n] = hash::of(&document(site, *id));
+                        }
+                    }
+                }
+                keys
+            }
+            _ => ids
+                .par_iter()
+                .map(|&id| hash::of(&document(site, id)))
+                .collect(),
+        }
     }
 }

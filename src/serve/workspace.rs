@@ -187,6 +187,7 @@ impl Workspace {
             &mut self.search,
             &mut self.search_files,
             site,
+            &self.touched,
             &collect,
             &mut removed,
         );
@@ -248,11 +249,12 @@ fn update_search(
     index: &mut SearchIndex,
     served: &mut HashMap<String, u64>,
     site: &Site,
+    touched: &Touched,
     collect: &Collect,
     removed: &mut Vec<String>,
 ) -> usize {
     let _t = crate::timing::phase("search index");
-    let Some(files) = index.update(site) else {
+    let Some(files) = index.update(site, touched) else {
         return 0;
     };
     // Other index files are named after their bytes: only the manifest's can change.
