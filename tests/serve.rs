@@ -288,7 +288,7 @@ fn a_slow_rename_save_never_shows_a_404() {
         })
     };
     // vim's default save: the old file renamed to a backup, a pause (longer than the
-    // debounce, as on a slow disk), the new file.
+    // debounce and settle, about 10 ms, as on a slow disk), the new file.
     std::fs::rename(
         site.path("content/articles/a.md"),
         site.path("content/articles/a.md~"),
@@ -312,11 +312,12 @@ fn a_slow_rename_save_never_shows_a_404() {
         statuses.iter().filter(|&&s| s != 200).collect::<Vec<_>>()
     );
     // One rebuild for the whole save: none ran in the moment the file was missing.
+    // (An event the watcher reports late may add a "nothing to rebuild" line.)
     let output = server.drain(std::time::Duration::from_millis(300));
     let rebuilds: Vec<&String> = output
         .iter()
         .skip_while(|l| !l.contains("Ctrl-C"))
-        .filter(|l| l.contains(" → "))
+        .filter(|l| l.contains(" → ") && !l.contains("nothing to rebuild"))
         .collect();
     assert_eq!(rebuilds.len(), 1, "{rebuilds:?}");
 }

@@ -244,7 +244,7 @@ impl Workspace {
 
 /// Writes the search index files that changed into `collect`, adds those that went
 /// to `removed`, and returns how many were written. `served` holds a version of
-/// each index file served.
+/// each index file served; `touched`, the pages changed since the index was made.
 fn update_search(
     index: &mut SearchIndex,
     served: &mut HashMap<String, u64>,
