@@ -436,3 +436,62 @@ fn folder_renames_and_new_folders_are_seen() {
     std::fs::remove_dir_all(s.site.path("content/articles/archive-27")).unwrap();
     s.changed("folder removed", &["content/articles/archive-27"]);
 }
+
+#[test]
+fn in_place_edits_body_images_and_dotted_folders_match_a_full_build() {
+    let site = rich_site();
+    site.bytes("assets/images/pic.png", &png(30, 10)).article(
+        "c.md",
+        "丙文",
+        "2025-05-01",
+        "tags: [反诈]\n",
+        "看图 ![图](/images/pic.png) 摘要\n\n<!-- more -->\n\n其余",
+    );
+    let mut s = Session::start(site);
+
+    // An image shown in a body (and its summary) changes size: the pages showing it
+    // are rendered again though their Markdown files did not change.
+    s.site.bytes("assets/images/pic.png", &png(90, 50));
+    s.changed("body image resized", &["assets/images/pic.png"]);
+
+    // Two articles edited in place in one batch, one linking to the other.
+    s.site.article(
+        "b.md",
+        "乙文新",
+        "2026-08-01",
+        "tags: [反诈, 宣传周]\ntopics: [fraud]\nsummary: 新摘要\n",
+        "## 详情\n\n乙的正文",
+    );
+    s.site.article(
+        "c.md",
+        "丙文新",
+        "2025-05-01",
+        "tags: [反诈]\nauthor: 某人\n",
+        "丙 [链到乙](@/articles/b.md) <!-- more --> 后",
+    );
+    s.changed(
+        "two in-place edits at once",
+        &["content/articles/b.md", "content/articles/c.md"],
+    );
+
+    // The same instant written with another offset is another local year: the
+    // year lists must be rebuilt although nothing else about the page moved.
+    s.site
+        .article("c.md", "丙文新", "2026-01-01", "tags: [反诈]\n", "丙的正文");
+    s.changed("c to 2026-01-01 (site zone)", &["content/articles/c.md"]);
+    s.site.article(
+        "c.md",
+        "丙文新",
+        "2025-12-31T16:00:00Z",
+        "tags: [反诈]\n",
+        "丙的正文",
+    );
+    s.changed("same instant written in UTC", &["content/articles/c.md"]);
+
+    // A folder whose name has a dot is a folder, created and removed as a whole.
+    s.site
+        .article("v1.2/x.md", "点文件夹", "2026-11-02", "", "x");
+    s.changed("new dotted folder", &["content/articles/v1.2"]);
+    std::fs::remove_dir_all(s.site.path("content/articles/v1.2")).unwrap();
+    s.changed("dotted folder removed", &["content/articles/v1.2"]);
+}

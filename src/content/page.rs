@@ -179,10 +179,14 @@ impl Page {
     /// same places.
     pub fn list_key(&self) -> u64 {
         let m = &self.meta;
+        // A date's hash is its instant only, but the year lists go by the local date:
+        // the offset decides the year too.
+        let offset = m.date.map(|d| d.offset().local_minus_utc());
         crate::hash::of(&(
             &self.path,
             self.is_article,
             m.date,
+            offset,
             m.pinned,
             &m.tags,
             &m.topics,

@@ -79,10 +79,10 @@ impl KnownVersions {
                     .par_iter()
                     .flat_map_iter(|(rel, slots)| changed_on_page(versions, rel, slots)),
             ),
-            Touched::Only(rels) => changed.extend(
-                rels.iter()
+            Touched::Only(rels) => changed.par_extend(
+                rels.par_iter()
                     .filter_map(|rel| self.pages.get_key_value(rel.as_str()))
-                    .flat_map(|(rel, slots)| changed_on_page(versions, rel, slots)),
+                    .flat_map_iter(|(rel, slots)| changed_on_page(versions, rel, slots)),
             ),
         }
         changed

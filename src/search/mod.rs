@@ -161,12 +161,18 @@ impl SearchIndex {
             Touched::Only(rels) if self.built && ids.len() == self.keys.len() => {
                 let mut keys = self.keys.clone();
                 let lib = &site.library;
-                for rel in rels {
-                    if let Some(Item::Page(id)) = lib.by_rel.get(rel.as_str()) {
-                        if let Some(n) = ids.iter().position(|i| i == id) {
-                            keys[n] = hash::of(&document(site, *id));
-                        }
-                    }
+                let number: FxHashMap<PageId, usize> =
+                    ids.iter().enumerate().map(|(n, &id)| (id, n)).collect();
+                let fresh: Vec<(usize, u64)> = rels
+                    .par_iter()
+                    .filter_map(|rel| match lib.by_rel.get(rel.as_str()) {
+                        Some(Item::Page(id)) => Some(*id),
+                        _ => None,
+                    })
+                    .filter_map(|id| Some((*number.get(&id)?, hash::of(&document(site, id)))))
+                    .collect();
+                for (n, key) in fresh {
+                    keys[n] = key;
                 }
                 keys
             }

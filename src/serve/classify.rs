@@ -37,11 +37,12 @@ pub fn classify(root: &Path, theme: &str, paths: &[impl AsRef<Path>]) -> Changes
                 if rel.ends_with(".md") {
                     changes.content.insert(rel);
                 } else {
-                    // A picture beside an article, or a whole folder renamed or removed.
+                    // A picture beside an article, or a whole folder created, renamed or
+                    // removed. Which one cannot be told from the name (`v1.2/` is a
+                    // folder), so the path is also rescanned as a folder: for a file
+                    // that finds no Markdown, and costs little.
                     changes.files = true;
-                    if Path::new(&rel).extension().is_none() {
-                        changes.content_folders.insert(rel);
-                    }
+                    changes.content_folders.insert(rel);
                 }
             }
             "content" => {
@@ -115,10 +116,10 @@ mod tests {
 
     #[test]
     fn folders_are_rescanned() {
-        let c = changes(&["content/articles/2026"]);
+        let c = changes(&["content/articles/2026", "content/articles/v1.2"]);
         assert_eq!(
             c.content_folders.iter().collect::<Vec<_>>(),
-            ["articles/2026"]
+            ["articles/2026", "articles/v1.2"]
         );
         let c = changes(&["content"]);
         assert!(c.content_folders.contains(""));
