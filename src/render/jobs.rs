@@ -156,9 +156,10 @@ fn plan_unchecked(site: &Site) -> Vec<Planned> {
     if !lib.topics.is_empty() || has(&topics_template) {
         page_job(Job::TopicsIndex, "topics/".into(), topics_template);
     }
+    let topic_html: Arc<str> = Arc::from("topic.html");
     for (t, topic) in lib.topics.iter().enumerate() {
         let section = &lib.sections[topic.section];
-        let template = named(&section.meta.template, &Arc::from("topic.html"));
+        let template = named(&section.meta.template, &topic_html);
         let paginate = section.meta.paginate.unwrap_or(per_page);
         for n in 1..=page_count(topic.pages.len(), paginate) {
             page_job(
@@ -175,9 +176,10 @@ fn plan_unchecked(site: &Site) -> Vec<Planned> {
             "security_week.html".into(),
         );
     }
+    let week_html: Arc<str> = Arc::from("security_week.html");
     for &id in lib.weeks.iter().filter(|id| site.weeks.contains_key(id)) {
         let section = &lib.sections[id];
-        let template = named(&section.meta.template, &Arc::from("security_week.html"));
+        let template = named(&section.meta.template, &week_html);
         page_job(Job::Week(id), section.path.clone(), template);
         if super::week::quiz(site, id).is_some() {
             page_job(
@@ -187,9 +189,10 @@ fn plan_unchecked(site: &Site) -> Vec<Planned> {
             );
         }
     }
+    let section_html: Arc<str> = Arc::from("section.html");
     for (id, section) in lib.sections.iter().enumerate() {
         if section.kind == SectionKind::Plain {
-            let template = named(&section.meta.template, &Arc::from("section.html"));
+            let template = named(&section.meta.template, &section_html);
             page_job(Job::Section(id), section.path.clone(), template);
         }
     }
@@ -243,11 +246,10 @@ fn check_plan(site: &Site, planned: &mut Vec<Planned>) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     let mut missing_templates: BTreeMap<String, Vec<Job>> = BTreeMap::new();
     // Decided first with the outputs borrowed, then dropped: no output is copied.
-    let mut keep = vec![true; planned.len()];
+    let mut keep = vec![false; planned.len()];
     let mut owners: FxHashMap<&str, Job> =
         FxHashMap::with_capacity_and_hasher(planned.len(), Default::default());
     for (p, keep) in planned.iter().zip(&mut keep) {
-        *keep = false;
         if let Err(why) = check_output_path(&p.output) {
             errors.push(owner_error(site, p.job, why));
             continue;

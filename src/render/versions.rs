@@ -58,7 +58,7 @@ impl<'a> Versions<'a> {
     }
 
     fn section(&self, rel: &str) -> Option<SectionId> {
-        match self.site.library.by_rel.get(rel) {
+        match self.item(rel) {
             Some(Item::Section(id)) => Some(*id),
             _ => None,
         }
@@ -114,9 +114,9 @@ impl<'a> Versions<'a> {
                 .as_ref()
                 .and_then(|t| t.version(name))
                 .unwrap_or(MISSING),
-            Dep::Card(rel) => self.on_page(PageDep::Card, rel, lib.by_rel.get(rel.as_str())),
-            Dep::Content(rel) => self.on_page(PageDep::Content, rel, lib.by_rel.get(rel.as_str())),
-            Dep::Links(rel) => self.on_page(PageDep::Links, rel, lib.by_rel.get(rel.as_str())),
+            Dep::Card(rel) => self.on_page(PageDep::Card, rel, self.item(rel)),
+            Dep::Content(rel) => self.on_page(PageDep::Content, rel, self.item(rel)),
+            Dep::Links(rel) => self.on_page(PageDep::Links, rel, self.item(rel)),
             Dep::Crumb(rel) => self.section(rel).map_or(MISSING, |id| {
                 hash::of(&(lib.sections[id].title(), &lib.sections[id].path))
             }),
@@ -205,7 +205,7 @@ impl<'a> Versions<'a> {
             }),
             Dep::File(path) => file_version(site, path),
             Dep::Asset(name) => site.files.asset(name).map_or(MISSING, hash::of),
-            Dep::Url(rel) => self.on_page(PageDep::Url, rel, lib.by_rel.get(rel.as_str())),
+            Dep::Url(rel) => self.on_page(PageDep::Url, rel, self.item(rel)),
             Dep::Sitemap => self.shared.sitemap_version,
             Dep::Feed(FeedKey::Site) => hash::of(&self.rels(context::site_feed_entries(site))),
             Dep::Feed(FeedKey::Topic(id)) => lib

@@ -31,11 +31,6 @@ pub use writer::{Document, Prepared};
 /// The folder of the index in the output.
 pub const DIR: &str = "search/";
 
-/// The articles of `site` as the index sees them, oldest first (their numbers).
-pub fn documents(site: &Site) -> Vec<Document<'_>> {
-    numbered(site).map(|id| document(site, id)).collect()
-}
-
 /// The ids of the indexed articles, oldest first (their numbers).
 fn numbered(site: &Site) -> impl Iterator<Item = PageId> + '_ {
     site.library.chronological.iter().rev().copied()

@@ -321,18 +321,14 @@ impl Site {
         let lib = &self.library;
         let items: Vec<(bool, usize)> = match only {
             // A few files after an edit: look them up rather than scan every page.
-            Some(rels) => {
-                let mut items: Vec<(bool, usize)> = rels
-                    .iter()
-                    .filter_map(|rel| match lib.by_rel.get(rel.as_str()) {
-                        Some(Item::Page(id)) => Some((true, *id)),
-                        Some(Item::Section(id)) => Some((false, *id)),
-                        None => None,
-                    })
-                    .collect();
-                items.sort_unstable_by_key(|&(is_page, i)| (!is_page, i));
-                items
-            }
+            Some(rels) => rels
+                .iter()
+                .filter_map(|rel| match lib.by_rel.get(rel.as_str()) {
+                    Some(Item::Page(id)) => Some((true, *id)),
+                    Some(Item::Section(id)) => Some((false, *id)),
+                    None => None,
+                })
+                .collect(),
             None => (0..lib.pages.len())
                 .map(|i| (true, i))
                 .chain((0..lib.sections.len()).map(|i| (false, i)))
