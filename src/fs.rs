@@ -3,9 +3,10 @@
 //! The pipeline calls these instead of `std::fs` so that no error reaches an
 //! editor without saying which file it is about.
 
+use std::cell::OnceCell;
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, LineIndex};
 
@@ -125,6 +126,57 @@ pub fn slash_path(path: &Path, base: &Path) -> String {
         out.push_str(&component.as_os_str().to_string_lossy());
     }
     out
+}
+
+/// The site folder as a boundary for symbolic links found while listing its files.
+///
+/// A link inside the site that resolves outside it (`static/passwd.txt` → `/etc/passwd`)
+/// would publish a file of the machine to the world, so every listing of the site's
+/// folders refuses such links. Links that stay inside the site keep working.
+pub struct SiteBounds {
+    root: PathBuf,
+    /// The real path of the site folder, resolved at the first link met.
+    real_root: OnceCell<Option<PathBuf>>,
+}
+
+impl SiteBounds {
+    /// The bounds of the site folder `root`.
+    pub fn new(root: &Path) -> SiteBounds {
+        SiteBounds {
+            root: root.to_path_buf(),
+            real_root: OnceCell::new(),
+        }
+    }
+
+    /// The error for `path` when it resolves outside the site folder (through a link,
+    /// a chain of links or a linked folder above it); `None` for anything else.
+    /// `may_be_link: false` says the caller knows that neither `path` nor a folder
+    /// above it inside the listing is a link, and skips the lookup. A dangling link is
+    /// left to the reader, which reports it as unreadable.
+    pub fn escape(&self, path: &Path, may_be_link: bool) -> Option<Diagnostic> {
+        if !may_be_link {
+            return None;
+        }
+        let target = fs::canonicalize(path).ok()?;
+        let root = self
+            .real_root
+            .get_or_init(|| fs::canonicalize(&self.root).ok())
+            .as_deref()?;
+        if target.starts_with(root) {
+            return None;
+        }
+        Some(
+            Diagnostic::error(format!(
+                "symbolic link leads outside the site folder, to {}: it is not published",
+                target.display()
+            ))
+            .in_file(path)
+            .with_help(
+                "copy the file into the site folder instead of linking to it; \
+                 Herald publishes only files that lie inside the site",
+            ),
+        )
+    }
 }
 
 /// True for names that editors and tools leave behind and Herald must never treat as

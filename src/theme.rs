@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::error::Diagnostic;
-use crate::fs::{self, is_ignored_name, slash_path};
+use crate::fs::{self, SiteBounds, is_ignored_name, slash_path};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
@@ -78,6 +78,8 @@ pub struct Theme {
     pub name: String,
     /// Its folder, or `None` for the built-in default theme.
     pub dir: Option<PathBuf>,
+    /// The site folder, which the theme's files must not link out of.
+    pub site: PathBuf,
 }
 
 impl Theme {
@@ -88,12 +90,14 @@ impl Theme {
             return Ok(Theme {
                 name: name.into(),
                 dir: Some(dir),
+                site: root.to_path_buf(),
             });
         }
         if name == DEFAULT_THEME {
             return Ok(Theme {
                 name: name.into(),
                 dir: None,
+                site: root.to_path_buf(),
             });
         }
         let mut d = Diagnostic::error(format!(
@@ -113,7 +117,7 @@ impl Theme {
     /// The files of one of the theme's folders (`templates`, `static`, `assets`).
     pub fn files(&self, folder: &str) -> (Vec<NamedFile>, Vec<Diagnostic>) {
         match &self.dir {
-            Some(dir) => list_folder(&dir.join(folder)),
+            Some(dir) => list_folder(&dir.join(folder), &self.site),
             None => (embedded_files(folder), Vec::new()),
         }
     }
@@ -139,17 +143,28 @@ pub fn embedded_theme() -> &'static [(&'static str, &'static [u8])] {
 }
 
 /// Lists the files under `dir` (missing is empty), skipping hidden and editor files.
-pub fn list_folder(dir: &Path) -> (Vec<NamedFile>, Vec<Diagnostic>) {
+/// Symbolic links that lead outside the site folder `site` are errors, and nothing
+/// behind them is listed.
+pub fn list_folder(dir: &Path, site: &Path) -> (Vec<NamedFile>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     if !dir.is_dir() {
         return (files, errors);
     }
+    let bounds = SiteBounds::new(site);
+    let mut escapes = Vec::new();
     let walker = WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            if e.depth() > 0 && is_ignored_name(&e.file_name().to_string_lossy()) {
+                return false;
+            }
+            let escape = bounds.escape(e.path(), e.path_is_symlink());
+            escapes.extend(escape.clone());
+            escape.is_none()
+        });
     for entry in walker {
         match entry {
             Ok(entry) if entry.file_type().is_file() => files.push(NamedFile {
@@ -171,6 +186,7 @@ pub fn list_folder(dir: &Path) -> (Vec<NamedFile>, Vec<Diagnostic>) {
             }
         }
     }
+    errors.extend(escapes);
     (files, errors)
 }
 

@@ -74,9 +74,9 @@ impl SiteFiles {
         let mut files = SiteFiles::default();
         let mut errors = Vec::new();
         let (theme_static, e1) = theme.files("static");
-        let (site_static, e2) = list_folder(&root.join("static"));
+        let (site_static, e2) = list_folder(&root.join("static"), root);
         let (theme_assets, e3) = theme.files("assets");
-        let (site_assets, e4) = list_folder(&root.join("assets"));
+        let (site_assets, e4) = list_folder(&root.join("assets"), root);
         errors.extend([e1, e2, e3, e4].into_iter().flatten());
 
         // The site's files replace the theme's files of the same name.

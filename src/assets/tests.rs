@@ -17,6 +17,7 @@ fn site() -> (tempfile::TempDir, SiteFiles, Vec<Diagnostic>) {
     let theme = Theme {
         name: "default".into(),
         dir: None,
+        site: root.to_path_buf(),
     };
     let content = vec![SourceFile {
         path: root.join("content/articles/pic.png"),

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::error::Diagnostic;
-use crate::fs::{is_ignored_name, slash_path};
+use crate::fs::{SiteBounds, is_ignored_name, slash_path};
 
 /// The file that makes a folder a section.
 pub const SECTION_FILE: &str = "_index.md";
@@ -59,7 +59,9 @@ pub fn kind_of(rel: &str) -> ContentKind {
 
 /// Lists the files of `content_dir`; problems (unreadable folders, symlink loops) come
 /// back beside the files that could be listed.
-pub fn walk(content_dir: &Path) -> (ContentFiles, Vec<Diagnostic>) {
+/// Symbolic links that lead outside the site folder `site` are errors, and nothing
+/// behind them is listed.
+pub fn walk(content_dir: &Path, site: &Path) -> (ContentFiles, Vec<Diagnostic>) {
     let mut files = ContentFiles::default();
     let mut errors = Vec::new();
     if !content_dir.is_dir() {
@@ -70,11 +72,20 @@ pub fn walk(content_dir: &Path) -> (ContentFiles, Vec<Diagnostic>) {
         );
         return (files, errors);
     }
+    let bounds = SiteBounds::new(site);
+    let mut escapes = Vec::new();
     let walker = WalkDir::new(content_dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            if e.depth() > 0 && is_ignored_name(&e.file_name().to_string_lossy()) {
+                return false;
+            }
+            let escape = bounds.escape(e.path(), e.path_is_symlink());
+            escapes.extend(escape.clone());
+            escape.is_none()
+        });
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -97,6 +108,7 @@ pub fn walk(content_dir: &Path) -> (ContentFiles, Vec<Diagnostic>) {
             ContentKind::Other => files.others.push(file),
         }
     }
+    errors.extend(escapes);
     (files, errors)
 }
 
@@ -145,7 +157,7 @@ mod tests {
         ] {
             std::fs::write(root.join(name), "x").unwrap();
         }
-        let (files, errors) = walk(root);
+        let (files, errors) = walk(root, root);
         assert!(errors.is_empty());
         let pages: Vec<_> = files.pages.iter().map(|f| f.rel.as_str()).collect();
         assert_eq!(pages, ["articles/a.md", "articles/b.md"]);
@@ -160,7 +172,7 @@ mod tests {
         let root = dir.path();
         std::fs::create_dir_all(root.join("a")).unwrap();
         std::os::unix::fs::symlink(root.join("a"), root.join("a/loop")).unwrap();
-        let (_, errors) = walk(root);
+        let (_, errors) = walk(root, root);
         assert_eq!(errors.len(), 1);
         assert!(
             errors[0].message.contains("symlink loop"),

@@ -53,7 +53,7 @@ impl Templates {
     /// Loads and parses every template of the theme and the site.
     pub fn load(root: &Path, theme: &Theme) -> Result<Templates, Vec<Diagnostic>> {
         let (theme_files, mut errors) = theme.files("templates");
-        let (site_files, site_errors) = list_folder(&root.join("templates"));
+        let (site_files, site_errors) = list_folder(&root.join("templates"), root);
         errors.extend(site_errors);
         let mut chosen: BTreeMap<String, NamedFile> = BTreeMap::new();
         for (name, text) in BUILT_IN {

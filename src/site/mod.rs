@@ -171,7 +171,7 @@ impl Site {
         site.load_data();
         drop(t);
         let t = crate::timing::phase("load: walk content and collect files");
-        let (content, walk_errors) = walk::walk(&site.root.join("content"));
+        let (content, walk_errors) = walk::walk(&site.root.join("content"), &site.root);
         site.problems.walk = walk_errors;
         site.content_others = content.others;
         site.load_files();
@@ -231,7 +231,7 @@ impl Site {
     }
 
     fn load_data(&mut self) {
-        let (data, sources, errors) = load_data(&self.root.join("data"));
+        let (data, sources, errors) = load_data(&self.root.join("data"), &self.root);
         self.data = data;
         self.data_sources = sources;
         self.problems.data = errors;
@@ -569,8 +569,10 @@ pub(crate) fn is_remote(url: &str) -> bool {
             .is_some_and(|(scheme, _)| scheme.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
-/// Reads `data/*.yaml` (and `.yml`, `.json`) into one map by file name.
-fn load_data(dir: &Path) -> (Value, DataSources, Vec<Diagnostic>) {
+/// Reads `data/*.yaml` (and `.yml`, `.json`) into one map by file name; a link that
+/// leads outside the site folder `site` is an error, as everywhere.
+fn load_data(dir: &Path, site: &Path) -> (Value, DataSources, Vec<Diagnostic>) {
+    let bounds = fs::SiteBounds::new(site);
     let mut data = Map::new();
     let mut sources = HashMap::new();
     let mut errors = Vec::new();
@@ -591,6 +593,11 @@ fn load_data(dir: &Path) -> (Value, DataSources, Vec<Diagnostic>) {
             continue;
         };
         if fs::is_ignored_name(&name) {
+            continue;
+        }
+        // Resolved whatever the file is: `data/` itself may be a link.
+        if let Some(escape) = bounds.escape(&path, true) {
+            errors.push(escape);
             continue;
         }
         let parsed = fs::read_text(&path).and_then(|text| {

@@ -88,7 +88,7 @@ impl Site {
         }
         let mut markdown: HashSet<String> = HashSet::new();
         if changes.files {
-            let (content, walk_errors) = walk::walk(&self.root.join("content"));
+            let (content, walk_errors) = walk::walk(&self.root.join("content"), &self.root);
             self.problems.walk = walk_errors;
             self.content_others = content.others;
             self.load_files();
@@ -264,7 +264,7 @@ impl Site {
             .filter(|rel| rel.starts_with(&prefix))
             .cloned()
             .collect();
-        let (files, _) = walk::walk(&self.root.join("content").join(folder));
+        let (files, _) = walk::walk(&self.root.join("content").join(folder), &self.root);
         for file in files.pages.iter().chain(&files.sections) {
             found.insert(format!("{prefix}{}", file.rel));
         }
