@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::serve::{Server, get};
+use common::serve::{Server, get, keep_alive};
 use common::{TestSite, assert_contains, assert_lacks};
 
 fn site() -> TestSite {
@@ -320,4 +320,35 @@ fn a_slow_rename_save_never_shows_a_404() {
         .filter(|l| l.contains(" → ") && !l.contains("nothing to rebuild"))
         .collect();
     assert_eq!(rebuilds.len(), 1, "{rebuilds:?}");
+}
+
+#[test]
+fn ctrl_c_stops_with_an_event_stream_and_a_keep_alive_connection_open() {
+    let site = site();
+    let server = Server::start(site.root(), 0, &[]);
+    let mut events = server.events();
+    events.wait_for("hello");
+    let _page = keep_alive(&server.address, "/articles/a/");
+    let (code, output) = server.interrupt();
+    assert_eq!(code, Some(0), "{output:?}");
+    assert!(output.iter().any(|l| l == "stopped"), "{output:?}");
+    assert!(events.closes(), "the event stream was left open");
+}
+
+#[test]
+fn a_save_made_during_the_first_build_shows() {
+    let site = site();
+    let mut server = Server::start_paused(site.root());
+    // The first build has read the site; this save comes before serving starts.
+    site.article("a.md", "甲文", "2026-01-01", "", "首次构建时保存的正文");
+    server.resume();
+    server.wait_for("/articles/a/", "首次构建时保存的正文");
+}
+
+#[test]
+fn a_save_made_right_after_serving_is_printed_shows() {
+    let site = site();
+    let server = Server::start(site.root(), 0, &[]);
+    site.article("b.md", "乙文", "2026-02-01", "", "刚开始服务时保存的正文");
+    server.wait_for("/articles/b/", "刚开始服务时保存的正文");
 }

@@ -19,7 +19,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::stream::{self, Stream, StreamExt};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use super::store::{Entry, SharedStore};
 
@@ -52,6 +52,9 @@ pub struct App {
     pub signals: broadcast::Sender<Signal>,
     /// The site folder, resolved, to refuse copies that lead outside it.
     pub root: PathBuf,
+    /// Becomes true when the server stops: event streams end then, since a stream
+    /// that never ends would keep the graceful shutdown waiting forever.
+    pub stopping: watch::Receiver<bool>,
 }
 
 /// The router of the development server.
@@ -109,7 +112,12 @@ async fn events(State(app): State<App>) -> Sse<impl Stream<Item = Result<Event, 
         };
         Some((Ok(event(&signal)), receiver))
     });
-    Sse::new(stream::iter(first).chain(updates)).keep_alive(KeepAlive::default())
+    let mut stopping = app.stopping.clone();
+    let stopped = async move {
+        let _ = stopping.wait_for(|stop| *stop).await;
+    };
+    Sse::new(stream::iter(first).chain(updates).take_until(stopped))
+        .keep_alive(KeepAlive::default())
 }
 
 async fn file(State(app): State<App>, uri: Uri) -> Response {

@@ -43,7 +43,6 @@ const PORT_TRIES: u16 = 10;
 /// Runs the development server until Ctrl-C.
 pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
@@ -68,6 +67,9 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
     let store = SharedStore::default();
     let (signals, _) = broadcast::channel(64);
     let mut workspace = Workspace::new(load);
+    // Watch before the first build reads anything: a save made while it runs (seconds
+    // on a large site) is then waiting in the watcher and applied right after it.
+    let mut watcher = watch::Watcher::start(&root)?;
     let first = workspace.rebuild(
         &Changes {
             config: true,
@@ -76,10 +78,10 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         &store,
     );
     report(&root, "first build", &first, false, &store, &signals);
+    pause_for_tests();
     println!("serving {} at {url}  (Ctrl-C to stop)", root.display());
     let _ = std::io::stdout().flush();
 
-    let mut watcher = watch::Watcher::start(&root)?;
     let loop_store = store.clone();
     let loop_signals = signals.clone();
     let loop_root = root.clone();
@@ -105,22 +107,55 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         }
     });
 
+    let (stop, stopping) = tokio::sync::watch::channel(false);
     let app = http::App {
         store,
         signals,
         root: std::fs::canonicalize(&root).unwrap_or(root),
+        stopping: stopping.clone(),
     };
     runtime
-        .block_on(async move {
-            axum::serve(listener, http::router(app))
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await
-        })
+        .block_on(serve_until_ctrl_c(listener, app, stop, stopping))
         .map_err(|e| Diagnostic::error(format!("the server stopped: {e}")))?;
     println!("stopped");
     Ok(())
+}
+
+/// How long open connections get to finish after Ctrl-C before the server stops
+/// anyway: an editor's Ctrl-C must end the process, whatever a tab is doing.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Serves until Ctrl-C, then ends every event stream, closes idle keep-alive
+/// connections, and stops within [`SHUTDOWN_GRACE`] even if a request is still busy.
+async fn serve_until_ctrl_c(
+    listener: tokio::net::TcpListener,
+    app: http::App,
+    stop: tokio::sync::watch::Sender<bool>,
+    mut stopping: tokio::sync::watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    let server = axum::serve(listener, http::router(app)).with_graceful_shutdown(async move {
+        let _ = tokio::signal::ctrl_c().await;
+        let _ = stop.send(true);
+    });
+    let deadline = async move {
+        let _ = stopping.wait_for(|stop| *stop).await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        served = server.into_future() => served,
+        () = deadline => Ok(()),
+    }
+}
+
+/// With `HERALD_SERVE_PAUSE=1`, waits for a line on standard input after the first
+/// build: tests use it to save a file at exactly this moment, between the first
+/// build's reading of the site and the start of serving.
+fn pause_for_tests() {
+    if std::env::var_os("HERALD_SERVE_PAUSE").is_some() {
+        println!("paused after the first build");
+        let _ = std::io::stdout().flush();
+        let _ = std::io::stdin().read_line(&mut String::new());
+    }
 }
 
 async fn bind(ip: IpAddr, port: u16) -> Result<tokio::net::TcpListener, Diagnostic> {

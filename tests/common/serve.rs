@@ -27,16 +27,40 @@ pub struct Response {
 impl Server {
     /// Starts `herald serve --root ROOT --port PORT ARGS…` and waits until it serves.
     pub fn start(root: &std::path::Path, port: u16, args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_herald"))
+        let mut server = Server::spawn(root, port, args, false);
+        server.wait_until_serving();
+        server
+    }
+
+    /// Starts `herald serve --root ROOT` paused after its first build (see
+    /// `HERALD_SERVE_PAUSE`); [`Server::resume`] lets it go on.
+    pub fn start_paused(root: &std::path::Path) -> Server {
+        let mut server = Server::spawn(root, 0, &[], true);
+        server.wait_for_line("paused after the first build");
+        server
+    }
+
+    /// Lets a server started with [`Server::start_paused`] go on, and waits until it serves.
+    pub fn resume(&mut self) {
+        let mut stdin = self.child.stdin.take().expect("a paused server");
+        writeln!(stdin).unwrap();
+        self.wait_until_serving();
+    }
+
+    fn spawn(root: &std::path::Path, port: u16, args: &[&str], paused: bool) -> Server {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_herald"));
+        command
             .args(["serve", "--root"])
             .arg(root)
             .args(["--port", &port.to_string()])
             .args(args)
             .env("HERALD_NOW", super::NOW)
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start herald serve");
+            .stderr(Stdio::piped());
+        if paused {
+            command.env("HERALD_SERVE_PAUSE", "1").stdin(Stdio::piped());
+        }
+        let mut child = command.spawn().expect("start herald serve");
         let (sender, lines) = channel();
         for stream in [
             Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
@@ -49,13 +73,16 @@ impl Server {
                 }
             });
         }
-        let mut server = Server {
+        Server {
             child,
             address: String::new(),
             lines,
             output: Vec::new(),
-        };
-        let line = server.wait_for_line("(Ctrl-C to stop)");
+        }
+    }
+
+    fn wait_until_serving(&mut self) {
+        let line = self.wait_for_line("(Ctrl-C to stop)");
         let url = line
             .split(" at ")
             .nth(1)
@@ -63,11 +90,10 @@ impl Server {
             .split_whitespace()
             .next()
             .unwrap();
-        server.address = url
+        self.address = url
             .trim_start_matches("http://")
             .trim_end_matches('/')
             .to_string();
-        server
     }
 
     /// Waits (up to 20 s) for a printed line containing `needle` and returns it.
@@ -156,14 +182,25 @@ impl Server {
         }
     }
 
-    /// Sends Ctrl-C (SIGINT) and waits for the exit status.
+    /// Sends Ctrl-C (SIGINT) and waits for the exit status and every line printed.
+    /// Panics if the server has not exited 10 s later (it is killed then).
     pub fn interrupt(mut self) -> (Option<i32>, Vec<String>) {
         let _ = Command::new("kill")
             .args(["-INT", &self.child.id().to_string()])
             .status();
-        let status = self.child.wait().unwrap();
-        std::thread::sleep(Duration::from_millis(100));
-        while let Ok(line) = self.lines.try_recv() {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("serve did not stop on Ctrl-C:\n{}", self.output.join("\n"));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        // The output threads end when the pipes close, after the last line.
+        while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(5)) {
             self.output.push(line);
         }
         (status.code(), std::mem::take(&mut self.output))
@@ -207,6 +244,32 @@ impl Events {
         }
         panic!("no {name:?} event within 10 s");
     }
+
+    /// True when the server closes the stream within 10 s.
+    pub fn closes(&mut self) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut line = String::new();
+        while Instant::now() < deadline {
+            line.clear();
+            match self.reader.read_line(&mut line) {
+                Ok(0) => return true,
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return true,
+                Err(_) => {} // read timeout: keep waiting
+            }
+        }
+        false
+    }
+}
+
+/// Opens a keep-alive connection, fetches `path` on it, and leaves it open.
+pub fn keep_alive(address: &str, path: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\n\r\n").unwrap();
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).unwrap();
+    assert!(head.starts_with(b"HTTP/1.1 200"), "{head:?}");
+    stream
 }
 
 /// GET `path` from `address` with HTTP/1.1 and `Connection: close`.
