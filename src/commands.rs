@@ -10,7 +10,9 @@ use crate::check::{self, Recording};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::inputs::{LastBuild, fingerprint_of_manifest};
 use crate::output::compress::CompressStats;
-use crate::output::{Discard, Sink, Staging, check_output_folder, manifest, manifest_of};
+use crate::output::{
+    Discard, OutputLock, Sink, Staging, check_output_folder, manifest, manifest_of, resolve_output,
+};
 use crate::render::{self, RenderCounts, RenderState};
 use crate::site::{LoadOptions, Site};
 
@@ -156,7 +158,21 @@ impl BuildState {
 /// folder are carried over instead of made again; when nothing changed at all and the
 /// output is as that build left it, the output is not touched. With `compress`, every
 /// text file gets a `.gz` beside it.
+///
+/// An `output` that is a symbolic link is resolved first: the build replaces the
+/// folder it points to and keeps the link. Two builds into one output take turns.
 pub fn build(options: &LoadOptions, output: &Path, compress: bool) -> Result<Summary, Failure> {
+    let fail = |d: Diagnostic| Failure {
+        diagnostics: d.into(),
+        root: options.root.clone(),
+        kept_previous_output: output.is_dir(),
+    };
+    let output = resolve_output(output).map_err(fail)?;
+    let _lock = OutputLock::take(&output).map_err(fail)?;
+    build_locked(options, &output, compress)
+}
+
+fn build_locked(options: &LoadOptions, output: &Path, compress: bool) -> Result<Summary, Failure> {
     let started = Instant::now();
     let root = options.root.clone();
     let kept_previous_output = output.is_dir();

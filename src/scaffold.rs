@@ -1,7 +1,7 @@
 //! `herald new` and `herald init`: files written for editors to fill in. Neither ever
 //! overwrites an existing file.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use chrono::{FixedOffset, Timelike, Utc};
 
@@ -17,10 +17,7 @@ use crate::theme::embedded_theme;
 /// after the title in pinyin.
 pub fn new_article(root: &Path, path: &Path, title: Option<&str>) -> Result<PathBuf, Diagnostic> {
     let written = path.to_string_lossy().replace('\\', "/");
-    let inside = written
-        .trim_start_matches("./")
-        .trim_start_matches("content/");
-    let mut target = root.join("content").join(inside);
+    let mut target = inside_content(root, &written)?;
     let is_folder = written.ends_with('/') || target.is_dir();
     if is_folder {
         let title = title.ok_or_else(|| {
@@ -65,6 +62,55 @@ pub fn new_article(root: &Path, path: &Path, title: Option<&str>) -> Result<Path
         now.to_rfc3339()
     );
     fs::write(&target, text.as_bytes())?;
+    Ok(target)
+}
+
+/// Where `written` (as the editor typed it: relative to `content/`, with or without a
+/// leading `content/`, or absolute) lands, refusing anything that leaves `content/`:
+/// `..` above it, an absolute path elsewhere, or a linked folder that leads out.
+fn inside_content(root: &Path, written: &str) -> Result<PathBuf, Diagnostic> {
+    let content = std::path::absolute(root.join("content")).unwrap_or(root.join("content"));
+    let asked = Path::new(written);
+    let relative = if asked.is_absolute() {
+        asked.strip_prefix(&content).ok()
+    } else {
+        let trimmed = written.trim_start_matches("./");
+        Some(Path::new(
+            trimmed.strip_prefix("content/").unwrap_or(trimmed),
+        ))
+    };
+    let mut target = content.clone();
+    let mut left = relative.is_none();
+    for part in relative.into_iter().flat_map(Path::components) {
+        match part {
+            Component::Normal(name) => target.push(name),
+            Component::CurDir => {}
+            Component::ParentDir if target != content => {
+                target.pop();
+            }
+            _ => left = true,
+        }
+    }
+    // A folder on the way may be a link out of content/: compare real paths.
+    let real = |path: &Path| {
+        path.ancestors().find_map(|a| {
+            std::fs::canonicalize(a)
+                .ok()
+                .map(|real| (a.to_path_buf(), real))
+        })
+    };
+    if let (Some((_, real_content)), Some((found, real_found))) = (real(&content), real(&target))
+        && found.starts_with(&content)
+        && !real_found.starts_with(&real_content)
+    {
+        left = true;
+    }
+    if left {
+        return Err(Diagnostic::error(format!(
+            "{written} is outside the site's content/ folder; Herald writes new articles only there"
+        ))
+        .with_help("give a path inside content/, such as articles/2026/opening.md"));
+    }
     Ok(target)
 }
 

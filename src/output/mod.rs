@@ -9,6 +9,9 @@
 //! With `--compress`, [`compress`] adds a `.gz` beside text files before the swap.
 
 pub mod compress;
+mod target;
+
+pub use target::{OutputLock, resolve_output};
 
 use std::collections::{HashMap, HashSet};
 use std::fs as stdfs;

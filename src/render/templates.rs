@@ -327,12 +327,12 @@ fn quoted_strings(tag: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut chars = tag.char_indices();
     while let Some((i, c)) = chars.next() {
-        if c == '"' || c == '\'' {
-            if let Some(len) = tag[i + 1..].find(c) {
-                out.push(tag[i + 1..i + 1 + len].to_string());
-                for _ in 0..=len {
-                    chars.next();
-                }
+        if (c == '"' || c == '\'')
+            && let Some(len) = tag[i + 1..].find(c)
+        {
+            out.push(tag[i + 1..i + 1 + len].to_string());
+            for _ in 0..=len {
+                chars.next();
             }
         }
     }
