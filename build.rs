@@ -1,5 +1,6 @@
 //! Embeds the default theme (`themes/default/`) in the binary, so that `herald init`
-//! works anywhere and a site without its own copy of the theme still builds.
+//! works anywhere and a site without its own copy of the theme still builds; and
+//! hashes the sources into `HERALD_SOURCE_HASH`, which keys Herald's caches.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -26,6 +27,42 @@ fn main() {
     code.push_str("];\n");
     let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("default_theme.rs");
     fs::write(out, code).unwrap();
+    // Everything that shapes what Herald writes, and what shapes its image variants.
+    let mut sources = files;
+    collect(Path::new("src"), Path::new("src"), &mut sources);
+    println!("cargo::rerun-if-changed=src");
+    for name in ["build.rs", "Cargo.toml", "Cargo.lock"] {
+        println!("cargo::rerun-if-changed={name}");
+        sources.push((name.to_string(), PathBuf::from(name)));
+    }
+    let images: Vec<_> = sources
+        .iter()
+        .filter(|(rel, abs)| rel == "Cargo.lock" || abs.starts_with(Path::new("src/images")))
+        .cloned()
+        .collect();
+    println!(
+        "cargo::rustc-env=HERALD_SOURCE_HASH={:016x}",
+        hash_files(&sources)
+    );
+    println!(
+        "cargo::rustc-env=HERALD_IMAGES_HASH={:016x}",
+        hash_files(&images)
+    );
+}
+
+/// A hash of the files' paths and bytes. FNV-1a: the build script has no dependencies,
+/// and this needs no strength, only change detection.
+fn hash_files(files: &[(String, PathBuf)]) -> u64 {
+    let mut files = files.to_vec();
+    files.sort();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (rel, path) in &files {
+        let bytes = fs::read(path).unwrap_or_default();
+        for byte in rel.bytes().chain([0]).chain(bytes).chain([0]) {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
 }
 
 fn collect(base: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {

@@ -96,9 +96,8 @@ fn split_warnings(diagnostics: Diagnostics) -> Vec<Diagnostic> {
     diagnostics.into_iter().filter(|d| !d.is_error()).collect()
 }
 
-/// The saved form of a [`BuildState`]: key, render state, published, manifest.
+/// The saved form of a [`BuildState`]: render state, published, manifest.
 type SavedState = (
-    u64,
     render::state::LoadedState,
     HashMap<String, u64>,
     HashMap<String, (u64, u128)>,
@@ -122,7 +121,6 @@ impl BuildState {
     fn key(options: &LoadOptions, output: &Path, compress: bool) -> u64 {
         let output = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
         crate::hash::of(&(
-            env!("CARGO_PKG_VERSION"),
             &options.base_url,
             options.drafts,
             options.fingerprint,
@@ -132,9 +130,8 @@ impl BuildState {
     }
 
     fn load(root: &Path, key: u64) -> Option<BuildState> {
-        let bytes = std::fs::read(Self::path(root)).ok()?;
-        let (found, render, published, manifest): SavedState = bincode::deserialize(&bytes).ok()?;
-        (found == key).then_some(())?;
+        let (render, published, manifest): SavedState =
+            crate::cache_file::load(&Self::path(root), key)?;
         Some(BuildState {
             render: RenderState::from_saved(render),
             published,
@@ -149,7 +146,7 @@ impl BuildState {
         published: &HashMap<String, u64>,
         manifest: &HashMap<String, (u64, u128)>,
     ) {
-        let _ = crate::fs::save_bincode(&Self::path(root), &(key, render, published, manifest));
+        let _ = crate::cache_file::save(&Self::path(root), key, &(render, published, manifest));
     }
 }
 

@@ -100,21 +100,6 @@ pub fn io_error(path: &Path, action: &str, error: &io::Error) -> Diagnostic {
     Diagnostic::error(format!("{action}: {reason}")).in_file(path)
 }
 
-/// Serialises `value` with bincode straight into `path` (through a temporary file
-/// renamed over it, so a reader never sees half of it). Errors are ignored by callers
-/// that only keep caches.
-pub fn save_bincode<T: serde::Serialize + ?Sized>(path: &Path, value: &T) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let mut writer = io::BufWriter::new(fs::File::create(&tmp)?);
-    bincode::serialize_into(&mut writer, value).map_err(io::Error::other)?;
-    io::Write::flush(&mut writer)?;
-    drop(writer);
-    fs::rename(&tmp, path)
-}
-
 /// The path with forward slashes, relative to `base`, for use as a key and in URLs.
 pub fn slash_path(path: &Path, base: &Path) -> String {
     let relative = path.strip_prefix(base).unwrap_or(path);

@@ -41,14 +41,12 @@ impl LastBuild {
 
     /// The record of the last build, if it was made with `key`.
     pub fn load(root: &Path, key: u64) -> Option<LastBuild> {
-        let bytes = std::fs::read(Self::path(root)).ok()?;
-        let last: LastBuild = bincode::deserialize(&bytes).ok()?;
-        (last.key == key).then_some(last)
+        crate::cache_file::load(&Self::path(root), key)
     }
 
     /// Saves the record; a failure only costs the next build its fast path.
     pub fn save(&self, root: &Path) {
-        let _ = crate::fs::save_bincode(&Self::path(root), self);
+        let _ = crate::cache_file::save(&Self::path(root), self.key, self);
     }
 
     /// True when a build now, with site fingerprint `inputs`, would make what the

@@ -5,6 +5,7 @@
 //! result atomically. [`site`] ties them together; [`cli`] is the command line.
 
 pub mod assets;
+pub mod cache_file;
 pub mod check;
 pub mod cli;
 pub mod commands;

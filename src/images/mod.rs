@@ -248,7 +248,10 @@ impl Pipeline {
             .first()
             .copied()
             .unwrap_or("img");
-        self.cache_dir.join(format!("{:016x}.{ext}", variant.key))
+        // The variant's key names its output; the cache also depends on the code and
+        // codecs that made it, so a Herald that would make other bytes makes them anew.
+        let key = hash::of(&(variant.key, env!("HERALD_IMAGES_HASH")));
+        self.cache_dir.join(format!("{key:016x}.{ext}"))
     }
 }
 

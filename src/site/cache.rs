@@ -4,8 +4,8 @@
 //! A rendering depends on the file, on where its `@/` links lead and on its images.
 //! An entry is used only when the file's hash is the same and its links and images
 //! resolve exactly as they did (checked against the site being built), so it can never
-//! be stale. The whole cache is dropped when Herald or the settings that shape HTML
-//! (base URL, image settings, fingerprinting) change.
+//! be stale. The whole cache is dropped when Herald (see `cache_file::BUILD_ID`) or
+//! the settings that shape HTML (base URL, image settings, fingerprinting) change.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -39,13 +39,10 @@ impl MarkdownCache {
     /// Reads the cache if it was made with the same `key`; an empty cache otherwise
     /// (a missing or damaged file is not an error: the cache only saves time).
     pub fn load(root: &Path, key: u64) -> MarkdownCache {
-        let key = hash::of(&(key, FORMAT, env!("CARGO_PKG_VERSION")));
-        let loaded = std::fs::read(Self::path(root))
-            .ok()
-            .and_then(|bytes| bincode::deserialize::<(u64, Vec<(String, Entry)>)>(&bytes).ok())
-            .filter(|(found, _)| *found == key);
+        let key = hash::of(&(key, FORMAT));
+        let loaded = crate::cache_file::load::<Vec<(String, Entry)>>(&Self::path(root), key);
         match loaded {
-            Some((_, entries)) => MarkdownCache {
+            Some(entries) => MarkdownCache {
                 key,
                 entries: entries.into_iter().collect(),
                 changed: false,
@@ -91,7 +88,7 @@ impl MarkdownCache {
         pages: impl Iterator<Item = (&'a str, u64, u64, &'a Rendered, &'a [Diagnostic])>,
     ) {
         let entries: Vec<_> = pages.collect();
-        let _ = crate::fs::save_bincode(&Self::path(root), &(self.key, entries));
+        let _ = crate::cache_file::save(&Self::path(root), self.key, &entries);
     }
 }
 

@@ -1,0 +1,104 @@
+//! The files of `.herald-cache/` that hold Herald's own data (the build state, the
+//! Markdown cache, the no-change record): one format, stamped with the Herald that
+//! wrote them.
+//!
+//! A file opens with a magic line, the identity of the Herald build that wrote it (a
+//! hash of its sources, made by `build.rs`) and the caller's key; then the value in
+//! postcard. A Herald built from other sources, a file of an older format (such as the
+//! bincode files before it) or a damaged file reads as no cache at all: caches only
+//! save time, so they are never an error.
+
+use std::io::{self, Write as _};
+use std::path::Path;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Identifies the sources this Herald was built from: any change to the code, the
+/// built-in theme or the locked dependencies changes it, so a rebuilt Herald that
+/// renders differently never reuses what another one cached.
+pub const BUILD_ID: &str = env!("HERALD_SOURCE_HASH");
+
+const MAGIC: &[u8] = b"herald-cache postcard\n";
+
+/// Writes `value` under `key` to `path` (through a temporary file renamed over it, so
+/// a reader never sees half of it).
+pub fn save<T: Serialize + ?Sized>(path: &Path, key: u64, value: &T) -> io::Result<()> {
+    save_as(path, BUILD_ID, key, value)
+}
+
+/// Reads the value saved under `key` at `path`, if this Herald saved it there.
+pub fn load<T: DeserializeOwned>(path: &Path, key: u64) -> Option<T> {
+    load_as(path, BUILD_ID, key)
+}
+
+fn save_as<T: Serialize + ?Sized>(path: &Path, build: &str, key: u64, value: &T) -> io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let mut writer = io::BufWriter::new(std::fs::File::create(&tmp)?);
+    writer.write_all(&header(build, key))?;
+    postcard::to_io(value, &mut writer).map_err(io::Error::other)?;
+    writer.flush()?;
+    drop(writer);
+    std::fs::rename(&tmp, path)
+}
+
+fn load_as<T: DeserializeOwned>(path: &Path, build: &str, key: u64) -> Option<T> {
+    let bytes = std::fs::read(path).ok()?;
+    let body = bytes.strip_prefix(header(build, key).as_slice())?;
+    postcard::from_bytes(body).ok()
+}
+
+fn header(build: &str, key: u64) -> Vec<u8> {
+    let mut header = MAGIC.to_vec();
+    header.extend_from_slice(&crate::hash::of(&build).to_le_bytes());
+    header.extend_from_slice(&key.to_le_bytes());
+    header
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn a_value_comes_back_only_for_the_same_herald_and_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.bin");
+        let value: HashMap<String, (u64, u128)> =
+            [("a/index.html".into(), (3, 7u128 << 70))].into();
+        save_as(&path, "herald-a", 1, &value).unwrap();
+        assert_eq!(
+            load_as::<HashMap<String, (u64, u128)>>(&path, "herald-a", 1),
+            Some(value)
+        );
+        assert_eq!(
+            load_as::<HashMap<String, (u64, u128)>>(&path, "herald-b", 1),
+            None
+        );
+        assert_eq!(
+            load_as::<HashMap<String, (u64, u128)>>(&path, "herald-a", 2),
+            None
+        );
+    }
+
+    #[test]
+    fn older_formats_and_damage_are_no_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.bin");
+        // What bincode 1 wrote for (key, Vec<String>): no magic line.
+        std::fs::write(&path, [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]).unwrap();
+        assert_eq!(load::<(u64, Vec<String>)>(&path, 1), None);
+        save(&path, 1, &vec!["one".to_string()]).unwrap();
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.truncate(bytes.len() - 2);
+        std::fs::write(&path, bytes).unwrap();
+        assert_eq!(load::<Vec<String>>(&path, 1), None);
+        assert_eq!(
+            load::<Vec<String>>(&dir.path().join("missing.bin"), 1),
+            None
+        );
+    }
+}
