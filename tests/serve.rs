@@ -53,7 +53,7 @@ fn serves_pages_files_and_404_with_live_reload_script() {
     let feed = server.get("/atom.xml");
     assert_contains(
         &feed.headers.to_ascii_lowercase(),
-        "content-type: application/xml",
+        "content-type: text/xml; charset=utf-8",
     );
     assert_lacks(&feed.body, "livereload");
     let missing = server.get("/no/such/page/");

@@ -195,7 +195,9 @@ fn respond(status: StatusCode, path: &str, mut bytes: Vec<u8>) -> Response {
     let mut response = Response::new(Body::from(bytes));
     *response.status_mut() = status;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    if let Ok(kind) = HeaderValue::from_str(&kind) {
+        headers.insert(header::CONTENT_TYPE, kind);
+    }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
@@ -213,18 +215,10 @@ fn inject_script(html: Vec<u8>) -> Vec<u8> {
 /// The path of a request without its leading `/`, percent-decoded; `None` for paths
 /// that try to climb (`..`), contain NUL or backslashes, or are not UTF-8.
 pub fn decode_path(raw: &str) -> Option<String> {
-    let mut bytes = Vec::with_capacity(raw.len());
-    let mut input = raw.bytes();
-    while let Some(b) = input.next() {
-        if b == b'%' {
-            let hex = [input.next()?, input.next()?];
-            let hex = std::str::from_utf8(&hex).ok()?;
-            bytes.push(u8::from_str_radix(hex, 16).ok()?);
-        } else {
-            bytes.push(b);
-        }
-    }
-    let path = String::from_utf8(bytes).ok()?;
+    let path = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()?
+        .into_owned();
     if path.contains(['\0', '\\']) {
         return None;
     }
@@ -242,33 +236,16 @@ pub fn decode_path(raw: &str) -> Option<String> {
     Some(inner.to_string())
 }
 
-/// The content type of a file, by its extension.
-pub fn content_type(path: &str) -> &'static str {
-    let ext = path
-        .rsplit_once('.')
-        .map_or("", |(_, e)| e)
-        .to_ascii_lowercase();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "mp4" => "video/mp4",
-        "webm" => "video/webm",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
+/// The content type of a file, by its extension; text types say they are UTF-8,
+/// since everything Herald writes is.
+pub fn content_type(path: &str) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let texty = mime.type_() == mime_guess::mime::TEXT
+        || matches!(mime.subtype().as_str(), "javascript" | "xml" | "json");
+    if texty && mime.get_param(mime_guess::mime::CHARSET).is_none() {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
     }
 }
 
@@ -288,7 +265,6 @@ mod tests {
             "/a%00b",
             "/a%5c..%5cb",
             "/%ff",
-            "/%2",
         ] {
             assert_eq!(decode_path(bad), None, "{bad}");
         }
@@ -308,7 +284,16 @@ mod tests {
     #[test]
     fn content_types() {
         assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
-        assert_eq!(content_type("atom.xml"), "application/xml; charset=utf-8");
+        assert_eq!(content_type("atom.xml"), "text/xml; charset=utf-8");
         assert_eq!(content_type("x.PDF"), "application/pdf");
+        assert_eq!(content_type("app.js"), "text/javascript; charset=utf-8");
+        assert_eq!(
+            content_type("search/index.json"),
+            "application/json; charset=utf-8"
+        );
+        assert_eq!(content_type("icon.svg"), "image/svg+xml");
+        assert_eq!(content_type("promo.mp4"), "video/mp4");
+        assert_eq!(content_type("captions.vtt"), "text/vtt; charset=utf-8");
+        assert_eq!(content_type("LICENSE"), "application/octet-stream");
     }
 }
