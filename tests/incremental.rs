@@ -69,15 +69,36 @@ impl Session {
         session
     }
 
-    /// Rebuilds after `paths` changed and checks the result against a full build.
+    /// Rebuilds after `paths` changed, which must succeed, and checks the result
+    /// against a full build.
     fn changed(&mut self, what: &str, paths: &[&str]) -> Outcome {
+        let outcome = self.rebuild(paths);
+        assert!(
+            matches!(outcome, Outcome::Applied { .. }),
+            "{what}: expected a successful rebuild, got {outcome:?}"
+        );
+        self.assert_matches_full_build(what);
+        outcome
+    }
+
+    /// Rebuilds after `paths` changed, which must fail; the last good site stays.
+    fn fails(&mut self, what: &str, paths: &[&str]) {
+        let before = snapshot(&self.store.read().unwrap());
+        let outcome = self.rebuild(paths);
+        assert!(
+            matches!(outcome, Outcome::Failed(_)),
+            "{what}: expected the rebuild to fail, got {outcome:?}"
+        );
+        assert!(
+            snapshot(&self.store.read().unwrap()) == before,
+            "{what}: a failed rebuild changed the served site"
+        );
+    }
+
+    fn rebuild(&mut self, paths: &[&str]) -> Outcome {
         let paths: Vec<PathBuf> = paths.iter().map(|p| self.site.path(p)).collect();
         let changes = classify(self.site.root(), "default", &paths);
-        let rebuild = self.workspace.rebuild(&changes, &self.store);
-        if !matches!(rebuild.outcome, Outcome::Failed(_)) {
-            self.assert_matches_full_build(what);
-        }
-        rebuild.outcome
+        self.workspace.rebuild(&changes, &self.store).outcome
     }
 
     fn assert_matches_full_build(&self, what: &str) {
@@ -291,10 +312,7 @@ fn broken_edits_keep_the_last_good_site_and_recover() {
     let before = snapshot(&s.store.read().unwrap());
 
     s.write("content/articles/a.md", "---\ntitle: [\n---\n");
-    assert!(matches!(
-        s.changed("broken front matter", &["content/articles/a.md"]),
-        Outcome::Failed(_)
-    ));
+    s.fails("broken front matter", &["content/articles/a.md"]);
     assert_eq!(
         snapshot(&s.store.read().unwrap()),
         before,
@@ -308,10 +326,7 @@ fn broken_edits_keep_the_last_good_site_and_recover() {
         "",
         "正文 [坏](@/articles/nope.md)",
     );
-    assert!(matches!(
-        s.changed("second bad edit while broken", &["content/articles/b.md"]),
-        Outcome::Failed(_)
-    ));
+    s.fails("second bad edit while broken", &["content/articles/b.md"]);
 
     s.site.article(
         "a.md",
@@ -328,10 +343,7 @@ fn broken_edits_keep_the_last_good_site_and_recover() {
 
     s.site
         .file("themes/default/templates/page.html", "{% if %}");
-    assert!(matches!(
-        s.changed("broken template", &["themes/default/templates/page.html"]),
-        Outcome::Failed(_)
-    ));
+    s.fails("broken template", &["themes/default/templates/page.html"]);
     s.site
         .file("themes/default/templates/page.html", "{{ page.title }}");
     s.changed("template fixed", &["themes/default/templates/page.html"]);
@@ -346,10 +358,7 @@ fn broken_edits_keep_the_last_good_site_and_recover() {
     s.changed("page body shown", &["themes/default/templates/page.html"]);
     s.site
         .file("themes/default/templates/archive.html", "{% if %}");
-    assert!(matches!(
-        s.changed("archive broken", &["themes/default/templates/archive.html"]),
-        Outcome::Failed(_)
-    ));
+    s.fails("archive broken", &["themes/default/templates/archive.html"]);
     s.site.article(
         "c.md",
         "丙文",
@@ -357,10 +366,7 @@ fn broken_edits_keep_the_last_good_site_and_recover() {
         "tags: [反诈]\n",
         "丙的正文，改于归档模板坏时",
     );
-    assert!(matches!(
-        s.changed("body edit while broken", &["content/articles/c.md"]),
-        Outcome::Failed(_)
-    ));
+    s.fails("body edit while broken", &["content/articles/c.md"]);
     s.site.file(
         "themes/default/templates/archive.html",
         "{% for p in paginator.pages %}{{ p.title }}{% endfor %}",
@@ -375,15 +381,9 @@ fn broken_edits_keep_the_last_good_site_and_recover() {
     drop(store);
 
     s.write("config.yaml", "title: [\n");
-    assert!(matches!(
-        s.changed("broken config", &["config.yaml"]),
-        Outcome::Failed(_)
-    ));
+    s.fails("broken config", &["config.yaml"]);
     s.site.article("c.md", "丙文改", "2025-05-01", "", "x");
-    assert!(matches!(
-        s.changed("edit while config broken", &["content/articles/c.md"]),
-        Outcome::Failed(_)
-    ));
+    s.fails("edit while config broken", &["content/articles/c.md"]);
     s.write("config.yaml", common::CONFIG);
     s.changed("config fixed", &["config.yaml"]);
 }
