@@ -252,6 +252,7 @@ fn build_locked(options: &LoadOptions, output: &Path, compress: bool) -> Result<
         }
     }
     let mut staging = Staging::begin(output).map_err(|d| fail(d.into()))?;
+    crate::pause::point("build-staging");
     let (state, manifest_before) = match previous {
         Some(previous) => (previous.render, previous.manifest),
         None => (RenderState::default(), HashMap::new()),
@@ -295,6 +296,7 @@ fn build_locked(options: &LoadOptions, output: &Path, compress: bool) -> Result<
         staging.abandon();
         return Err(fail(diagnostics));
     }
+    crate::pause::point("build-written");
     let compressed = if compress {
         let _t = crate::timing::phase("compress");
         match staging.compress() {
@@ -308,6 +310,7 @@ fn build_locked(options: &LoadOptions, output: &Path, compress: bool) -> Result<
         None
     };
     let mut manifest = staging.staged();
+    crate::pause::point("build-compressed");
     let t = crate::timing::phase("staging: commit");
     staging.commit().map_err(|d| fail(d.into()))?;
     drop(t);

@@ -18,6 +18,7 @@ pub mod images;
 pub mod inputs;
 pub mod markdown;
 pub mod output;
+pub mod pause;
 pub mod render;
 pub mod scaffold;
 pub mod search;

@@ -138,10 +138,14 @@ impl Staging {
     }
 
     fn note(&self, path: &str, meta: &stdfs::Metadata) {
-        self.staged
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), (meta.len(), modified_ns(meta)));
+        let count = {
+            let mut staged = self.staged.lock().unwrap_or_else(|e| e.into_inner());
+            staged.insert(path.to_string(), (meta.len(), modified_ns(meta)));
+            staged.len()
+        };
+        if count == 50 {
+            crate::pause::point("build-writing");
+        }
     }
 
     /// The staging folder.
@@ -157,6 +161,7 @@ impl Staging {
         }
         if swap(&self.dir, &self.output).is_ok() {
             // The staging path now holds the previous output.
+            crate::pause::point("build-swapped");
             return fs::remove_dir_all(&self.dir);
         }
         let old = old_name(&self.output);

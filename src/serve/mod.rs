@@ -78,7 +78,7 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         &store,
     );
     report(&root, "first build", &first, false, &store, &signals);
-    pause_for_tests();
+    crate::pause::point("serve-first-build");
     println!("serving {} at {url}  (Ctrl-C to stop)", root.display());
     let _ = std::io::stdout().flush();
 
@@ -144,17 +144,6 @@ async fn serve_until_ctrl_c(
     tokio::select! {
         served = server.into_future() => served,
         () = deadline => Ok(()),
-    }
-}
-
-/// With `HERALD_SERVE_PAUSE=1`, waits for a line on standard input after the first
-/// build: tests use it to save a file at exactly this moment, between the first
-/// build's reading of the site and the start of serving.
-fn pause_for_tests() {
-    if std::env::var_os("HERALD_SERVE_PAUSE").is_some() {
-        println!("paused after the first build");
-        let _ = std::io::stdout().flush();
-        let _ = std::io::stdin().read_line(&mut String::new());
     }
 }
 

@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
@@ -24,8 +24,15 @@ const SETTLE: Duration = Duration::from_millis(4);
 /// When a changed file has vanished, how long to wait for it to come back: editors
 /// that save by renaming the old file away and writing a new one leave a moment
 /// without it, and rebuilding then would remove the page and reload tabs onto a 404.
-/// Removals are never urgent, so they may wait.
-const VANISHED_GRACE: Duration = Duration::from_millis(60);
+/// Removals are never urgent, so they may wait. `HERALD_VANISHED_GRACE_MS` changes
+/// it, so that tests of slow saves do not depend on the machine's speed.
+fn vanished_grace() -> Duration {
+    let ms = std::env::var("HERALD_VANISHED_GRACE_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .unwrap_or(60);
+    Duration::from_millis(ms)
+}
 
 /// Watches a site folder and hands out batches of changed paths.
 pub struct Watcher {
@@ -99,24 +106,33 @@ impl Watcher {
     }
 
     /// Waits for changes and returns the changed paths of one burst; `None` when the
-    /// watcher has stopped.
+    /// watcher has stopped. A burst ends after [`SETTLE`] without events, except that
+    /// while a changed file is missing it waits up to [`vanished_grace`] for it.
     pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
         let mut paths: BTreeSet<PathBuf> = self.events.recv().ok()?.into_iter().collect();
-        let mut quiet = SETTLE;
-        let mut waited_for_vanished = false;
+        let mut grace_ends = None;
         loop {
-            match self.events.recv_timeout(quiet) {
+            let wait = if self.missing(&paths) {
+                let ends = *grace_ends.get_or_insert_with(|| Instant::now() + vanished_grace());
+                ends.saturating_duration_since(Instant::now()).max(SETTLE)
+            } else {
+                SETTLE
+            };
+            match self.events.recv_timeout(wait) {
                 Ok(more) => paths.extend(more),
-                Err(RecvTimeoutError::Timeout)
-                    if !waited_for_vanished && paths.iter().any(|p| !p.exists()) =>
-                {
-                    waited_for_vanished = true;
-                    quiet = VANISHED_GRACE;
-                }
                 Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => break,
             }
         }
         self.watch_folders();
         Some(paths.into_iter().collect())
+    }
+
+    /// True when a changed file that could be content (not an editor's backup or
+    /// swap file, which go away for good) is missing now.
+    fn missing(&self, paths: &BTreeSet<PathBuf>) -> bool {
+        paths.iter().any(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy());
+            !name.is_some_and(|n| crate::fs::is_ignored_name(&n)) && !p.exists()
+        })
     }
 }

@@ -27,16 +27,26 @@ pub struct Response {
 impl Server {
     /// Starts `herald serve --root ROOT --port PORT ARGS…` and waits until it serves.
     pub fn start(root: &std::path::Path, port: u16, args: &[&str]) -> Server {
-        let mut server = Server::spawn(root, port, args, false);
+        Server::start_with_env(root, port, args, &[])
+    }
+
+    /// [`Server::start`] with extra environment variables.
+    pub fn start_with_env(
+        root: &std::path::Path,
+        port: u16,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Server {
+        let mut server = Server::spawn(root, port, args, false, env);
         server.wait_until_serving();
         server
     }
 
     /// Starts `herald serve --root ROOT` paused after its first build (see
-    /// `HERALD_SERVE_PAUSE`); [`Server::resume`] lets it go on.
+    /// `HERALD_PAUSE_AT`); [`Server::resume`] lets it go on.
     pub fn start_paused(root: &std::path::Path) -> Server {
-        let mut server = Server::spawn(root, 0, &[], true);
-        server.wait_for_line("paused after the first build");
+        let mut server = Server::spawn(root, 0, &[], true, &[]);
+        server.wait_for_line("paused at serve-first-build");
         server
     }
 
@@ -47,18 +57,27 @@ impl Server {
         self.wait_until_serving();
     }
 
-    fn spawn(root: &std::path::Path, port: u16, args: &[&str], paused: bool) -> Server {
+    fn spawn(
+        root: &std::path::Path,
+        port: u16,
+        args: &[&str],
+        paused: bool,
+        env: &[(&str, &str)],
+    ) -> Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_herald"));
         command
             .args(["serve", "--root"])
             .arg(root)
             .args(["--port", &port.to_string()])
             .args(args)
+            .envs(env.iter().copied())
             .env("HERALD_NOW", super::NOW)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         if paused {
-            command.env("HERALD_SERVE_PAUSE", "1").stdin(Stdio::piped());
+            command
+                .env("HERALD_PAUSE_AT", "serve-first-build")
+                .stdin(Stdio::piped());
         }
         let mut child = command.spawn().expect("start herald serve");
         let (sender, lines) = channel();
