@@ -45,6 +45,7 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
         // An empty document is an empty map, so that defaults and "missing key" apply.
         return serde_yaml::from_str("{}").map_err(|e| convert(text, &e));
     }
+    check_nesting(text)?;
     serde_yaml::from_str(text).map_err(|e| convert(text, &e))
 }
 
@@ -70,7 +71,57 @@ pub fn parse_value(text: &str) -> Result<Value, YamlError> {
     if text.trim().is_empty() {
         return Ok(Value::Null);
     }
+    check_nesting(text)?;
     serde_yaml::from_str(text).map_err(|e| convert(text, &e))
+}
+
+/// How deep `[…]` and `{…}` may nest: far beyond any real front matter or data file.
+const MAX_NESTING: usize = 64;
+
+/// Refuses flow collections nested deeper than [`MAX_NESTING`] before the parser sees
+/// them: the parser takes minutes on `[[[[…` a hundred thousand deep, and a file
+/// like that is a mistake (or an attack), never content.
+///
+/// A bracket counts when it opens a collection: anywhere inside one (where plain
+/// text cannot hold brackets), or at depth 0 where a value or list item starts. Quoted
+/// strings and comments are skipped.
+fn check_nesting(text: &str) -> Result<(), YamlError> {
+    let mut depth = 0usize;
+    for (number, line) in text.lines().enumerate() {
+        let mut quote = None;
+        let mut previous = None;
+        for (column, c) in line.chars().enumerate() {
+            if let Some(q) = quote {
+                if c == q {
+                    quote = None;
+                }
+            } else if c == '"' || c == '\'' {
+                quote = Some(c);
+            } else if c == '#' && previous.is_none_or(char::is_whitespace) {
+                break;
+            } else if matches!(c, '[' | '{')
+                && (depth > 0 || previous.is_none_or(|p| matches!(p, ':' | '-' | '?')))
+            {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(YamlError {
+                        line: Some(number + 1),
+                        column: Some(column + 1),
+                        message: format!(
+                            "lists or maps nested more than {MAX_NESTING} levels deep"
+                        ),
+                        help: Some("this is not front matter or data Herald can use: look for a run of `[` or `{`".into()),
+                    });
+                }
+            } else if matches!(c, ']' | '}') && depth > 0 {
+                depth -= 1;
+            }
+            if !c.is_whitespace() {
+                previous = Some(c);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The 1-based line where top-level `key:` is written in `text`, if it is.
@@ -254,5 +305,33 @@ mod tests {
     fn dates_stay_text() {
         let map = parse_map("date: 2019-09-16\n").unwrap();
         assert_eq!(map["date"], Value::String("2019-09-16".into()));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_at_once_with_its_line() {
+        let deep = format!("title: x\nx: {}", "[".repeat(200_000));
+        let started = std::time::Instant::now();
+        let err = parse_map(&deep).unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert_eq!((err.line, err.column), (Some(2), Some(68)));
+        assert!(
+            err.message.contains("nested more than 64 levels"),
+            "{}",
+            err.message
+        );
+        let closed = format!("x: {}1{}\n", "[".repeat(100), "]".repeat(100));
+        assert!(from_str::<serde_json::Value>(&closed).is_err());
+    }
+
+    #[test]
+    fn brackets_in_text_quotes_and_comments_are_not_nesting() {
+        let text = format!(
+            "title: 第[1]期 {}\nsummary: \"{}\"\n# {}\ntags: [a, [b, {{c: d}}]]\n",
+            "[".repeat(80),
+            "{".repeat(80),
+            "[".repeat(80)
+        );
+        let map = parse_map(&text).unwrap();
+        assert_eq!(map["tags"][1][1]["c"], "d");
     }
 }

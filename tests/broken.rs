@@ -3,7 +3,8 @@
 //!
 //! `expected.txt` holds, one per line:
 //! - `# …` comments;
-//! - `setup: big PATH MB` (a Markdown file of that many megabytes) or
+//! - `setup: big PATH MB` (a Markdown file of that many megabytes),
+//!   `setup: deep PATH N` (front matter with `[` nested N deep) or
 //!   `setup: symlink PATH TARGET`, made in the copy when the test runs, because git
 //!   cannot keep them or should not;
 //! - `exit: N`, the exit status (1 unless said);
@@ -87,6 +88,14 @@ fn set_up(case: &Case, site: &Path) {
                 while text.len() < bytes {
                     text.push_str(line);
                 }
+                std::fs::write(site.join(path), text).unwrap();
+            }
+            ["deep", path, depth] => {
+                let depth = depth.parse::<usize>().unwrap();
+                let text = format!(
+                    "---\ntitle: 深\ndate: 2026-01-01\nx: {}\n---\n",
+                    "[".repeat(depth)
+                );
                 std::fs::write(site.join(path), text).unwrap();
             }
             ["symlink", path, target] => {

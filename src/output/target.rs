@@ -34,10 +34,12 @@ pub fn resolve_output(output: &Path) -> Result<PathBuf, Diagnostic> {
 }
 
 /// A build's hold on its output folder, released when dropped. The lock is a hidden
-/// file beside the output (`.public.herald-lock`), which stays there empty.
+/// file beside the output (`.public.herald-lock`), removed again on release where the
+/// system allows it (Unix; elsewhere it stays, empty).
 #[derive(Debug)]
 pub struct OutputLock {
-    _file: File,
+    file: File,
+    path: PathBuf,
 }
 
 impl OutputLock {
@@ -53,27 +55,64 @@ impl OutputLock {
             .unwrap_or_default();
         fs::create_dir_all(parent)?;
         let path = parent.join(format!(".{name}.herald-lock"));
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| io_error(&path, "cannot create the build lock", &e))?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                eprintln!(
-                    "waiting for another build into {} to finish…",
-                    output.display()
-                );
-                file.lock()
-                    .map_err(|e| io_error(&path, "cannot take the build lock", &e))?;
+        let mut said = false;
+        loop {
+            let file = File::options()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .map_err(|e| io_error(&path, "cannot create the build lock", &e))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(TryLockError::WouldBlock) => {
+                    if !said {
+                        eprintln!(
+                            "waiting for another build into {} to finish…",
+                            output.display()
+                        );
+                        said = true;
+                    }
+                    file.lock()
+                        .map_err(|e| io_error(&path, "cannot take the build lock", &e))?;
+                }
+                Err(TryLockError::Error(e)) => {
+                    return Err(io_error(&path, "cannot take the build lock", &e));
+                }
             }
-            Err(TryLockError::Error(e)) => {
-                return Err(io_error(&path, "cannot take the build lock", &e));
+            // The build that held it may have removed the file as it finished: then
+            // this lock is on a file nobody else will see, so start again.
+            if still_named(&file, &path) {
+                return Ok(OutputLock { file, path });
             }
         }
-        Ok(OutputLock { _file: file })
+    }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        // Removed while still held, so a build waiting on it starts again (above).
+        #[cfg(unix)]
+        let _ = std::fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
+/// True when `path` still names the open `file`.
+fn still_named(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(open), Ok(named)) => open.dev() == named.dev() && open.ino() == named.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        // The file is never removed there, so it is always the same file.
+        let _ = (file, path);
+        true
     }
 }
 
@@ -105,14 +144,19 @@ mod tests {
     }
 
     #[test]
-    fn a_second_lock_waits_for_the_first() {
+    fn a_second_lock_waits_for_the_first_and_the_file_goes_with_the_last() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         let first = OutputLock::take(&out).unwrap();
         let lock_file = dir.path().join(".public.herald-lock");
         let probe = File::options().write(true).open(&lock_file).unwrap();
         assert!(matches!(probe.try_lock(), Err(TryLockError::WouldBlock)));
+        let waiting = std::thread::spawn(move || OutputLock::take(&out).unwrap());
         drop(first);
-        probe.try_lock().unwrap();
+        let second = waiting.join().unwrap();
+        assert!(lock_file.exists());
+        drop(second);
+        #[cfg(unix)]
+        assert!(!lock_file.exists());
     }
 }
