@@ -323,51 +323,45 @@ pub struct QuizOption {
 }
 
 impl Quiz {
-    /// Reads a quiz from a data file's value; errors name `file`.
-    pub fn read(value: &Value, file: &std::path::Path, text: &str) -> Result<Quiz, Diagnostic> {
+    /// Reads a quiz from a data file's value. Every bad question is reported, each
+    /// at its line of `file`.
+    pub fn read(
+        value: &Value,
+        file: &std::path::Path,
+        text: &str,
+    ) -> Result<Quiz, Vec<Diagnostic>> {
         let raw: RawQuiz = serde_json::from_value(value.clone()).map_err(|e| {
-            Diagnostic::error(format!("quiz: {}", e.to_string().replace("field", "key")))
+            vec![Diagnostic::error(format!("quiz: {}", e.to_string().replace("field", "key")))
                 .in_file(file)
-                .with_help("a quiz has `title`, optional `description` and `points`, and `questions`, each with `question`, `options`, `answer` (a letter) and `explanation`")
+                .with_help("a quiz has `title`, optional `description` and `points`, and `questions`, each with `question`, `options`, `answer` (a letter) and `explanation`")]
         })?;
-        let mut questions = Vec::with_capacity(raw.questions.len());
-        for (i, q) in raw.questions.into_iter().enumerate() {
-            let letters: Vec<String> = (0..q.options.len())
-                .map(|k| char::from(b'A' + k as u8).to_string())
-                .collect();
-            let answer = q.answer.trim().to_uppercase();
-            if q.options.len() < 2 || q.options.len() > 26 || !letters.contains(&answer) {
-                let line = text
-                    .match_indices("question:")
-                    .nth(i)
-                    .map(|(at, _)| text[..at].matches('\n').count() + 1);
-                return Err(Diagnostic::error(format!(
-                    "quiz question {}: `answer: {}` must be the letter of one of its {} options (A to {})",
-                    i + 1,
-                    q.answer,
-                    q.options.len(),
-                    letters.last().map_or("?", String::as_str)
-                ))
+        if raw.questions.is_empty() {
+            return Err(vec![Diagnostic::error("the quiz has no questions")
                 .in_file(file)
-                .at_opt(line, None));
+                .at_opt(crate::yaml::key_line(text, "questions"), None)
+                .with_help("add questions, each with `question`, `options`, `answer` and `explanation`")]);
+        }
+        let mut questions = Vec::with_capacity(raw.questions.len());
+        let mut errors = Vec::new();
+        for (i, q) in raw.questions.into_iter().enumerate() {
+            match Question::new(i + 1, q) {
+                Ok(question) => questions.push(question),
+                Err((message, help)) => {
+                    let line = text
+                        .match_indices("question:")
+                        .nth(i)
+                        .map(|(at, _)| text[..at].matches('\n').count() + 1);
+                    errors.push(
+                        Diagnostic::error(format!("quiz question {}: {message}", i + 1))
+                            .in_file(file)
+                            .at_opt(line, None)
+                            .with_help(help),
+                    );
+                }
             }
-            let options = q
-                .options
-                .into_iter()
-                .zip(&letters)
-                .map(|(text, letter)| QuizOption {
-                    correct: *letter == answer,
-                    letter: letter.clone(),
-                    text,
-                })
-                .collect();
-            questions.push(Question {
-                number: i + 1,
-                question: q.question,
-                options,
-                answer,
-                explanation: q.explanation,
-            });
+        }
+        if !errors.is_empty() {
+            return Err(errors);
         }
         Ok(Quiz {
             title: raw.title,
@@ -375,6 +369,59 @@ impl Quiz {
             points: raw.points,
             total: raw.points * questions.len() as u32,
             questions,
+        })
+    }
+}
+
+impl Question {
+    /// The `number`th question, or what is wrong with it and how to fix it.
+    fn new(number: usize, q: RawQuestion) -> Result<Question, (String, &'static str)> {
+        let count = q.options.len();
+        if count < 2 {
+            return Err((
+                format!(
+                    "it has {count} option{}; a question needs at least two",
+                    if count == 1 { "" } else { "s" }
+                ),
+                "list the choices under `options:`, one per line starting with `- `",
+            ));
+        }
+        if count > 26 {
+            return Err((
+                format!("it has {count} options; options are lettered A to Z, so 26 at most"),
+                "split the question, or drop options",
+            ));
+        }
+        let letters: Vec<String> = (0..count)
+            .map(|k| char::from(b'A' + k as u8).to_string())
+            .collect();
+        let answer = q.answer.trim().to_uppercase();
+        if !letters.contains(&answer) {
+            return Err((
+                format!(
+                    "`answer: {}` must be the letter of one of its {count} options (A to {})",
+                    q.answer,
+                    letters[count - 1]
+                ),
+                "write the right option's letter: A for the first, B for the second…",
+            ));
+        }
+        let options = q
+            .options
+            .into_iter()
+            .zip(&letters)
+            .map(|(text, letter)| QuizOption {
+                correct: *letter == answer,
+                letter: letter.clone(),
+                text,
+            })
+            .collect();
+        Ok(Question {
+            number,
+            question: q.question,
+            options,
+            answer,
+            explanation: q.explanation,
         })
     }
 }

@@ -190,10 +190,8 @@ pub fn view(site: &Site, id: SectionId) -> Option<WeekView<'_>> {
         materials,
         gallery,
         articles: views.cards(&articles(site, id)),
-        quiz_url: week
-            .quiz
-            .as_ref()
-            .map(|_| views.href(&format!("{}quiz/", section.path))),
+        // A quiz that did not load has its own error; no link to a page not made.
+        quiz_url: quiz(site, id).map(|_| views.href(&format!("{}quiz/", section.path))),
         cover: views.image(
             section.meta.cover.as_deref(),
             from,

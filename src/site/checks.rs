@@ -57,6 +57,7 @@ impl Site {
             }
             if let Some(topic) = &week.topic
                 && self.library.topic(topic).is_none()
+                && !self.broken.contains(&format!("topics/{topic}/_index.md"))
             {
                 errors.push(at(
                     "topic",
@@ -71,7 +72,7 @@ impl Site {
                         Ok(quiz) => {
                             self.quizzes.insert(name.clone(), quiz);
                         }
-                        Err(d) => errors.push(d),
+                        Err(problems) => errors.extend(problems),
                     },
                     None => errors.push(
                         at("quiz", format!("quiz `{name}`: there is no data/{name}.yaml"))

@@ -308,7 +308,7 @@ impl Site {
 
     /// Builds the library's lists from the pages and sections.
     fn organise(&mut self, pages: Vec<Page>, sections: Vec<Section>, left_out: HashSet<String>) {
-        let (library, errors) = Library::new(pages, sections, left_out);
+        let (library, errors) = Library::new(pages, sections, left_out, &self.broken);
         self.library = library;
         self.problems.library = errors;
     }

@@ -105,11 +105,14 @@ pub struct Library {
 
 impl Library {
     /// Organises loaded pages and sections. Errors (unknown topics, bad tags) are
-    /// returned beside a library that leaves the offending links out.
+    /// returned beside a library that leaves the offending links out. `broken` holds
+    /// the files that failed to load: a topic whose `_index.md` is among them has its
+    /// own error, and its articles get no second one.
     pub fn new(
         mut pages: Vec<Page>,
         mut sections: Vec<Section>,
         left_out: HashSet<String>,
+        broken: &HashSet<String>,
     ) -> (Library, Vec<Diagnostic>) {
         pages.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
         sections.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
@@ -145,6 +148,7 @@ impl Library {
             &sections,
             &chronological,
             &by_rel,
+            broken,
             &mut links,
             &mut errors,
         );
@@ -305,6 +309,7 @@ fn collect_topics(
     sections: &[Section],
     chronological: &[PageId],
     by_rel: &FxHashMap<String, Item>,
+    broken: &HashSet<String>,
     links: &mut [PageLinks],
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Topic> {
@@ -341,6 +346,7 @@ fn collect_topics(
                     links[id].topics.push(t);
                     members[t].push(id);
                 }
+                None if broken.contains(&format!("topics/{name}/_index.md")) => {}
                 None => errors.push(unknown_topic(&pages[id], name, &known)),
             }
         }

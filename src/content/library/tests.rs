@@ -65,7 +65,7 @@ fn sample() -> (Library, Vec<Diagnostic>) {
             "title: 宣传周\npinned: ['@/articles/a.md']",
         ),
     ];
-    Library::new(pages, sections, HashSet::new())
+    Library::new(pages, sections, HashSet::new(), &HashSet::new())
 }
 
 #[test]

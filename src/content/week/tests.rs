@@ -83,8 +83,42 @@ fn quiz_letters_and_totals() {
     let bad = text.replace("answer: A", "answer: E");
     let value = crate::yaml::parse_value(&bad).unwrap();
     let err = Quiz::read(&value, Path::new("data/q.yaml"), &bad).unwrap_err();
-    assert_eq!(err.line, Some(6));
-    assert!(err.message.contains("question 2"));
+    assert_eq!(err.len(), 1);
+    assert_eq!(err[0].line, Some(6));
+    assert!(err[0].message.contains("question 2"));
+}
+
+#[test]
+fn every_bad_question_is_reported_and_one_option_is_not_enough() {
+    let text = "title: 竞答\nquestions:\n  - question: 一\n    options: [甲]\n    answer: A\n  - question: 二\n    options: [甲, 乙]\n    answer: A\n  - question: 三\n    options: [甲, 乙]\n    answer: C\n";
+    let value = crate::yaml::parse_value(text).unwrap();
+    let errors = Quiz::read(&value, Path::new("data/q.yaml"), text).unwrap_err();
+    let found: Vec<(Option<usize>, &str)> = errors
+        .iter()
+        .map(|d| (d.line, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                Some(3),
+                "quiz question 1: it has 1 option; a question needs at least two"
+            ),
+            (
+                Some(9),
+                "quiz question 3: `answer: C` must be the letter of one of its 2 options (A to B)"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_quiz_without_questions_is_an_error() {
+    let text = "title: 竞答\nquestions: []\n";
+    let value = crate::yaml::parse_value(text).unwrap();
+    let errors = Quiz::read(&value, Path::new("data/q.yaml"), text).unwrap_err();
+    assert_eq!(errors[0].message, "the quiz has no questions");
+    assert_eq!(errors[0].line, Some(2));
 }
 
 #[test]
