@@ -353,3 +353,30 @@ fn a_save_made_right_after_serving_is_printed_shows() {
     site.article("b.md", "乙文", "2026-02-01", "", "刚开始服务时保存的正文");
     server.wait_for("/articles/b/", "刚开始服务时保存的正文");
 }
+
+#[test]
+fn serve_stops_when_the_site_folder_is_moved_instead_of_dropping_pages() {
+    let site = site();
+    let mut server = Server::start(site.root(), 0, &[]);
+    let moved = site.root().with_extension("moved");
+    std::fs::rename(site.root(), &moved).unwrap();
+    // An editor's save in the folder's new place.
+    std::fs::write(
+        moved.join("content/articles/a.md"),
+        "---\ntitle: 甲文\ndate: 2026-01-01\n---\n搬家后的正文\n",
+    )
+    .unwrap();
+    server.wait_for_line("was moved, renamed or removed while serving");
+    let (code, output) = server.exit();
+    std::fs::rename(&moved, site.root()).unwrap();
+    assert_eq!(code, Some(1), "{output:?}");
+    assert!(
+        output
+            .iter()
+            .any(|l| l.contains("start `herald serve` again")),
+        "{output:?}"
+    );
+    // No rebuild ran on the files that were no longer there.
+    let mut after_start = output.iter().skip_while(|l| !l.contains("Ctrl-C"));
+    assert!(!after_start.any(|l| l.contains("rebuilt")), "{output:?}");
+}

@@ -82,59 +82,89 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
     println!("serving {} at {url}  (Ctrl-C to stop)", root.display());
     let _ = std::io::stdout().flush();
 
-    let loop_store = store.clone();
-    let loop_signals = signals.clone();
-    let loop_root = root.clone();
-    std::thread::spawn(move || {
-        while let Some(paths) = watcher.next_batch() {
-            let theme = workspace
-                .site()
-                .map_or_else(|| "default".to_string(), |s| s.config.theme.clone());
-            let changes = classify(&loop_root, &theme, &paths);
-            if changes.is_empty() {
-                continue;
+    let site_moved = Arc::new(tokio::sync::Notify::new());
+    {
+        let (store, signals, root) = (store.clone(), signals.clone(), root.clone());
+        let site_moved = site_moved.clone();
+        std::thread::spawn(move || {
+            if rebuild_on_changes(&mut watcher, &mut workspace, &store, &signals, &root) {
+                site_moved.notify_one();
             }
-            let had_errors = loop_store.read().is_ok_and(|s| s.errors.is_some());
-            let rebuild = workspace.rebuild(&changes, &loop_store);
-            report(
-                &loop_root,
-                &describe(&loop_root, &paths),
-                &rebuild,
-                had_errors,
-                &loop_store,
-                &loop_signals,
-            );
-        }
-    });
+        });
+    }
 
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let app = http::App {
         store,
         signals,
-        root: std::fs::canonicalize(&root).unwrap_or(root),
+        root: std::fs::canonicalize(&root).unwrap_or(root.clone()),
         stopping: stopping.clone(),
     };
-    runtime
-        .block_on(serve_until_ctrl_c(listener, app, stop, stopping))
+    let moved = runtime
+        .block_on(serve_until_stopped(
+            listener, app, stop, stopping, site_moved,
+        ))
         .map_err(|e| Diagnostic::error(format!("the server stopped: {e}")))?;
+    if moved {
+        return Err(Diagnostic::error(format!(
+            "the site folder {} was moved, renamed or removed while serving; stopped",
+            root.display()
+        ))
+        .with_help("start `herald serve` again where the site is now"));
+    }
     println!("stopped");
     Ok(())
+}
+
+/// Rebuilds after each burst of changes, until the watcher stops (false) or the site
+/// folder leaves its path (true).
+fn rebuild_on_changes(
+    watcher: &mut watch::Watcher,
+    workspace: &mut Workspace,
+    store: &SharedStore,
+    signals: &broadcast::Sender<Signal>,
+    root: &Path,
+) -> bool {
+    while let Some(paths) = watcher.next_batch() {
+        if watcher.site_moved() {
+            return true;
+        }
+        let theme = workspace
+            .site()
+            .map_or_else(|| "default".to_string(), |s| s.config.theme.clone());
+        let changes = classify(root, &theme, &paths);
+        if changes.is_empty() {
+            continue;
+        }
+        let had_errors = store.read().is_ok_and(|s| s.errors.is_some());
+        let rebuild = workspace.rebuild(&changes, store);
+        let what = describe(root, &paths);
+        report(root, &what, &rebuild, had_errors, store, signals);
+    }
+    false
 }
 
 /// How long open connections get to finish after Ctrl-C before the server stops
 /// anyway: an editor's Ctrl-C must end the process, whatever a tab is doing.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
 
-/// Serves until Ctrl-C, then ends every event stream, closes idle keep-alive
-/// connections, and stops within [`SHUTDOWN_GRACE`] even if a request is still busy.
-async fn serve_until_ctrl_c(
+/// Serves until Ctrl-C or until the site folder moves (then returns true), then ends
+/// every event stream, closes idle keep-alive connections, and stops within
+/// [`SHUTDOWN_GRACE`] even if a request is still busy.
+async fn serve_until_stopped(
     listener: tokio::net::TcpListener,
     app: http::App,
     stop: tokio::sync::watch::Sender<bool>,
     mut stopping: tokio::sync::watch::Receiver<bool>,
-) -> std::io::Result<()> {
+    site_moved: Arc<tokio::sync::Notify>,
+) -> std::io::Result<bool> {
+    let moved = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen = moved.clone();
     let server = axum::serve(listener, http::router(app)).with_graceful_shutdown(async move {
-        let _ = tokio::signal::ctrl_c().await;
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            () = site_moved.notified() => seen.store(true, std::sync::atomic::Ordering::SeqCst),
+        }
         let _ = stop.send(true);
     });
     let deadline = async move {
@@ -142,9 +172,10 @@ async fn serve_until_ctrl_c(
         tokio::time::sleep(SHUTDOWN_GRACE).await;
     };
     tokio::select! {
-        served = server.into_future() => served,
-        () = deadline => Ok(()),
+        served = server.into_future() => served?,
+        () = deadline => {}
     }
+    Ok(moved.load(std::sync::atomic::Ordering::SeqCst))
 }
 
 async fn bind(ip: IpAddr, port: u16) -> Result<tokio::net::TcpListener, Diagnostic> {

@@ -37,6 +37,8 @@ fn vanished_grace() -> Duration {
 /// Watches a site folder and hands out batches of changed paths.
 pub struct Watcher {
     root: PathBuf,
+    /// The site folder's identity when watching began (see [`Watcher::site_moved`]).
+    root_id: Option<FolderId>,
     debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
     events: Receiver<Vec<PathBuf>>,
     watched: BTreeSet<String>,
@@ -72,6 +74,7 @@ impl Watcher {
         })?;
         let mut watcher = Watcher {
             root: root.to_path_buf(),
+            root_id: folder_id(root),
             debouncer,
             events,
             watched: BTreeSet::new(),
@@ -127,6 +130,13 @@ impl Watcher {
         Some(paths.into_iter().collect())
     }
 
+    /// True when the site folder is no longer at its path (moved, renamed or removed,
+    /// or another folder put in its place). The watches follow the folder while their
+    /// paths do not, so going on would read files that are not there and drop pages.
+    pub fn site_moved(&self) -> bool {
+        folder_id(&self.root) != self.root_id
+    }
+
     /// True when a changed file that could be content (not an editor's backup or
     /// swap file, which go away for good) is missing now.
     fn missing(&self, paths: &BTreeSet<PathBuf>) -> bool {
@@ -135,4 +145,22 @@ impl Watcher {
             !name.is_some_and(|n| crate::fs::is_ignored_name(&n)) && !p.exists()
         })
     }
+}
+
+/// What tells one folder from another at the same path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FolderId(u64, u64);
+
+#[cfg(unix)]
+fn folder_id(path: &Path) -> Option<FolderId> {
+    use std::os::unix::fs::MetadataExt as _;
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| FolderId(m.dev(), m.ino()))
+}
+
+/// Elsewhere only a removed (or moved) folder is told apart.
+#[cfg(not(unix))]
+fn folder_id(path: &Path) -> Option<FolderId> {
+    path.is_dir().then_some(FolderId(0, 0))
 }

@@ -203,10 +203,16 @@ impl Server {
 
     /// Sends Ctrl-C (SIGINT) and waits for the exit status and every line printed.
     /// Panics if the server has not exited 10 s later (it is killed then).
-    pub fn interrupt(mut self) -> (Option<i32>, Vec<String>) {
+    pub fn interrupt(self) -> (Option<i32>, Vec<String>) {
         let _ = Command::new("kill")
             .args(["-INT", &self.child.id().to_string()])
             .status();
+        self.exit()
+    }
+
+    /// Waits for the server to exit by itself; its status and every line printed.
+    /// Panics if it is still running 10 s later (it is killed then).
+    pub fn exit(mut self) -> (Option<i32>, Vec<String>) {
         let deadline = Instant::now() + Duration::from_secs(10);
         let status = loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -214,7 +220,7 @@ impl Server {
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!("serve did not stop on Ctrl-C:\n{}", self.output.join("\n"));
+                panic!("serve did not stop:\n{}", self.output.join("\n"));
             }
             std::thread::sleep(Duration::from_millis(10));
         };
