@@ -150,6 +150,11 @@ impl Server {
         &self.output
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// GET a path.
     pub fn get(&self, path: &str) -> Response {
         get(&self.address, path)
