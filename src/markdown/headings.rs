@@ -1,7 +1,11 @@
-//! Heading ids and the table of contents.
+//! Heading and footnote ids, and the table of contents.
 //!
 //! Ids are stable: written ids (`## 标题 {#id}`) are kept, others are the pinyin slug
-//! of the heading text, with `-1`, `-2` … added to repeats.
+//! of the heading text, with `-1`, `-2` … added to repeats. Every id on a page must be
+//! unique and valid, so headings never take an id the theme gives its own elements
+//! ([`THEME_IDS`]: `## Main` would otherwise steal the skip link's `#main`) or a
+//! footnote's, and footnotes get ids of their own (`fn-` and the label's slug), since
+//! a label may hold spaces (`[^注 1]`) or read like a heading's id.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -24,9 +28,87 @@ pub struct TocEntry {
     pub children: Vec<TocEntry>,
 }
 
-/// Gives every heading an id, in place, and returns the headings in order.
-pub fn assign_ids(events: &mut [(Event<'_>, Range<usize>)]) -> Vec<TocEntry> {
+/// The ids the default theme gives elements of article and section pages. A test
+/// checks that every literal `id="…"` of the built-in templates is here.
+pub const THEME_IDS: &[&str] = &[
+    "about-title",
+    "article-title",
+    "copy-link",
+    "copy-link-box",
+    "copy-link-field",
+    "countdown",
+    "events-title",
+    "featured-title",
+    "gallery-title",
+    "header-q",
+    "hero-title",
+    "hotlines-title",
+    "intro-title",
+    "latest-title",
+    "links-title",
+    "main",
+    "map-home",
+    "materials-title",
+    "mode-toggle",
+    "notfound-q",
+    "page-qr",
+    "page-tools-status",
+    "quiz",
+    "quiz-status",
+    "read-aloud",
+    "read-aloud-stop",
+    "related-title",
+    "schedule-title",
+    "search-q",
+    "search-results",
+    "search-status",
+    "share-label",
+    "stats-title",
+    "text-size-label",
+    "toc-title",
+    "week-articles-title",
+    "week-title",
+    "weeks-title",
+    "years-title",
+];
+
+/// Gives every footnote an id of its own (`fn-` and the slug of its label, unique),
+/// renaming its references and definition alike, and returns the ids given.
+pub fn footnote_ids(events: &mut [(Event<'_>, Range<usize>)]) -> Vec<String> {
+    let mut given: HashMap<String, String> = HashMap::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
+    for (event, _) in events.iter_mut() {
+        let label = match event {
+            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => label,
+            _ => continue,
+        };
+        let id = given
+            .entry(label.to_string())
+            .or_insert_with(|| {
+                let slug = slugify(label);
+                let base = if slug.is_empty() {
+                    "note".to_string()
+                } else {
+                    slug
+                };
+                unique_id(&mut seen, format!("fn-{base}"))
+            })
+            .clone();
+        *label = id.into();
+    }
+    let mut ids: Vec<String> = given.into_values().collect();
+    ids.sort();
+    ids
+}
+
+/// Gives every heading an id, in place, and returns the headings in order. Ids in
+/// `taken` (footnotes') and the theme's are never given.
+pub fn assign_ids(events: &mut [(Event<'_>, Range<usize>)], taken: &[String]) -> Vec<TocEntry> {
+    let mut seen: HashMap<String, usize> = THEME_IDS
+        .iter()
+        .map(|id| (id.to_string(), 1))
+        .chain(taken.iter().map(|id| (id.clone(), 1)))
+        .collect();
     let mut headings = Vec::new();
     let mut i = 0;
     while i < events.len() {
@@ -106,10 +188,10 @@ mod tests {
     use pulldown_cmark::{Options, Parser};
 
     fn headings(md: &str) -> Vec<TocEntry> {
-        let mut events: Vec<_> = Parser::new_ext(md, Options::ENABLE_HEADING_ATTRIBUTES)
-            .into_offset_iter()
-            .collect();
-        assign_ids(&mut events)
+        let options = Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_FOOTNOTES;
+        let mut events: Vec<_> = Parser::new_ext(md, options).into_offset_iter().collect();
+        let footnotes = footnote_ids(&mut events);
+        assign_ids(&mut events, &footnotes)
     }
 
     #[test]
@@ -127,6 +209,47 @@ mod tests {
             ids,
             ["gai-kuang", "gai-kuang-1", "gai-kuang-1-1", "section"]
         );
+    }
+
+    #[test]
+    fn headings_never_take_the_theme_s_or_a_footnote_s_id() {
+        let h = headings(
+            "## Main\n\n## 正文\n\n见注[^zheng-wen]和[^注 1]。\n\n[^zheng-wen]: 甲\n[^注 1]: 乙\n\n## fn zheng wen\n",
+        );
+        let ids: Vec<_> = h.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["main-1", "zheng-wen", "fn-zheng-wen-1"]);
+    }
+
+    #[test]
+    fn footnotes_get_valid_ids_shared_by_reference_and_definition() {
+        let md = "一[^注 1]二[^注 1]三[^b]\n\n[^注 1]: 甲\n\n[^b]: 乙\n";
+        let mut events: Vec<_> = Parser::new_ext(md, Options::ENABLE_FOOTNOTES)
+            .into_offset_iter()
+            .collect();
+        assert_eq!(footnote_ids(&mut events), ["fn-b", "fn-zhu-1"]);
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+        assert_eq!(html.matches("href=\"#fn-zhu-1\"").count(), 2);
+        assert!(html.contains("id=\"fn-zhu-1\""), "{html}");
+        assert!(html.contains("id=\"fn-b\""), "{html}");
+    }
+
+    /// Every literal id of the built-in theme's templates is reserved.
+    #[test]
+    fn theme_ids_cover_the_built_in_templates() {
+        for (path, bytes) in crate::theme::embedded_theme() {
+            let text = String::from_utf8_lossy(bytes);
+            for part in text.split("id=\"").skip(1) {
+                let id = part.split('"').next().unwrap_or_default();
+                if id.is_empty() || id.contains(['{', ' ']) {
+                    continue; // made by the template
+                }
+                assert!(
+                    THEME_IDS.contains(&id),
+                    "{path}: id `{id}` is not in THEME_IDS"
+                );
+            }
+        }
     }
 
     #[test]

@@ -146,7 +146,8 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
     let line_of = |offset: usize| lines.line(offset) + source.body_offset;
     let mut problems = Vec::new();
 
-    let headings = headings::assign_ids(&mut events);
+    let footnotes = headings::footnote_ids(&mut events);
+    let headings = headings::assign_ids(&mut events, &footnotes);
     // Plain links first: `@/` links become URLs with the base path in the next pass.
     let site_links = site_links(&mut events, resolver, &line_of);
     let links = resolve_links(&mut events, resolver, &line_of, source.file, &mut problems);
