@@ -51,9 +51,19 @@ pub fn check_output_path(path: &str) -> Result<(), String> {
         if part.is_empty() || part == "." || part == ".." {
             return Err(format!("`{path}` would leave the output folder"));
         }
+        if part.len() > MAX_NAME_BYTES {
+            return Err(format!(
+                "the name `{}…` is {} bytes long; file systems allow {MAX_NAME_BYTES}",
+                part.chars().take(24).collect::<String>(),
+                part.len()
+            ));
+        }
     }
     Ok(())
 }
+
+/// The longest file or folder name that common file systems (ext4, NTFS, APFS) take.
+pub const MAX_NAME_BYTES: usize = 255;
 
 /// A sink that keeps nothing: `herald check` renders everything and writes nothing.
 #[derive(Debug, Default)]

@@ -251,7 +251,10 @@ fn check_plan(site: &Site, planned: &mut Vec<Planned>) -> Vec<Diagnostic> {
         FxHashMap::with_capacity_and_hasher(planned.len(), Default::default());
     for (p, keep) in planned.iter().zip(&mut keep) {
         if let Err(why) = check_output_path(&p.output) {
-            errors.push(owner_error(site, p.job, why));
+            errors.push(
+                owner_error(site, p.job, why)
+                    .with_help("give the page a shorter `slug:` or file name"),
+            );
             continue;
         }
         if let Some(first) = owners.get(p.output.as_str()) {
@@ -292,7 +295,13 @@ fn check_plan(site: &Site, planned: &mut Vec<Planned>) -> Vec<Diagnostic> {
         }
         *keep = true;
     }
+    let nested = nested_outputs(site, &owners, &mut errors);
     drop(owners);
+    for (p, keep) in planned.iter().zip(&mut keep) {
+        if nested.contains(&p.output) {
+            *keep = false;
+        }
+    }
     let mut keep = keep.into_iter();
     planned.retain(|_| keep.next().unwrap_or(false));
     for (name, jobs) in missing_templates {
@@ -321,6 +330,41 @@ fn check_plan(site: &Site, planned: &mut Vec<Planned>) -> Vec<Diagnostic> {
         }
     }
     errors
+}
+
+/// Pages that would be written inside a folder that is another page's file
+/// (`slug: index.html` puts a page at `articles/index.html/index.html`, while the
+/// archive writes `articles/index.html`): the file system cannot hold both.
+/// Returns those outputs, and reports each at its page.
+fn nested_outputs(
+    site: &Site,
+    owners: &FxHashMap<&str, Job>,
+    errors: &mut Vec<Diagnostic>,
+) -> std::collections::HashSet<String> {
+    let mut nested = std::collections::HashSet::new();
+    let mut found = Vec::new();
+    for (&output, &job) in owners {
+        let mut folder = output;
+        while let Some((parent, _)) = folder.rsplit_once('/') {
+            folder = parent;
+            if let Some(&other) = owners.get(folder) {
+                let message = format!(
+                    "/{output} would be written inside /{folder}, which is the file of {}",
+                    describe(site, other)
+                );
+                found.push(
+                    owner_error(site, job, message)
+                        .with_help("choose another `slug` or file name: this one names a file the site already writes"),
+                );
+                nested.insert(output.to_string());
+                break;
+            }
+        }
+    }
+    // The map's order is not the site's: sort, so the report is the same every time.
+    found.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+    errors.extend(found);
+    nested
 }
 
 /// The file and line where a page or section names its own template.
