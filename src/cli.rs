@@ -117,6 +117,10 @@ struct InitArgs {
 impl Cli {
     /// Runs the command and returns the exit status.
     pub fn run(self) -> ExitCode {
+        if let Err(d) = crate::site::check_clock() {
+            eprintln!("{d}");
+            return ExitCode::from(1);
+        }
         match self.command {
             Command::Build(args) => args.run(),
             Command::Serve(args) => args.run(),

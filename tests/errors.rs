@@ -473,3 +473,28 @@ fn links_to_paths_served_elsewhere_are_not_checked() {
     );
     site.build().ok();
 }
+
+#[test]
+fn an_unreadable_herald_now_is_an_error_not_the_real_clock() {
+    let site = TestSite::new();
+    for command in [&["build"][..], &["check"], &["new", "articles/x.md"]] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+            .args(command)
+            .current_dir(site.root())
+            .env("HERALD_NOW", "2026-09-14 10:00")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{command:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_contains(
+            &stderr,
+            "HERALD_NOW=`2026-09-14 10:00` is not a time Herald can read",
+        );
+        assert_contains(
+            &stderr,
+            "help: write it like HERALD_NOW=2026-09-14T10:00:00+08:00",
+        );
+    }
+    assert!(!site.path("public").exists());
+    assert!(!site.path("content/articles/x.md").exists());
+}

@@ -7,7 +7,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike,
+};
 use serde::{Deserialize, Deserializer};
 
 /// A date or date-time as written, not yet placed in a time zone.
@@ -53,36 +55,53 @@ impl FromStr for WrittenDate {
 
     fn from_str(text: &str) -> Result<Self, DateError> {
         let text = text.trim();
-        if let Ok(full) = DateTime::parse_from_rfc3339(text) {
+        let date = parse_written(text)?;
+        let year = date.local.year();
+        if !(1000..=9999).contains(&year) {
+            return Err(DateError(format!(
+                "`{text}` has the year {year}; write a year of four digits, like 2026"
+            )));
+        }
+        if date.local.nanosecond() >= 1_000_000_000 {
+            return Err(DateError(format!(
+                "`{text}` has second 60 (a leap second), which no page needs: write :59 or :00"
+            )));
+        }
+        Ok(date)
+    }
+}
+
+/// Reads the forms editors write, without judging the values.
+fn parse_written(text: &str) -> Result<WrittenDate, DateError> {
+    if let Ok(full) = DateTime::parse_from_rfc3339(text) {
+        return Ok(WrittenDate {
+            local: full.naive_local(),
+            offset: Some(*full.offset()),
+            has_time: true,
+        });
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(local) = NaiveDateTime::parse_from_str(text, format) {
             return Ok(WrittenDate {
-                local: full.naive_local(),
-                offset: Some(*full.offset()),
+                local,
+                offset: None,
                 has_time: true,
             });
         }
-        for format in [
-            "%Y-%m-%dT%H:%M:%S",
-            "%Y-%m-%d %H:%M:%S",
-            "%Y-%m-%dT%H:%M",
-            "%Y-%m-%d %H:%M",
-        ] {
-            if let Ok(local) = NaiveDateTime::parse_from_str(text, format) {
-                return Ok(WrittenDate {
-                    local,
-                    offset: None,
-                    has_time: true,
-                });
-            }
-        }
-        if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            return Ok(WrittenDate {
-                local: date.and_time(NaiveTime::MIN),
-                offset: None,
-                has_time: false,
-            });
-        }
-        Err(DateError(explain(text)))
     }
+    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(WrittenDate {
+            local: date.and_time(NaiveTime::MIN),
+            offset: None,
+            has_time: false,
+        });
+    }
+    Err(DateError(explain(text)))
 }
 
 /// Says what is wrong with a date-like text, down to a day that does not exist.
@@ -185,5 +204,20 @@ mod tests {
             -(5 * 3600 + 1800)
         );
         assert!(parse_offset("08:00").is_none());
+    }
+
+    #[test]
+    fn years_out_of_range_and_leap_seconds_are_refused() {
+        for (text, why) in [
+            ("-2021-01-01", "has the year -2021"),
+            ("0000-05-01", "has the year 0"),
+            ("2026-01-01T10:00:60+08:00", "second 60"),
+            ("2026-01-01 10:00:60", "second 60"),
+        ] {
+            let err = text.parse::<WrittenDate>().unwrap_err();
+            assert!(err.0.contains(why), "{text}: {}", err.0);
+        }
+        assert!("1949-10-01".parse::<WrittenDate>().is_ok());
+        assert!("2026-09-14T10:00:59+08:00".parse::<WrittenDate>().is_ok());
     }
 }

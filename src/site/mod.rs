@@ -70,6 +70,24 @@ impl LoadOptions {
     }
 }
 
+/// Checks `HERALD_NOW`: when it is set, it must be an RFC 3339 time. A typo there
+/// must not quietly fall back to the real clock, which would publish or hide pages
+/// by another date than the one asked for.
+pub fn check_clock() -> Result<(), Diagnostic> {
+    let Ok(text) = std::env::var("HERALD_NOW") else {
+        return Ok(());
+    };
+    match DateTime::parse_from_rfc3339(&text) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(Diagnostic::error(format!(
+            "HERALD_NOW=`{text}` is not a time Herald can read: {e}"
+        ))
+        .with_help(
+            "write it like HERALD_NOW=2026-09-14T10:00:00+08:00, or unset it to use the clock",
+        )),
+    }
+}
+
 /// Data files by name: where each was read from and its text.
 pub(crate) type DataSources = HashMap<String, (PathBuf, String)>;
 
