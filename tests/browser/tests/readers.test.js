@@ -166,10 +166,10 @@ function speechStub() {
 
 describe('朗读', () => {
   test('speaks the title first, then the body without code, highlighting as it goes', async () => {
-    await withPage(pages.article, { init: speechStub }, async (page, problems) => {
+    await withPage(pages.article, { init: speechStub, reducedMotion: 'reduce' }, async (page, problems) => {
       const title = (await page.locator('h1').textContent()).trim();
       const code = await page.locator('.article__body pre').allTextContents();
-      const button = page.getByRole('button', { name: '朗读全文' });
+      const button = page.getByRole('button', { name: '朗读', exact: true });
       await button.focus();
       await page.keyboard.press('Enter');
       await page.waitForFunction(() => window.__speech.some((c) => c[0] === 'speak'));
@@ -177,6 +177,19 @@ describe('朗读', () => {
       assert.deepEqual(first, ['speak', title, 'zh-CN'], 'the title is read first, in Chinese');
       assert.equal(await page.locator('.is-reading').evaluate((el) => el.tagName), 'H1', 'the title is highlighted');
       assert.equal(await page.locator('#page-tools-status').textContent(), '开始朗读', 'announced to screen readers');
+      // Step on until a block that started below the first screen: it is scrolled into view.
+      let scrolled = null;
+      for (let i = 0; i < 300 && !scrolled; i++) {
+        await page.evaluate(() => window.__finish());
+        scrolled = await page.evaluate(() => {
+          const el = document.querySelector('.is-reading');
+          if (!el) return 'ended';
+          const r = el.getBoundingClientRect();
+          return r.top + window.scrollY > 1200 ? { top: r.top, bottom: r.bottom, scrollY: window.scrollY } : null;
+        });
+      }
+      assert.ok(scrolled && scrolled !== 'ended', 'reading reaches a block below the first screen');
+      assert.ok(scrolled.scrollY > 0 && scrolled.top >= 0 && scrolled.bottom <= 900, `the block being read is scrolled into view: ${JSON.stringify(scrolled)}`);
       // Read the rest at once.
       await page.evaluate(() => { window.__auto = true; window.__finish(); });
       await page.locator('#page-tools-status', { hasText: '朗读结束' }).waitFor();
@@ -194,7 +207,7 @@ describe('朗读', () => {
 
   test('pauses, continues and stops by keyboard', async () => {
     await withPage(pages.article, { init: speechStub }, async (page, problems) => {
-      await page.getByRole('button', { name: '朗读全文' }).click();
+      await page.getByRole('button', { name: '朗读', exact: true }).click();
       const pause = page.getByRole('button', { name: '暂停朗读' });
       await pause.focus();
       await page.keyboard.press('Enter');

@@ -113,7 +113,8 @@
     function show(next) {
       state = next;
       label.textContent = state === "reading" ? "暂停" : state === "paused" ? "继续" : "朗读";
-      button.setAttribute("aria-label", state === "reading" ? "暂停朗读" : state === "paused" ? "继续朗读" : "朗读全文");
+      if (state === "idle") button.removeAttribute("aria-label");
+      else button.setAttribute("aria-label", state === "reading" ? "暂停朗读" : "继续朗读");
       stopButton.hidden = state === "idle";
       root.classList.toggle("is-reading-aloud", state !== "idle");
     }
