@@ -137,3 +137,34 @@ fn a_permalink_too_long_for_a_qr_code_is_an_error_naming_the_page() {
     assert_contains(&stderr, "use a shorter `base_url` or `slug`");
     assert!(!site.exists("index.html"), "no output after a failed build");
 }
+
+#[test]
+fn a_site_overriding_the_article_template_includes_the_tools_as_partials() {
+    let site = default_theme_site("https://www.example.gov.cn/");
+    site.file(
+        "templates/page.html",
+        r#"{% extends "base.html" %}
+{% block content %}<div class="own-layout">
+<article class="article" data-permalink="{{ page.permalink }}"><h1>{{ page.title }}</h1>
+{% include "partials/page_tools.html" %}
+<div class="prose article__body">{{ page.content | safe }}</div></article>
+{% include "partials/page_qr.html" %}</div>
+{% endblock content %}"#,
+    );
+    site.build().ok();
+    let html = site.read("articles/2026/opening/index.html");
+    assert_contains(&html, r#"<div class="own-layout">"#);
+    assert_contains(&html, r#"id="read-aloud""#);
+    assert_contains(
+        &html,
+        r#"aria-label="本页网址的二维码：https://www.example.gov.cn/articles/2026/opening/""#,
+    );
+    assert_contains(&html, "<script src=\"/js/tools.");
+    // A template without the partials builds too: the tools are optional.
+    site.file(
+        "templates/page.html",
+        r#"{% extends "base.html" %}{% block content %}<h1>{{ page.title }}</h1>{% endblock content %}"#,
+    );
+    site.build().ok();
+    assert_lacks(&site.read("articles/2026/opening/index.html"), "qr-code");
+}
