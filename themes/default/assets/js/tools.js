@@ -66,15 +66,33 @@
     return copy.textContent.replace(/\s+/g, " ").trim();
   }
 
-  /* The blocks to read, in order: the title, then the body's blocks. */
+  /* A block's text in pieces of a few sentences: some voices stop short on long
+   * utterances, and a pause then resumes close to where it was. */
+  function pieces(text) {
+    var sentences = text.match(/[^。！？；!?;]+[。！？；!?;”’"]*/g) || [text];
+    var out = [];
+    sentences.forEach(function (s) {
+      var last = out.length - 1;
+      if (last >= 0 && out[last].length + s.length <= 120) out[last] += s;
+      else out.push(s);
+    });
+    return out;
+  }
+
+  /* What to read, in order: the title, then the body's blocks, each as
+   * { el, text } pieces. */
   function readingOrder(article) {
-    var list = [];
+    var blocks = [];
     var title = article.querySelector("h1");
-    if (title) list.push(title);
+    if (title) blocks.push(title);
     var body = article.querySelector(".article__body") || article;
     Array.prototype.forEach.call(body.querySelectorAll(BLOCKS), function (el) {
-      if (el === title || el.closest(SKIP)) return;
-      if (textOf(el)) list.push(el);
+      if (el !== title && !el.closest(SKIP)) blocks.push(el);
+    });
+    var list = [];
+    blocks.forEach(function (el) {
+      var text = textOf(el);
+      if (text) pieces(text).forEach(function (p) { list.push({ el: el, text: p.trim() }); });
     });
     return list;
   }
@@ -123,9 +141,9 @@
         stop("朗读结束");
         return;
       }
-      var el = queue[index];
-      mark(el);
-      var utterance = new window.SpeechSynthesisUtterance(textOf(el));
+      var item = queue[index];
+      if (!item.el.classList.contains("is-reading")) mark(item.el);
+      var utterance = new window.SpeechSynthesisUtterance(item.text);
       utterance.lang = "zh-CN";
       var v = voice();
       if (v) utterance.voice = v;
@@ -145,7 +163,8 @@
     function start() {
       queue = readingOrder(article);
       index = 0;
-      synth.cancel();
+      /* Chrome drops a speak() that follows cancel() at once: cancel only what runs. */
+      if (synth.speaking || synth.pending) synth.cancel();
       show("reading");
       say("开始朗读");
       speakNext();
