@@ -150,18 +150,23 @@ function speechStub() {
     paused: false,
     speak(u) {
       calls.push(['speak', u.text, u.lang]);
+      window.__voice = u.voice?.name;
       current = u;
       if (window.__auto) setTimeout(() => window.__finish(), 0);
     },
     pause() { calls.push(['pause']); },
     resume() { calls.push(['resume']); },
     cancel() { calls.push(['cancel']); current = null; },
-    getVoices() { return []; },
+    getVoices() {
+      return [{ name: 'English', lang: 'en-US' }, { name: '粤语', lang: 'zh-HK' }, { name: '普通话', lang: 'zh_CN' }];
+    },
     addEventListener() {},
   };
   window.__speech = calls;
   window.__finish = () => { const u = current; current = null; u?.onend?.(new Event('end')); };
   Object.defineProperty(window, 'speechSynthesis', { value: stub, configurable: true });
+  // Plain utterances, so that the stub's voices can be chosen.
+  window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; } };
 }
 
 describe('朗读', () => {
@@ -175,6 +180,7 @@ describe('朗读', () => {
       await page.waitForFunction(() => window.__speech.some((c) => c[0] === 'speak'));
       const first = await page.evaluate(() => window.__speech.find((c) => c[0] === 'speak'));
       assert.deepEqual(first, ['speak', title, 'zh-CN'], 'the title is read first, in Chinese');
+      assert.equal(await page.evaluate(() => window.__voice), '普通话', 'with a Mandarin voice');
       assert.equal(await page.locator('.is-reading').evaluate((el) => el.tagName), 'H1', 'the title is highlighted');
       assert.equal(await page.locator('#page-tools-status').textContent(), '开始朗读', 'announced to screen readers');
       // Step on until a block that started below the first screen: it is scrolled into view.

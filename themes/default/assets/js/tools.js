@@ -112,10 +112,20 @@
     var current = null;
     var reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
+    var lang = root.getAttribute("lang") || "zh-CN";
+    /* A voice for the page's language (Mandarin first), else the browser's default. */
     function voice() {
       var voices = synth.getVoices ? synth.getVoices() : [];
-      for (var i = 0; i < voices.length; i++) {
-        if (/^zh[-_]?(cn|hans)?/i.test(voices[i].lang)) return voices[i];
+      var own = lang.toLowerCase();
+      var wanted = [
+        function (v) { return v === own; },
+        function (v) { return /^zh-(cn|hans)/.test(v); },
+        function (v) { return v.slice(0, 2) === "zh"; },
+      ];
+      for (var w = 0; w < wanted.length; w++) {
+        for (var i = 0; i < voices.length; i++) {
+          if (wanted[w](String(voices[i].lang).replace("_", "-").toLowerCase())) return voices[i];
+        }
       }
       return null;
     }
@@ -144,7 +154,7 @@
       var item = queue[index];
       if (!item.el.classList.contains("is-reading")) mark(item.el);
       var utterance = new window.SpeechSynthesisUtterance(item.text);
-      utterance.lang = "zh-CN";
+      utterance.lang = lang;
       var v = voice();
       if (v) utterance.voice = v;
       utterance.onend = function () {
