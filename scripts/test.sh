@@ -8,7 +8,8 @@ cargo test --all-targets
 
 if [ -d tests/browser ]; then
   if command -v node >/dev/null && [ -x /usr/bin/chromium ]; then
-    (cd tests/browser && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm test)
+    # npm ci again when the lockfile changed since the last install (a new devDependency).
+    (cd tests/browser && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm test)
   else
     echo "skipping browser tests: node and /usr/bin/chromium are needed (.ci/run installs them)" >&2
     exit 1

@@ -495,3 +495,95 @@ fn in_place_edits_body_images_and_dotted_folders_match_a_full_build() {
     std::fs::remove_dir_all(s.site.path("content/articles/v1.2")).unwrap();
     s.changed("dotted folder removed", &["content/articles/v1.2"]);
 }
+
+#[test]
+fn the_site_map_and_page_tools_follow_structural_edits() {
+    // The built-in default theme, which has the HTML site map, QR codes and page tools.
+    let site = rich_site();
+    std::fs::remove_dir_all(site.path("themes")).unwrap();
+    let mut s = Session::start(site);
+    let map = |s: &Session| {
+        String::from_utf8(snapshot(&s.store.read().unwrap())["sitemap/index.html"].clone()).unwrap()
+    };
+    assert!(map(&s).contains("反诈专题"));
+
+    s.write(
+        "content/topics/privacy/_index.md",
+        "---\ntitle: 隐私专题\n---\n隐私。\n",
+    );
+    s.changed("new topic", &["content/topics/privacy/_index.md"]);
+    s.site.article(
+        "2027.md",
+        "新年文章",
+        "2026-11-01",
+        "topics: [privacy]\ntags: [隐私]\n",
+        "正文",
+    );
+    s.changed(
+        "article joins the topic, a new tag",
+        &["content/articles/2027.md"],
+    );
+    assert!(map(&s).contains("隐私专题") && map(&s).contains(">隐私</a>"));
+
+    s.write(
+        "content/topics/fraud/_index.md",
+        "---\ntitle: 反诈骗专题\nweight: 2\n---\n反诈。\n",
+    );
+    s.changed("topic renamed", &["content/topics/fraud/_index.md"]);
+    std::fs::remove_dir_all(s.site.path("content/topics/privacy")).unwrap();
+    s.site.article(
+        "2027.md",
+        "新年文章",
+        "2026-11-01",
+        "tags: [隐私]\n",
+        "正文",
+    );
+    s.changed(
+        "topic removed",
+        &["content/topics/privacy", "content/articles/2027.md"],
+    );
+    assert!(!map(&s).contains("隐私专题"));
+
+    s.write(
+        "content/security-week/2025/_index.md",
+        "---\ntitle: 2025宣传周\nstarts: 2025-09-15\nends: 2025-09-21\nquiz: quiz\n---\n往年\n",
+    );
+    s.changed(
+        "a past week with its quiz",
+        &["content/security-week/2025/_index.md"],
+    );
+    assert!(map(&s).contains("/security-week/2025/quiz/"));
+
+    s.write("content/guide/_index.md", "---\ntitle: 办事指南\n---\n");
+    s.write(
+        "content/guide/hotline.md",
+        "---\ntitle: 举报电话\n---\n12377\n",
+    );
+    s.changed(
+        "a new plain section with a page",
+        &["content/guide/_index.md", "content/guide/hotline.md"],
+    );
+    assert!(map(&s).contains("办事指南") && map(&s).contains("举报电话"));
+
+    s.site
+        .article("2024/x.md", "更早的文章", "2024-03-01", "", "正文");
+    s.changed("a new year in the archive", &["content/articles/2024/x.md"]);
+    assert!(map(&s).contains("/articles/2024/"));
+
+    s.site.article(
+        "b.md",
+        "乙文",
+        "2026-08-01",
+        "tags: [反诈, 宣传周]\ntopics: [fraud]\nslug: bee-renamed\n",
+        "## 详情\n\n乙的正文",
+    );
+    s.changed(
+        "slug change moves the QR code's address",
+        &["content/articles/b.md"],
+    );
+    let page = String::from_utf8(
+        snapshot(&s.store.read().unwrap())["articles/bee-renamed/index.html"].clone(),
+    )
+    .unwrap();
+    assert!(page.contains("本页网址的二维码：http://127.0.0.1:1111/articles/bee-renamed/"));
+}

@@ -29,6 +29,10 @@ pub struct Shared {
     pub global_version: u64,
     /// Version of the sitemap's entries.
     pub sitemap_version: u64,
+    /// The HTML site map.
+    site_map: super::site_map::SiteMap,
+    /// Version of the HTML site map.
+    pub site_map_version: u64,
 }
 
 /// One `<url>` of the sitemap.
@@ -85,12 +89,16 @@ impl Shared {
             .collect();
         let global_version = hash::of(&(config.to_string(), site.data.to_string()));
         let sitemap_version = hash::of(&sitemap);
+        let site_map = super::site_map::of(site, plan);
+        let site_map_version = hash::of(&site_map);
         let shared = Shared {
             config,
             data: site.data.clone(),
             sitemap,
             global_version,
             sitemap_version,
+            site_map,
+            site_map_version,
         };
         (shared, errors)
     }
@@ -323,6 +331,10 @@ pub fn build(site: &Site, shared: &Shared, planned: &Planned) -> Result<Context,
             ctx.insert("entries", &entries);
         }
         Job::Robots => ctx.insert("sitemap_url", &views.permalink("sitemap.xml")),
+        Job::SiteMapPage => {
+            record(Dep::SiteMap);
+            ctx.insert("site_map", &shared.site_map);
+        }
         Job::NotFound | Job::Search => {}
     }
     Ok(ctx)

@@ -85,6 +85,8 @@ pub enum Dep {
     Sitemap,
     /// A feed's entries.
     Feed(FeedKey),
+    /// What the HTML site map shows.
+    SiteMap,
 }
 
 /// The kinds of [`Dep`] that name one page (or section) by its path. They are most of

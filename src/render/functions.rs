@@ -1,5 +1,5 @@
 //! Template functions that read the site: `url`, `asset`, `get_page`, `get_section`,
-//! `get_topic`. They are registered on a per-build copy of the parsed templates, each
+//! `get_topic`, `image`; and `qr_code`, which draws an address as an SVG QR code. They are registered on a per-build copy of the parsed templates, each
 //! holding the built site.
 
 use std::collections::HashMap;
@@ -20,6 +20,7 @@ pub fn register(tera: &mut Tera, site: &Arc<Site>) {
     tera.register_function("get_section", GetSection(site.clone()));
     tera.register_function("get_topic", GetTopic(site.clone()));
     tera.register_function("image", ImageFn(site.clone()));
+    tera.register_function("qr_code", QrCodeFn);
 }
 
 fn text_arg<'a>(
@@ -220,5 +221,30 @@ impl Function for ImageFn {
         }
         .map_err(fail)?;
         to_value(&Views::new(site).responsive_view(&image, alt, crop.is_some()))
+    }
+}
+
+/// `qr_code(text=page.permalink, label="…")` → an inline SVG QR code of `text`,
+/// `role="img"` with `label` as its name (default: 本页网址二维码). Too long a `text`
+/// is an error, which the render names with the page.
+struct QrCodeFn;
+
+impl Function for QrCodeFn {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let text = text_arg(args, "text", "qr_code")?;
+        let label = args
+            .get("label")
+            .and_then(Value::as_str)
+            .unwrap_or("本页网址二维码");
+        super::qr::svg(text, label)
+            .map(Value::String)
+            .map_err(|why| {
+                tera::Error::msg(format!(
+                    "qr_code(): {why}; use a shorter `base_url` or `slug`"
+                ))
+            })
+    }
+    fn is_safe(&self) -> bool {
+        true
     }
 }

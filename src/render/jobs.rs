@@ -52,6 +52,8 @@ pub enum Job {
     NotFound,
     /// The search page.
     Search,
+    /// The HTML site map (网站地图) at `/sitemap/`, when the theme has `sitemap.html`.
+    SiteMapPage,
 }
 
 /// A job with where it writes and how.
@@ -198,6 +200,9 @@ fn plan_unchecked(site: &Site) -> Vec<Planned> {
     }
     if site.config.search.enabled {
         page_job(Job::Search, "search/".into(), "search.html".into());
+    }
+    if has("sitemap.html") {
+        page_job(Job::SiteMapPage, "sitemap/".into(), "sitemap.html".into());
     }
 
     let mut planned: Vec<Planned> = jobs

@@ -12,6 +12,8 @@ pub mod functions;
 pub mod jobs;
 mod known;
 pub mod pagination;
+pub mod qr;
+pub mod site_map;
 pub mod state;
 pub mod templates;
 pub mod versions;

@@ -207,6 +207,7 @@ impl<'a> Versions<'a> {
             Dep::Asset(name) => site.files.asset(name).map_or(MISSING, hash::of),
             Dep::Url(rel) => self.on_page(PageDep::Url, rel, self.item(rel)),
             Dep::Sitemap => self.shared.sitemap_version,
+            Dep::SiteMap => self.shared.site_map_version,
             Dep::Feed(FeedKey::Site) => hash::of(&self.rels(context::site_feed_entries(site))),
             Dep::Feed(FeedKey::Topic(id)) => lib
                 .topics
