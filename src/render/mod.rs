@@ -12,6 +12,7 @@ pub mod functions;
 pub mod jobs;
 mod known;
 pub mod pagination;
+pub mod shortcodes;
 pub mod state;
 pub mod templates;
 pub mod versions;

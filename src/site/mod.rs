@@ -9,6 +9,7 @@
 mod cache;
 mod checks;
 mod reload;
+mod shortcodes;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -516,6 +517,21 @@ impl Resolver for Site {
 
     fn href(&self, site_path: &str) -> String {
         self.config.href(site_path)
+    }
+
+    fn shortcode(
+        &self,
+        call: &markdown::ShortcodeCall<'_>,
+    ) -> Result<markdown::ShortcodeOutput, markdown::ShortcodeError> {
+        self.render_shortcode(call)
+    }
+
+    fn shortcode_version(&self, name: &str) -> Option<u64> {
+        self.shortcode_template_version(name)
+    }
+
+    fn file_version(&self, written: &str, from: &str) -> Option<u64> {
+        self.shortcode_file_version(written, from)
     }
 
     fn image(&self, src: &str, from: &str) -> Result<ResolvedImage, String> {
