@@ -495,3 +495,119 @@ fn in_place_edits_body_images_and_dotted_folders_match_a_full_build() {
     std::fs::remove_dir_all(s.site.path("content/articles/v1.2")).unwrap();
     s.changed("dotted folder removed", &["content/articles/v1.2"]);
 }
+
+#[test]
+fn shortcode_template_edits_render_exactly_the_pages_calling_them() {
+    let site = rich_site();
+    site.file(
+        "themes/default/templates/shortcodes/hotline.html",
+        "<b class=\"hotline\">{{ number }}</b>",
+    )
+    .file(
+        "themes/default/templates/shortcodes/note.html",
+        "<aside role=\"note\">{{ body | safe }}</aside>",
+    )
+    .file("static/downloads/b.pdf", "pdf")
+    .article(
+        "c.md",
+        "丙文",
+        "2025-05-01",
+        "tags: [反诈]\n",
+        "拨打 {{ hotline(number=12377) }} 举报。",
+    )
+    .article(
+        "d.md",
+        "丁文",
+        "2024-01-01",
+        "topics: [fraud, week]\n",
+        "{% note() %}\n**提醒**：[手册]({{/* x() */}}) {{ hotline(number=110) }}\n{% end %}\n\n附件 {{ file(path=\"/downloads/b.pdf\") }}",
+    )
+    .file(
+        "themes/default/templates/shortcodes/file.html",
+        "<a href=\"{{ files.path.url }}\">{{ files.path.size_text }}</a>",
+    );
+    let mut s = Session::start(site);
+
+    // The site's own copy replaces the theme's: only c and d call it, and only their
+    // pages are rendered again, with the search index's files for their changed text
+    // (a template used by every page would render all 30 here).
+    s.write(
+        "templates/shortcodes/hotline.html",
+        "<strong class=\"hotline\">☎ {{ number }}</strong>",
+    );
+    match s.changed(
+        "site overrides a shortcode",
+        &["templates/shortcodes/hotline.html"],
+    ) {
+        Outcome::Applied { written, .. } => assert!(written <= 5, "rendered {written} files"),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        String::from_utf8_lossy(&snapshot(&s.store.read().unwrap())["articles/c/index.html"])
+            .contains("☎ 12377")
+    );
+
+    // A template nobody calls: no page is rendered again.
+    s.write(
+        "themes/default/templates/shortcodes/unused.html",
+        "<i>{{ x }}</i>",
+    );
+    match s.changed(
+        "unused shortcode added",
+        &["themes/default/templates/shortcodes/unused.html"],
+    ) {
+        Outcome::Unchanged => {}
+        Outcome::Applied { written, .. } => assert_eq!(written, 0, "rendered {written} files"),
+        other => panic!("{other:?}"),
+    }
+
+    // The block shortcode's template, then the one nested in its body.
+    s.write(
+        "themes/default/templates/shortcodes/note.html",
+        "<aside class=\"n\" role=\"note\">{{ body | safe }}</aside>",
+    );
+    s.changed(
+        "block shortcode edited",
+        &["themes/default/templates/shortcodes/note.html"],
+    );
+    std::fs::remove_file(s.site.path("templates/shortcodes/hotline.html")).unwrap();
+    s.changed(
+        "site copy removed: the theme's is back",
+        &["templates/shortcodes/hotline.html"],
+    );
+
+    // A file a shortcode names changes size.
+    s.write("static/downloads/b.pdf", &"p".repeat(5000));
+    s.changed("named file grew", &["static/downloads/b.pdf"]);
+
+    // A broken shortcode template, then fixed.
+    s.write(
+        "themes/default/templates/shortcodes/hotline.html",
+        "{{ number ",
+    );
+    assert!(matches!(
+        s.changed(
+            "broken",
+            &["themes/default/templates/shortcodes/hotline.html"]
+        ),
+        Outcome::Failed(_)
+    ));
+    s.write(
+        "themes/default/templates/shortcodes/hotline.html",
+        "<em>{{ number }}</em>",
+    );
+    s.changed(
+        "fixed",
+        &["themes/default/templates/shortcodes/hotline.html"],
+    );
+
+    // A body starts calling a shortcode.
+    s.site.article(
+        "b.md",
+        "乙文",
+        "2026-08-01",
+        "tags: [反诈, 宣传周]\ntopics: [fraud]\n",
+        "## 详情\n\n乙 {{ hotline(number=96110) }}",
+    );
+    s.changed("body now calls a shortcode", &["content/articles/b.md"]);
+}
