@@ -54,6 +54,10 @@ struct BuildArgs {
     /// and text file, for nginx's `gzip_static`.
     #[arg(long)]
     compress: bool,
+    /// Where to write the nginx map of `aliases:` redirects (default: beside the
+    /// output folder, `public.redirects.map`; never inside it).
+    #[arg(long, value_name = "FILE")]
+    redirects_map: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -132,7 +136,8 @@ impl BuildArgs {
         let mut options = LoadOptions::new(&self.root);
         options.base_url = self.base_url;
         options.drafts = self.drafts;
-        match commands::build(&options, &self.output, self.compress) {
+        let map = self.redirects_map.as_deref();
+        match commands::build_with(&options, &self.output, self.compress, map) {
             Ok(summary) => {
                 print_warnings(&summary, &self.root);
                 let what = if summary.unchanged {

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use std::collections::HashMap;
 
+use crate::aliases::PublishedUrls;
 use crate::check::{self, Recording};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::inputs::{LastBuild, fingerprint_of_manifest};
@@ -157,6 +158,21 @@ impl BuildState {
 /// output is as that build left it, the output is not touched. With `compress`, every
 /// text file gets a `.gz` beside it.
 pub fn build(options: &LoadOptions, output: &Path, compress: bool) -> Result<Summary, Failure> {
+    build_with(options, output, compress, None)
+}
+
+/// [`build`], writing the nginx map of `aliases:` to `redirects_map` instead of
+/// beside the output folder.
+pub fn build_with(
+    options: &LoadOptions,
+    output: &Path,
+    compress: bool,
+    redirects_map: Option<&Path>,
+) -> Result<Summary, Failure> {
+    let map_path = redirects_map.map_or_else(
+        || crate::aliases::default_map_path(output),
+        Path::to_path_buf,
+    );
     let started = Instant::now();
     let root = options.root.clone();
     let kept_previous_output = output.is_dir();
@@ -166,12 +182,27 @@ pub fn build(options: &LoadOptions, output: &Path, compress: bool) -> Result<Sum
         kept_previous_output,
     };
     check_output_folder(&options.root, output).map_err(|d| fail(d.into()))?;
+    let inside = |a: &Path, b: &Path| {
+        let (a, b) = (std::path::absolute(a), std::path::absolute(b));
+        a.ok().zip(b.ok()).is_some_and(|(a, b)| a.starts_with(b))
+    };
+    if inside(&map_path, output) {
+        return Err(fail(
+            Diagnostic::error(format!(
+                "the redirects map {} would be inside the output folder, where readers could download it",
+                map_path.display()
+            ))
+            .with_help("pass --redirects-map a path outside the output folder")
+            .into(),
+        ));
+    }
     let key = BuildState::key(options, output, compress);
     let t = crate::timing::phase("fingerprint the site");
     let inputs = crate::inputs::fingerprint_of_site(&options.root, output);
     let last = LastBuild::load(&options.root, key);
     if let (Some(inputs), Some(last)) = (inputs, &last)
         && last.still_holds(inputs, options.now, output)
+        && map_path.is_file()
     {
         let [pages, articles, topics, tags, files] = last.counts;
         return Ok(Summary {
@@ -223,6 +254,12 @@ pub fn build(options: &LoadOptions, output: &Path, compress: bool) -> Result<Sum
     }
     let t = crate::timing::phase("load build state");
     let previous = BuildState::load(&site.root, key);
+    // Pages that moved since the last build into this output, with nothing left behind.
+    let last_urls = PublishedUrls::load(&site.root, output).filter(|_| kept_previous_output);
+    let (moved, urls) = PublishedUrls::moved(last_urls.as_ref(), &site, output);
+    diagnostics.extend(moved);
+    diagnostics.sort();
+    let map = crate::aliases::map_text(&site);
     drop(t);
     let published = site.files.versions();
     if let Some(previous) = &previous {
@@ -232,6 +269,8 @@ pub fn build(options: &LoadOptions, output: &Path, compress: bool) -> Result<Sum
             && manifest(output) == previous.manifest
         {
             site.save_markdown_cache();
+            crate::aliases::write_map(&map_path, &map).map_err(|d| fail(d.into()))?;
+            urls.save(&site.root);
             let mut summary = Summary::new(&site, counts, started, split_warnings(diagnostics));
             summary.unchanged = true;
             remember(&site, &summary, fingerprint_of_manifest(&previous.manifest));
@@ -298,6 +337,8 @@ pub fn build(options: &LoadOptions, output: &Path, compress: bool) -> Result<Sum
     let t = crate::timing::phase("staging: commit");
     staging.commit().map_err(|d| fail(d.into()))?;
     drop(t);
+    crate::aliases::write_map(&map_path, &map).map_err(|d| fail(d.into()))?;
+    urls.save(&site.root);
     let t = crate::timing::phase("save build state");
     if compress {
         let gz = written.iter().map(|p| format!("{p}.gz"));

@@ -21,6 +21,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("atom.xml", include_str!("builtin/atom.xml")),
     ("sitemap.xml", include_str!("builtin/sitemap.xml")),
     ("robots.txt", include_str!("builtin/robots.txt")),
+    ("alias.html", include_str!("builtin/alias.html")),
 ];
 
 /// One template's text and where it came from.
