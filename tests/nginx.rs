@@ -470,6 +470,12 @@ fn the_demo_portal_works_on_nginx_under_a_sub_path() {
     assert_eq!(bare.status, 301);
     assert!(bare.header("location").ends_with("/campaign/"), "{bare:?}");
 
+    // Video captions are served as WebVTT, or browsers ignore the track.
+    let vtt = get(port, "/campaign/videos/2026/cyber-week-promo.vtt", "");
+    assert_eq!(vtt.status, 200, "{vtt:?}");
+    assert_eq!(vtt.header("content-type"), "text/vtt; charset=utf-8");
+    assert!(String::from_utf8_lossy(&vtt.body).starts_with("WEBVTT"));
+
     // An old URL (`aliases:`) answers 301 to the page's URL, through the map file.
     for (old, new) in &aliases {
         let moved = get(port, old, "");

@@ -259,6 +259,7 @@ pub fn content_type(path: &str) -> &'static str {
         "woff" => "font/woff",
         "mp4" => "video/mp4",
         "webm" => "video/webm",
+        "vtt" => "text/vtt; charset=utf-8",
         "zip" => "application/zip",
         _ => "application/octet-stream",
     }
@@ -302,5 +303,6 @@ mod tests {
         assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
         assert_eq!(content_type("atom.xml"), "application/xml; charset=utf-8");
         assert_eq!(content_type("x.PDF"), "application/pdf");
+        assert_eq!(content_type("promo.vtt"), "text/vtt; charset=utf-8");
     }
 }
