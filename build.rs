@@ -1,19 +1,63 @@
-//! Embeds the default theme (`themes/default/`) in the binary, so that `herald init`
-//! works anywhere and a site without its own copy of the theme still builds.
+//! Embeds the default theme (`themes/default/`) and the starter portal of `herald init`
+//! (`src/scaffold/starter/`) in the binary, so that `herald init` works anywhere and a
+//! site without its own copy of the theme still builds; and names the git commit the
+//! binary is built from, for `herald --version`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::{env, fs};
 
 fn main() {
-    let theme = Path::new("themes/default");
-    println!("cargo::rerun-if-changed={}", theme.display());
-    let mut files = Vec::new();
-    collect(theme, theme, &mut files);
-    files.sort();
-    let mut code = String::from(
-        "/// The default theme's files: path inside the theme, bytes.\npub static FILES: &[(&str, &[u8])] = &[\n",
+    embed(
+        Path::new("themes/default"),
+        "default_theme.rs",
+        "The default theme's files: path inside the theme, bytes.",
     );
+    embed(
+        Path::new("src/scaffold/starter"),
+        "starter.rs",
+        "The starter portal's files: path inside the portal, bytes.",
+    );
+    version();
+}
+
+/// `HERALD_VERSION`: `0.1.0 (3f2a9c1)`, or just `0.1.0` when not built from git.
+fn version() {
+    let package = env::var("CARGO_PKG_VERSION").unwrap();
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let version = match git(&["rev-parse", "--short=7", "HEAD"]) {
+        Some(commit) => format!("{package} ({commit})"),
+        None => package,
+    };
+    println!("cargo::rustc-env=HERALD_VERSION={version}");
+    // Built again when HEAD moves: a commit, a checkout.
+    if let (Some(dir), Some(common)) = (
+        git(&["rev-parse", "--git-dir"]),
+        git(&["rev-parse", "--git-common-dir"]),
+    ) {
+        println!("cargo::rerun-if-changed={dir}/HEAD");
+        println!("cargo::rerun-if-changed={common}/packed-refs");
+        if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
+            println!("cargo::rerun-if-changed={common}/{branch}");
+        }
+    }
+}
+
+fn embed(folder: &Path, out_name: &str, doc: &str) {
+    println!("cargo::rerun-if-changed={}", folder.display());
+    let mut files = Vec::new();
+    collect(folder, folder, &mut files);
+    files.sort();
+    let mut code = format!("/// {doc}\npub static FILES: &[(&str, &[u8])] = &[\n");
     for (rel, abs) in &files {
         println!("cargo::rerun-if-changed={}", abs.display());
         writeln!(
@@ -24,7 +68,7 @@ fn main() {
         .unwrap();
     }
     code.push_str("];\n");
-    let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("default_theme.rs");
+    let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join(out_name);
     fs::write(out, code).unwrap();
 }
 

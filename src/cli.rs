@@ -16,7 +16,7 @@ use crate::site::LoadOptions;
 
 /// Herald builds fast, accessible static portals for public campaigns from Markdown.
 #[derive(Debug, Parser)]
-#[command(name = "herald", version, about, long_about = None)]
+#[command(name = "herald", version = env!("HERALD_VERSION"), about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -107,6 +107,9 @@ struct NewArgs {
     /// The article's title.
     #[arg(long)]
     title: Option<String>,
+    /// A topic the article joins (the id of content/topics/ID/); repeat for several.
+    #[arg(long = "topic", value_name = "ID")]
+    topics: Vec<String>,
     /// The site folder (holding config.yaml).
     #[arg(long, default_value = ".")]
     root: PathBuf,
@@ -212,7 +215,7 @@ impl CheckArgs {
 
 impl NewArgs {
     fn run(self) -> ExitCode {
-        match scaffold::new_article(&self.root, &self.path, self.title.as_deref()) {
+        match scaffold::new_article(&self.root, &self.path, self.title.as_deref(), &self.topics) {
             Ok(path) => {
                 println!("created {}", path.display());
                 ExitCode::SUCCESS

@@ -56,10 +56,7 @@ impl LoadOptions {
     /// Options for `root` with the clock read from `HERALD_NOW` (an RFC 3339 time, for
     /// reproducible builds and tests) or the system.
     pub fn new(root: impl Into<PathBuf>) -> LoadOptions {
-        let now = std::env::var("HERALD_NOW")
-            .ok()
-            .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
-            .unwrap_or_else(|| Utc::now().fixed_offset());
+        let now = now();
         LoadOptions {
             root: root.into(),
             base_url: None,
@@ -69,6 +66,15 @@ impl LoadOptions {
             cache: true,
         }
     }
+}
+
+/// Herald's clock: `HERALD_NOW` (an RFC 3339 time, for reproducible builds and tests)
+/// or the system's.
+pub fn now() -> DateTime<FixedOffset> {
+    std::env::var("HERALD_NOW")
+        .ok()
+        .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+        .unwrap_or_else(|| Utc::now().fixed_offset())
 }
 
 /// Data files by name: where each was read from and its text.
