@@ -317,10 +317,13 @@ fn find_end(
     None
 }
 
+/// Where each argument's value starts, by name.
+type ArgPlaces = Vec<(String, usize)>;
+
 fn read_args(
     p: &mut Cursor<'_>,
     name: &str,
-) -> Result<(Map<String, Value>, Vec<(String, usize)>), SyntaxError> {
+) -> Result<(Map<String, Value>, ArgPlaces), SyntaxError> {
     let mut args = Map::new();
     let mut at = Vec::new();
     loop {
