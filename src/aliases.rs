@@ -32,6 +32,7 @@ pub fn site_path(written: &str) -> Result<String, String> {
     let bad = rest
         .split('/')
         .any(|seg| seg == ".." || seg == "." || seg.contains('\\'))
+        || rest.starts_with('/')
         || rest.contains("//")
         || rest.chars().any(|c| c.is_control() || c.is_whitespace());
     if bad {
