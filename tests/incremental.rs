@@ -601,6 +601,31 @@ fn shortcode_template_edits_render_exactly_the_pages_calling_them() {
         &["themes/default/templates/shortcodes/hotline.html"],
     );
 
+    // An article gains an old URL, then loses it: the redirect page comes and goes.
+    s.site.article(
+        "c.md",
+        "丙文",
+        "2025-05-01",
+        "tags: [反诈]\naliases: [\"/2019/c.html\", \"/old/c/\"]\n",
+        "拨打 {{ hotline(number=12377) }} 举报。",
+    );
+    s.changed("aliases added", &["content/articles/c.md"]);
+    assert!(
+        s.store
+            .read()
+            .unwrap()
+            .paths()
+            .contains(&"2019/c.html".to_string())
+    );
+    s.site.article(
+        "c.md",
+        "丙文改",
+        "2025-05-01",
+        "tags: [反诈]\naliases: [\"/old/c/\"]\n",
+        "拨打 {{ hotline(number=12377) }} 举报。",
+    );
+    s.changed("alias removed, title changed", &["content/articles/c.md"]);
+
     // A body starts calling a shortcode.
     s.site.article(
         "b.md",
