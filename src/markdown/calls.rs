@@ -190,6 +190,16 @@ pub fn substitute<'a>(
         let (event, range) = events[i].clone();
         match event {
             Event::Text(text) if text.contains(OPEN) => split_text(&text, html, &range, &mut out),
+            // A call written inside raw HTML (`<div>{{ x() }}</div>`).
+            Event::Html(text) if text.contains(OPEN) => {
+                out.push((Event::Html(replace_in_html(&text, html).into()), range));
+            }
+            Event::InlineHtml(text) if text.contains(OPEN) => {
+                out.push((
+                    Event::InlineHtml(replace_in_html(&text, html).into()),
+                    range,
+                ));
+            }
             other => out.push((other, range)),
         }
         i += 1;
@@ -224,6 +234,18 @@ fn lone_placeholder(events: &[(Event<'_>, Range<usize>)], i: usize) -> Option<(u
         }
     }
     None
+}
+
+fn replace_in_html(text: &str, html: &[String]) -> String {
+    let mut parts = Vec::new();
+    split_text(text, html, &(0..0), &mut parts);
+    parts
+        .into_iter()
+        .map(|(event, _)| match event {
+            Event::Text(t) | Event::InlineHtml(t) => t.to_string(),
+            _ => String::new(),
+        })
+        .collect()
 }
 
 fn split_text<'a>(

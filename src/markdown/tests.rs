@@ -206,3 +206,14 @@ fn an_unknown_shortcode_is_an_error_at_its_column() {
     assert!(problems[0].message.contains("shortcode `nope`"));
     assert!(r.html.contains("<p>一二 </p>"), "{}", r.html);
 }
+
+#[test]
+fn a_shortcode_inside_raw_html_is_replaced_too() {
+    let (r, problems) = render_md("<div class=\"x\">\n{{ hotline(n=110) }}\n</div>\n");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(
+        r.html.contains("<div class=\"x\">\n<b>110</b>\n</div>"),
+        "{}",
+        r.html
+    );
+}
