@@ -82,6 +82,27 @@ fn video_has_poster_captions_and_a_sized_download_link() {
 }
 
 #[test]
+fn a_poster_is_published_when_the_body_comes_from_the_cache() {
+    let site = site();
+    one_article(
+        &site,
+        "{{ video(src=\"/videos/promo.mp4\", poster=\"/images/poster.jpg\", captions=\"/videos/promo.vtt\") }}",
+    );
+    site.build().ok();
+    // Another output folder: nothing to carry over, but the Markdown cache is used.
+    site.run(&["build", "--output", "second"]).ok();
+    let html = std::fs::read_to_string(site.path("second/articles/a/index.html")).unwrap();
+    let poster = html
+        .split("poster=\"/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    assert!(site.path("second").join(poster).exists(), "{poster}");
+}
+
+#[test]
 fn video_without_captions_warns_on_its_line() {
     let site = site();
     one_article(

@@ -43,6 +43,15 @@ pub(crate) fn names_file(value: &str) -> bool {
         || (value.starts_with('/') && !value.starts_with("//"))
 }
 
+/// True for the image files a shortcode gets `image` for.
+fn is_image(path: &str) -> bool {
+    let ext = path
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
+        .to_ascii_lowercase();
+    matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "webp" | "gif")
+}
+
 impl Site {
     /// Renders one shortcode call.
     pub(crate) fn render_shortcode(
@@ -114,7 +123,7 @@ impl Site {
             .path
             .rsplit_once('.')
             .map_or(String::new(), |(_, ext)| ext.to_ascii_uppercase());
-        let image = if matches!(format.as_str(), "JPG" | "JPEG" | "PNG" | "WEBP" | "GIF") {
+        let image = if is_image(&located.path) {
             let resolved = self.image(written, rel)?;
             needs.extend(resolved.files.iter().cloned());
             Some(ImageView {
@@ -145,7 +154,14 @@ impl Site {
             .as_ref()
             .and_then(|s| std::fs::metadata(s).ok());
         let stamp = meta.map(|m| (m.len(), m.modified().ok()));
-        Some(crate::hash::of(&(located.path, format!("{stamp:?}"))))
+        // Resolving an image asks the pipeline for its resized copies, as rendering
+        // did: a body taken from the Markdown cache still gets them published.
+        let image = is_image(&located.path).then(|| format!("{:?}", self.image(written, from)));
+        Some(crate::hash::of(&(
+            located.path,
+            format!("{stamp:?}"),
+            image,
+        )))
     }
 
     /// A version of shortcode `name`'s template (`None`: there is none, or the
