@@ -152,8 +152,13 @@ fn find(source: &str) -> (Vec<Piece>, Vec<SyntaxError>) {
     if next_open(source, 0).is_none() {
         return (Vec::new(), Vec::new());
     }
+    // In source order and never overlapping: the range holding `at` is the last one
+    // starting at or before it.
     let code = code_ranges(source);
-    let in_code = |at: usize| code.iter().any(|r| r.contains(&at));
+    let in_code = |at: usize| {
+        let i = code.partition_point(|r| r.start <= at);
+        i > 0 && code[i - 1].contains(&at)
+    };
     let mut pieces = Vec::new();
     let mut errors = Vec::new();
     let mut at = 0;
@@ -181,12 +186,16 @@ fn find(source: &str) -> (Vec<Piece>, Vec<SyntaxError>) {
     (pieces, errors)
 }
 
+/// The next `{{` or `{%` at or after `from`.
 fn next_open(source: &str, from: usize) -> Option<usize> {
-    let rest = source.get(from..)?;
-    let i = rest.find('{').map(|i| from + i)?;
-    match source.as_bytes().get(i + 1) {
-        Some(b'{' | b'%') => Some(i),
-        _ => next_open(source, i + 1),
+    let bytes = source.as_bytes();
+    let mut at = from;
+    loop {
+        let i = at + source.get(at..)?.find('{')?;
+        if matches!(bytes.get(i + 1), Some(b'{' | b'%')) {
+            return Some(i);
+        }
+        at = i + 1;
     }
 }
 
@@ -547,6 +556,14 @@ mod tests {
             assert_eq!(errors[0].at, at, "{source}: {errors:?}");
             assert!(errors[0].message.contains(message), "{source}: {errors:?}");
         }
+    }
+
+    #[test]
+    fn many_single_braces_are_no_trouble() {
+        let css = "a { b: c } ".repeat(200_000);
+        let (expanded, errors) = expand(&css);
+        assert!(errors.is_empty() && expanded.calls.is_empty());
+        assert_eq!(expanded.text.len(), css.len());
     }
 
     #[test]
