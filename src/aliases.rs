@@ -124,7 +124,8 @@ pub fn write_map(path: &Path, text: &str) -> Result<(), Diagnostic> {
         })
 }
 
-/// Site paths each page was published at, kept for the next build into one output.
+/// Site paths each page was published at, kept for the next build into one output
+/// (`.herald-cache/urls.bin` holds one record per output folder that still exists).
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct PublishedUrls {
     output: PathBuf,
@@ -140,9 +141,18 @@ impl PublishedUrls {
 
     /// What the last build into `output` published, if it was into that folder.
     pub fn load(root: &Path, output: &Path) -> Option<PublishedUrls> {
-        let bytes = std::fs::read(Self::file(root)).ok()?;
-        let found: PublishedUrls = bincode::deserialize(&bytes).ok()?;
-        (found.output == absolute(output)).then_some(found)
+        let output = absolute(output);
+        Self::all(root)
+            .into_iter()
+            .find(|found| found.output == output)
+    }
+
+    /// The records of every output folder built from this site.
+    fn all(root: &Path) -> Vec<PublishedUrls> {
+        std::fs::read(Self::file(root))
+            .ok()
+            .and_then(|bytes| bincode::deserialize(&bytes).ok())
+            .unwrap_or_default()
     }
 
     /// Warnings for pages whose old URL now leads nowhere, and what to keep for next
@@ -186,8 +196,16 @@ impl PublishedUrls {
     }
 
     /// Keeps these URLs for the next build.
+    /// Keeps these URLs for the next build into the same folder (a build into another
+    /// folder, say a staging copy, keeps its own record).
     pub fn save(&self, root: &Path) {
-        let _ = crate::fs::save_bincode(&Self::file(root), self);
+        let mut all = Self::all(root);
+        all.retain(|found| found.output != self.output && found.output.is_dir());
+        all.push(PublishedUrls {
+            output: self.output.clone(),
+            by_source: self.by_source.clone(),
+        });
+        let _ = crate::fs::save_bincode(&Self::file(root), &all);
     }
 }
 

@@ -187,4 +187,6 @@ fn a_first_build_or_another_output_does_not_warn() {
     site.article("a.md", "甲", "2026-09-01", "slug: second\n", "正文");
     let run = site.run(&["build", "--output", "elsewhere"]).ok();
     assert_lacks(&run.stderr, "published at");
+    // Each output keeps its own record: back to public/, the move is still seen.
+    assert_contains(&site.build().ok().stderr, "published at /articles/first/");
 }
