@@ -1,34 +1,34 @@
-//! Embeds the default theme (`themes/default/`) in the binary, so that `herald init`
-//! works anywhere and a site without its own copy of the theme still builds; and
-//! hashes the sources into `HERALD_SOURCE_HASH`, which keys Herald's caches.
+//! Embeds the default theme (`themes/default/`) and the starter portal of `herald init`
+//! (`src/scaffold/starter/`) in the binary, so that `herald init` works anywhere and a
+//! site without its own copy of the theme still builds; names the git commit the
+//! binary is built from, for `herald --version`; and hashes the sources into
+//! `HERALD_SOURCE_HASH`, which keys Herald's caches.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::{env, fs};
 
 fn main() {
-    let theme = Path::new("themes/default");
-    println!("cargo::rerun-if-changed={}", theme.display());
-    let mut files = Vec::new();
-    collect(theme, theme, &mut files);
-    files.sort();
-    let mut code = String::from(
-        "/// The default theme's files: path inside the theme, bytes.\npub static FILES: &[(&str, &[u8])] = &[\n",
+    let theme = embed(
+        Path::new("themes/default"),
+        "default_theme.rs",
+        "The default theme's files: path inside the theme, bytes.",
     );
-    for (rel, abs) in &files {
-        println!("cargo::rerun-if-changed={}", abs.display());
-        writeln!(
-            code,
-            "    ({rel:?}, include_bytes!({:?})),",
-            abs.display().to_string()
-        )
-        .unwrap();
-    }
-    code.push_str("];\n");
-    let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("default_theme.rs");
-    fs::write(out, code).unwrap();
-    // Everything that shapes what Herald writes, and what shapes its image variants.
-    let mut sources = files;
+    embed(
+        Path::new("src/scaffold/starter"),
+        "starter.rs",
+        "The starter portal's files: path inside the portal, bytes.",
+    );
+    version();
+    source_hashes(theme);
+}
+
+/// `HERALD_SOURCE_HASH`, of everything that shapes what Herald writes (the code, the
+/// built-in theme `theme_files`, the build script, the locked dependencies), and
+/// `HERALD_IMAGES_HASH`, of what shapes its image variants.
+fn source_hashes(theme_files: Vec<(String, PathBuf)>) {
+    let mut sources = theme_files;
     collect(Path::new("src"), Path::new("src"), &mut sources);
     println!("cargo::rerun-if-changed=src");
     for name in ["build.rs", "Cargo.toml", "Cargo.lock"] {
@@ -40,14 +40,10 @@ fn main() {
         .filter(|(rel, abs)| rel == "Cargo.lock" || abs.starts_with(Path::new("src/images")))
         .cloned()
         .collect();
-    println!(
-        "cargo::rustc-env=HERALD_SOURCE_HASH={:016x}",
-        hash_files(&sources)
-    );
-    println!(
-        "cargo::rustc-env=HERALD_IMAGES_HASH={:016x}",
-        hash_files(&images)
-    );
+    let source = hash_files(&sources);
+    println!("cargo::rustc-env=HERALD_SOURCE_HASH={source:016x}");
+    let images = hash_files(&images);
+    println!("cargo::rustc-env=HERALD_IMAGES_HASH={images:016x}");
 }
 
 /// A hash of the files' paths and bytes. FNV-1a: the build script has no dependencies,
@@ -63,6 +59,58 @@ fn hash_files(files: &[(String, PathBuf)]) -> u64 {
         }
     }
     hash
+}
+
+/// `HERALD_VERSION`: `0.1.0 (3f2a9c1)`, or just `0.1.0` when not built from git.
+fn version() {
+    let package = env::var("CARGO_PKG_VERSION").unwrap();
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let version = match git(&["rev-parse", "--short=7", "HEAD"]) {
+        Some(commit) => format!("{package} ({commit})"),
+        None => package,
+    };
+    println!("cargo::rustc-env=HERALD_VERSION={version}");
+    // Built again when HEAD moves: a commit, a checkout.
+    if let (Some(dir), Some(common)) = (
+        git(&["rev-parse", "--git-dir"]),
+        git(&["rev-parse", "--git-common-dir"]),
+    ) {
+        println!("cargo::rerun-if-changed={dir}/HEAD");
+        println!("cargo::rerun-if-changed={common}/packed-refs");
+        if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
+            println!("cargo::rerun-if-changed={common}/{branch}");
+        }
+    }
+}
+
+/// Writes `out_name` with the files of `folder`, and returns them.
+fn embed(folder: &Path, out_name: &str, doc: &str) -> Vec<(String, PathBuf)> {
+    println!("cargo::rerun-if-changed={}", folder.display());
+    let mut files = Vec::new();
+    collect(folder, folder, &mut files);
+    files.sort();
+    let mut code = format!("/// {doc}\npub static FILES: &[(&str, &[u8])] = &[\n");
+    for (rel, abs) in &files {
+        println!("cargo::rerun-if-changed={}", abs.display());
+        writeln!(
+            code,
+            "    ({rel:?}, include_bytes!({:?})),",
+            abs.display().to_string()
+        )
+        .unwrap();
+    }
+    code.push_str("];\n");
+    let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join(out_name);
+    fs::write(out, code).unwrap();
+    files
 }
 
 fn collect(base: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {

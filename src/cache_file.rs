@@ -32,6 +32,20 @@ pub fn load<T: DeserializeOwned>(path: &Path, key: u64) -> Option<T> {
     load_as(path, BUILD_ID, key)
 }
 
+/// Like [`save`], for records that must outlive an upgrade of Herald (the URLs each
+/// page was published at): stamped with the format `version` only.
+pub fn save_lasting<T: Serialize + ?Sized>(path: &Path, version: u64, value: &T) -> io::Result<()> {
+    save_as(path, LASTING, version, value)
+}
+
+/// Reads a record written by [`save_lasting`] with the same `version`.
+pub fn load_lasting<T: DeserializeOwned>(path: &Path, version: u64) -> Option<T> {
+    load_as(path, LASTING, version)
+}
+
+/// What stands for the Herald build in lasting records.
+const LASTING: &str = "lasting";
+
 fn save_as<T: Serialize + ?Sized>(path: &Path, build: &str, key: u64, value: &T) -> io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;

@@ -16,7 +16,7 @@ use crate::site::LoadOptions;
 
 /// Herald builds fast, accessible static portals for public campaigns from Markdown.
 #[derive(Debug, Parser)]
-#[command(name = "herald", version, about, long_about = None)]
+#[command(name = "herald", version = env!("HERALD_VERSION"), about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -54,6 +54,10 @@ struct BuildArgs {
     /// and text file, for nginx's `gzip_static`.
     #[arg(long)]
     compress: bool,
+    /// Where to write the nginx map of `aliases:` redirects (default: beside the
+    /// output folder, `public.redirects.map`; never inside it).
+    #[arg(long, value_name = "FILE")]
+    redirects_map: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -103,6 +107,9 @@ struct NewArgs {
     /// The article's title.
     #[arg(long)]
     title: Option<String>,
+    /// A topic the article joins (the id of content/topics/ID/); repeat for several.
+    #[arg(long = "topic", value_name = "ID")]
+    topics: Vec<String>,
     /// The site folder (holding config.yaml).
     #[arg(long, default_value = ".")]
     root: PathBuf,
@@ -136,7 +143,8 @@ impl BuildArgs {
         let mut options = LoadOptions::new(&self.root);
         options.base_url = self.base_url;
         options.drafts = self.drafts;
-        match commands::build(&options, &self.output, self.compress) {
+        let map = self.redirects_map.as_deref();
+        match commands::build_with(&options, &self.output, self.compress, map) {
             Ok(summary) => {
                 print_warnings(&summary, &self.root);
                 let what = if summary.unchanged {
@@ -211,7 +219,7 @@ impl CheckArgs {
 
 impl NewArgs {
     fn run(self) -> ExitCode {
-        match scaffold::new_article(&self.root, &self.path, self.title.as_deref()) {
+        match scaffold::new_article(&self.root, &self.path, self.title.as_deref(), &self.topics) {
             Ok(path) => {
                 println!("created {}", path.display());
                 ExitCode::SUCCESS

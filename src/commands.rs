@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use std::collections::HashMap;
 
+use crate::aliases::PublishedUrls;
 use crate::check::{self, Recording};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::inputs::{LastBuild, fingerprint_of_manifest};
@@ -159,6 +160,22 @@ impl BuildState {
 /// An `output` that is a symbolic link is resolved first: the build replaces the
 /// folder it points to and keeps the link. Two builds into one output take turns.
 pub fn build(options: &LoadOptions, output: &Path, compress: bool) -> Result<Summary, Failure> {
+    build_with(options, output, compress, None)
+}
+
+/// [`build`], writing the nginx map of `aliases:` to `redirects_map` instead of
+/// beside the output folder.
+pub fn build_with(
+    options: &LoadOptions,
+    output: &Path,
+    compress: bool,
+    redirects_map: Option<&Path>,
+) -> Result<Summary, Failure> {
+    // Beside the output as named: a linked output's map stays where nginx looks.
+    let map_path = redirects_map.map_or_else(
+        || crate::aliases::default_map_path(output),
+        Path::to_path_buf,
+    );
     let fail = |d: Diagnostic| Failure {
         diagnostics: d.into(),
         root: options.root.clone(),
@@ -166,10 +183,15 @@ pub fn build(options: &LoadOptions, output: &Path, compress: bool) -> Result<Sum
     };
     let output = resolve_output(output).map_err(fail)?;
     let _lock = OutputLock::take(&output).map_err(fail)?;
-    build_locked(options, &output, compress)
+    build_locked(options, &output, compress, &map_path)
 }
 
-fn build_locked(options: &LoadOptions, output: &Path, compress: bool) -> Result<Summary, Failure> {
+fn build_locked(
+    options: &LoadOptions,
+    output: &Path,
+    compress: bool,
+    map_path: &Path,
+) -> Result<Summary, Failure> {
     let started = Instant::now();
     let root = options.root.clone();
     let kept_previous_output = output.is_dir();
@@ -179,12 +201,27 @@ fn build_locked(options: &LoadOptions, output: &Path, compress: bool) -> Result<
         kept_previous_output,
     };
     check_output_folder(&options.root, output).map_err(|d| fail(d.into()))?;
+    let inside = |a: &Path, b: &Path| {
+        let (a, b) = (std::path::absolute(a), std::path::absolute(b));
+        a.ok().zip(b.ok()).is_some_and(|(a, b)| a.starts_with(b))
+    };
+    if inside(map_path, output) {
+        return Err(fail(
+            Diagnostic::error(format!(
+                "the redirects map {} would be inside the output folder, where readers could download it",
+                map_path.display()
+            ))
+            .with_help("pass --redirects-map a path outside the output folder")
+            .into(),
+        ));
+    }
     let key = BuildState::key(options, output, compress);
     let t = crate::timing::phase("fingerprint the site");
     let inputs = crate::inputs::fingerprint_of_site(&options.root, output);
     let last = LastBuild::load(&options.root, key);
     if let (Some(inputs), Some(last)) = (inputs, &last)
         && last.still_holds(inputs, options.now, output)
+        && map_path.is_file()
     {
         let [pages, articles, topics, tags, files] = last.counts;
         return Ok(Summary {
@@ -236,6 +273,12 @@ fn build_locked(options: &LoadOptions, output: &Path, compress: bool) -> Result<
     }
     let t = crate::timing::phase("load build state");
     let previous = BuildState::load(&site.root, key);
+    // Pages that moved since the last build into this output, with nothing left behind.
+    let last_urls = PublishedUrls::load(&site.root, output).filter(|_| kept_previous_output);
+    let (moved, urls) = PublishedUrls::moved(last_urls.as_ref(), &site, output);
+    diagnostics.extend(moved);
+    diagnostics.sort();
+    let map = crate::aliases::map_text(&site);
     drop(t);
     let published = site.files.versions();
     if let Some(previous) = &previous {
@@ -245,6 +288,8 @@ fn build_locked(options: &LoadOptions, output: &Path, compress: bool) -> Result<
             && manifest(output) == previous.manifest
         {
             site.save_markdown_cache();
+            crate::aliases::write_map(map_path, &map).map_err(|d| fail(d.into()))?;
+            urls.save(&site.root);
             let mut summary = Summary::new(&site, counts, started, split_warnings(diagnostics));
             summary.unchanged = true;
             remember(&site, &summary, fingerprint_of_manifest(&previous.manifest));
@@ -314,6 +359,8 @@ fn build_locked(options: &LoadOptions, output: &Path, compress: bool) -> Result<
     let t = crate::timing::phase("staging: commit");
     staging.commit().map_err(|d| fail(d.into()))?;
     drop(t);
+    crate::aliases::write_map(map_path, &map).map_err(|d| fail(d.into()))?;
+    urls.save(&site.root);
     let t = crate::timing::phase("save build state");
     if compress {
         let gz = written.iter().map(|p| format!("{p}.gz"));

@@ -69,6 +69,8 @@ impl LastBuild {
 pub fn fingerprint_of_site(root: &Path, output: &Path) -> Option<u64> {
     let output = std::path::absolute(output).ok()?;
     let root_abs = std::path::absolute(root).ok()?;
+    // The redirects map beside the output is written by the build, like the output.
+    let map = crate::aliases::default_map_path(&output);
     let mut hasher = Xxh3::new();
     let exe = std::env::current_exe().and_then(std::fs::metadata).ok()?;
     hasher.write_u64(exe.len());
@@ -79,7 +81,9 @@ pub fn fingerprint_of_site(root: &Path, output: &Path) -> Option<u64> {
         .into_iter()
         .filter_entry(|e| {
             let name = e.file_name();
-            !(e.depth() == 1 && (name == ".herald-cache" || name == ".git")) && e.path() != output
+            !(e.depth() == 1 && (name == ".herald-cache" || name == ".git"))
+                && e.path() != output
+                && e.path() != map
         });
     for entry in walk {
         let entry = entry.ok()?;

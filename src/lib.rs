@@ -4,6 +4,7 @@
 //! [`markdown`] renders bodies, [`render`] fills templates, [`output`] writes the
 //! result atomically. [`site`] ties them together; [`cli`] is the command line.
 
+pub mod aliases;
 pub mod assets;
 pub mod cache_file;
 pub mod check;

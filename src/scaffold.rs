@@ -1,9 +1,14 @@
 //! `herald new` and `herald init`: files written for editors to fill in. Neither ever
 //! overwrites an existing file.
+//!
+//! The starter portal of `init` is `src/scaffold/starter/` (embedded by build.rs), with
+//! `%YEAR%` and `%DAY-N%` (N days before today) filled in from Herald's clock, so that
+//! a new portal shows this year's security week and recent articles; its video is
+//! the demo portal's.
 
 use std::path::{Component, Path, PathBuf};
 
-use chrono::{FixedOffset, Timelike, Utc};
+use chrono::{Datelike, Duration, FixedOffset, Timelike};
 
 use crate::config::Config;
 use crate::content::date::parse_offset;
@@ -15,7 +20,12 @@ use crate::theme::embedded_theme;
 /// Writes a new article and returns its path. `path` is inside `content/` (a leading
 /// `content/` is accepted); with a title, it may name a folder and the file is named
 /// after the title in pinyin.
-pub fn new_article(root: &Path, path: &Path, title: Option<&str>) -> Result<PathBuf, Diagnostic> {
+pub fn new_article(
+    root: &Path,
+    path: &Path,
+    title: Option<&str>,
+    topics: &[String],
+) -> Result<PathBuf, Diagnostic> {
     let written = path.to_string_lossy().replace('\\', "/");
     let mut target = inside_content(root, &written)?;
     let is_folder = written.ends_with('/') || target.is_dir();
@@ -37,6 +47,9 @@ pub fn new_article(root: &Path, path: &Path, title: Option<&str>) -> Result<Path
     } else if target.extension().is_none_or(|e| e != "md") {
         target.set_extension("md");
     }
+    for topic in topics {
+        check_topic(root, topic.trim())?;
+    }
     if target.exists() {
         return Err(
             Diagnostic::error("the file already exists; Herald will not overwrite it")
@@ -51,14 +64,20 @@ pub fn new_article(root: &Path, path: &Path, title: Option<&str>) -> Result<Path
     let title = title.map_or(stem, str::to_string);
     let zone = Config::load(root).map_or_else(|_| parse_offset("+08:00"), |c| Some(c.timezone));
     let zone = zone.unwrap_or_else(|| FixedOffset::east_opt(8 * 3600).expect("valid offset"));
-    let now = Utc::now()
-        .with_timezone(&zone)
+    let clock = crate::site::now().with_timezone(&zone);
+    let now = clock
         .with_second(0)
         .and_then(|t| t.with_nanosecond(0))
-        .unwrap_or_else(|| Utc::now().with_timezone(&zone));
-    let title_yaml = serde_json::to_string(&title).unwrap_or_else(|_| "\"\"".into());
+        .unwrap_or(clock);
+    let yaml = |text: &str| serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into());
+    let topics = topics
+        .iter()
+        .map(|t| yaml(t.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
     let text = format!(
-        "---\ntitle: {title_yaml}\ndate: {}\n# summary: 一句话摘要（不写则取正文开头）\n# author: 作者\n# source: 来源\n# cover: ../../assets/images/cover.jpg\ntags: []\ntopics: []\ndraft: true\n---\n\n正文从这里开始。\n",
+        "---\ntitle: {}\ndate: {}\n# summary: 一句话摘要（不写则取正文开头）\n# author: 作者\n# source: 来源\n# cover: ../../assets/images/cover.jpg\ntags: []\ntopics: [{topics}]\ndraft: true\n---\n\n正文从这里开始。\n",
+        yaml(&title),
         now.to_rfc3339()
     );
     fs::write(&target, text.as_bytes())?;
@@ -114,23 +133,66 @@ fn inside_content(root: &Path, written: &str) -> Result<PathBuf, Diagnostic> {
     Ok(target)
 }
 
-const STARTER: &[(&str, &str)] = &[
+/// A topic named by `--topic` must exist: `content/topics/ID/_index.md`.
+fn check_topic(root: &Path, id: &str) -> Result<(), Diagnostic> {
+    let topics = root.join("content/topics");
+    if !id.is_empty() && !id.contains(['/', '\\']) && topics.join(id).join("_index.md").is_file() {
+        return Ok(());
+    }
+    let mut known: Vec<String> = std::fs::read_dir(&topics)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().join("_index.md").is_file())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    known.sort();
+    let help = if known.is_empty() {
+        "the site has no topics yet: create content/topics/ID/_index.md with a title".to_string()
+    } else {
+        format!("known topics: {}", known.join(", "))
+    };
+    Err(Diagnostic::error(format!(
+        "there is no topic `{id}` (no content/topics/{id}/_index.md)"
+    ))
+    .with_help(help))
+}
+
+mod starter {
+    include!(concat!(env!("OUT_DIR"), "/starter.rs"));
+}
+
+/// Files of the demo portal the starter portal reuses: (path in the new portal, bytes).
+const REUSED: &[(&str, &[u8])] = &[
     (
-        "config.yaml",
-        "title: 网络安全宣传门户\ndescription: 网络安全宣传活动、专题与科普文章\nbase_url: https://www.example.gov.cn/\nlanguage: zh-CN\ntheme: default\npaginate: 20\nfooter:\n  org: 某市网络安全宣传办公室\n  contact: 联系电话：0000-00000000\nmenu:\n  - { name: 首页, url: \"@/_index.md\" }\n  - { name: 文章, url: \"@/articles/_index.md\" }\n  - { name: 专题, url: /topics/ }\n",
+        "static/videos/promo.mp4",
+        include_bytes!("../static/videos/2026/cyber-week-promo.mp4"),
     ),
-    ("content/_index.md", "---\ntitle: 首页\n---\n\n欢迎访问。\n"),
-    ("content/articles/_index.md", "---\ntitle: 文章\n---\n"),
-    ("content/topics/_index.md", "---\ntitle: 专题\n---\n"),
     (
-        "content/topics/getting-started/_index.md",
-        "---\ntitle: 入门专题\ndescription: 第一个专题：在文章的 topics 里写上它的编号即可收录。\n---\n\n专题介绍写在这里。\n",
+        "static/videos/promo.vtt",
+        include_bytes!("../static/videos/2026/cyber-week-promo.vtt"),
     ),
     (
-        "content/articles/welcome.md",
-        "---\ntitle: 欢迎使用 Herald\ndate: 2026-01-01\ntags: [入门]\ntopics: [getting-started]\n---\n\n这是第一篇文章。用 `herald new articles/标题.md` 写下一篇。\n",
+        "assets/images/promo-poster.jpg",
+        include_bytes!("../assets/images/cyber-week-2026-promo-poster.jpg"),
     ),
 ];
+
+/// Fills in `%YEAR%` and `%DAY-N%` (the date N days before `today`).
+fn fill_in(text: &str, today: chrono::NaiveDate) -> String {
+    let mut out = text.replace("%YEAR%", &today.year().to_string());
+    while let Some(start) = out.find("%DAY-") {
+        let rest = &out[start + 5..];
+        let Some(len) = rest.find('%') else { break };
+        let days: i64 = rest[..len].parse().unwrap_or(0);
+        let date = today - Duration::days(days);
+        out.replace_range(
+            start..start + 5 + len + 1,
+            &date.format("%Y-%m-%d").to_string(),
+        );
+    }
+    out
+}
 
 /// Creates a new portal in `dir` (which must be new or empty): a config, starter
 /// content and an editable copy of the default theme.
@@ -147,8 +209,21 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
             .with_help("choose a new folder name"));
         }
     }
-    for (path, text) in STARTER {
-        fs::write(&dir.join(path), text.as_bytes())?;
+    let today = crate::site::now().date_naive();
+    for (path, bytes) in starter::FILES {
+        let path = fill_in(path, today);
+        let filled;
+        let bytes = match std::str::from_utf8(bytes) {
+            Ok(text) if !path.ends_with(".pdf") => {
+                filled = fill_in(text, today);
+                filled.as_bytes()
+            }
+            _ => bytes,
+        };
+        fs::write(&dir.join(path), bytes)?;
+    }
+    for (path, bytes) in REUSED {
+        fs::write(&dir.join(path), bytes)?;
     }
     for (path, bytes) in embedded_theme() {
         fs::write(&dir.join("themes/default").join(path), bytes)?;
@@ -164,7 +239,8 @@ mod tests {
     fn new_names_file_after_title_and_never_overwrites() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("content/articles")).unwrap();
-        let path = new_article(dir.path(), Path::new("articles/"), Some("全市宣传周")).unwrap();
+        let path =
+            new_article(dir.path(), Path::new("articles/"), Some("全市宣传周"), &[]).unwrap();
         assert!(
             path.ends_with("content/articles/quan-shi-xuan-chuan-zhou.md"),
             "{}",
@@ -179,9 +255,19 @@ mod tests {
             dir.path(),
             Path::new("content/articles/quan-shi-xuan-chuan-zhou.md"),
             None,
+            &[],
         )
         .unwrap_err();
         assert!(err.message.contains("already exists"));
+    }
+
+    #[test]
+    fn placeholders_become_this_years_dates() {
+        let today = chrono::NaiveDate::from_ymd_opt(2027, 3, 5).unwrap();
+        assert_eq!(
+            fill_in("starts: %YEAR%-09-14\ndate: %DAY-9%\nx: %DAY-0%", today),
+            "starts: 2027-09-14\ndate: 2027-02-24\nx: 2027-03-05"
+        );
     }
 
     #[test]

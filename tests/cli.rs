@@ -15,11 +15,9 @@ fn new_writes_front_matter_with_today_and_refuses_to_overwrite() {
         site.path("content/articles/2026/quan-shi-wang-luo-an-quan-xuan-chuan-zhou-kai-mu.md");
     let text = std::fs::read_to_string(&path).unwrap();
     assert_contains(&text, "title: \"全市网络安全宣传周开幕\"");
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
-        .format("date: %Y-%m-%d")
-        .to_string();
-    assert_contains(&text, &today);
+    // Today is Herald's clock: HERALD_NOW (2026-11-22T12:00:00+08:00 in tests).
+    assert_contains(&text, "date: 2026-11-22T12:00:00+08:00\n");
+    assert_contains(&text, "topics: []\n");
     let again = site.run(&[
         "new",
         "content/articles/2026/quan-shi-wang-luo-an-quan-xuan-chuan-zhou-kai-mu.md",
@@ -45,23 +43,118 @@ fn new_with_a_file_name() {
 }
 
 #[test]
-fn init_creates_a_portal_that_builds() {
+fn new_fills_topics_and_checks_they_exist() {
+    let site = TestSite::new();
+    site.file(
+        "content/topics/anti-fraud/_index.md",
+        "---\ntitle: 反诈\n---\n",
+    )
+    .file("content/topics/week/_index.md", "---\ntitle: 宣传周\n---\n");
+    site.run(&[
+        "new",
+        "articles/scam.md",
+        "--title",
+        "警惕退款诈骗",
+        "--topic",
+        "anti-fraud",
+        "--topic",
+        "week",
+    ])
+    .ok();
+    let text = site.read_file("content/articles/scam.md");
+    assert_contains(&text, "topics: [\"anti-fraud\", \"week\"]\n");
+    assert_contains(&text, "date: 2026-11-22T12:00:00+08:00\n");
+    // The draft joins both topics.
+    site.run(&["build", "--drafts"]).ok();
+    assert_contains(&site.read("topics/anti-fraud/index.html"), "警惕退款诈骗");
+    let err = site
+        .run(&["new", "articles/x.md", "--topic", "anti-frod"])
+        .fails();
+    assert_contains(&err, "there is no topic `anti-frod`");
+    assert_contains(&err, "help: known topics: anti-fraud, week");
+    assert!(!site.path("content/articles/x.md").exists());
+}
+
+#[test]
+fn version_names_the_commit() {
     let site = TestSite::empty();
-    site.run(&["init", "portal"]).ok();
+    let run = site.run(&["--version"]).ok();
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short=7", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let expected = match commit {
+        Some(commit) => format!("herald {} ({commit})\n", env!("CARGO_PKG_VERSION")),
+        None => format!("herald {}\n", env!("CARGO_PKG_VERSION")),
+    };
+    assert_eq!(run.stdout, expected);
+}
+
+#[test]
+fn init_writes_a_starter_portal_that_builds_and_checks_clean() {
+    let site = TestSite::empty();
+    let run = site.run(&["init", "portal"]).ok();
+    assert_contains(&run.stdout, "created a new portal in portal");
     assert!(
-        site.path("portal/themes/default/templates/base.html")
+        site.path("portal/themes/default/templates/shortcodes/video.html")
             .exists()
     );
+    // This year's week, from Herald's clock (HERALD_NOW is in 2026).
+    let config = site.read_file("portal/config.yaml");
+    assert_contains(&config, "security_week: 2026\n");
+    let week = site.read_file("portal/content/security-week/2026/_index.md");
+    assert_contains(&week, "starts: 2026-09-14\n");
+    assert_contains(&week, "quiz: quiz-2026\n");
+    assert!(site.path("portal/data/quiz-2026.yaml").exists());
+    assert_contains(
+        &site.read_file("portal/content/articles/week-preview.md"),
+        "date: 2026-11-20\n",
+    );
+    assert_contains(
+        &site.read_file("portal/content/articles/_index.md"),
+        "column_type: news\n",
+    );
+
+    // `check` finds nothing to say, not even a warning.
+    let check = site.run(&["check", "--root", "portal"]).ok();
+    assert_contains(&check.stdout, "no problems");
+    assert_eq!(check.stderr, "");
     site.run(&["build", "--root", "portal", "--output", "portal/public"])
         .ok();
-    assert!(
-        site.path("portal/public/articles/welcome/index.html")
-            .exists()
+    let out = |rel: &str| {
+        std::fs::read_to_string(site.path("portal/public").join(rel))
+            .unwrap_or_else(|e| panic!("{rel}: {e}"))
+    };
+    // Landing page with the campaign, the week with schedule, events and quiz, two
+    // topics, the about page, and articles using the built-in shortcodes.
+    assert_contains(&out("index.html"), "网络安全为人民，网络安全靠人民");
+    let week = out("security-week/2026/index.html");
+    assert_contains(&week, "个人信息保护日");
+    assert_contains(&week, "老年人防诈骗讲座");
+    assert_contains(&week, "PDF");
+    assert_contains(
+        &out("security-week/2026/quiz/index.html"),
+        "全国反诈咨询专线是多少",
     );
-    assert!(
-        site.path("portal/public/topics/getting-started/index.html")
-            .exists()
+    assert_contains(
+        &out("topics/cyber-week/index.html"),
+        "2026年网络安全宣传周9月14日开幕",
     );
+    assert_contains(&out("topics/anti-fraud/index.html"), "警惕冒充电商客服");
+    assert_contains(&out("about/index.html"), "栏目设置");
+    let preview = out("articles/week-preview/index.html");
+    assert_contains(&preview, "<track kind=\"captions\" srclang=\"zh\"");
+    assert_contains(&preview, "role=\"note\"");
+    assert_contains(&preview, "PDF · 708 B");
+    // The shortcode shown in code stays code.
+    assert_contains(
+        &out("articles/portal-launched/index.html"),
+        "<code>{{ download(file=\"/downloads/handbook.pdf\") }}</code>",
+    );
+
     let again = site.run(&["init", "portal"]);
     assert_contains(&again.fails(), "not empty");
 }

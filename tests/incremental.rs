@@ -587,3 +587,139 @@ fn the_site_map_and_page_tools_follow_structural_edits() {
     .unwrap();
     assert!(page.contains("本页网址的二维码：http://127.0.0.1:1111/articles/bee-renamed/"));
 }
+
+#[test]
+fn shortcode_template_edits_render_exactly_the_pages_calling_them() {
+    let site = rich_site();
+    site.file(
+        "themes/default/templates/shortcodes/hotline.html",
+        "<b class=\"hotline\">{{ number }}</b>",
+    )
+    .file(
+        "themes/default/templates/shortcodes/note.html",
+        "<aside role=\"note\">{{ body | safe }}</aside>",
+    )
+    .file("static/downloads/b.pdf", "pdf")
+    .article(
+        "c.md",
+        "丙文",
+        "2025-05-01",
+        "tags: [反诈]\n",
+        "拨打 {{ hotline(number=12377) }} 举报。",
+    )
+    .article(
+        "d.md",
+        "丁文",
+        "2024-01-01",
+        "topics: [fraud, week]\n",
+        "{% note() %}\n**提醒**：[手册]({{/* x() */}}) {{ hotline(number=110) }}\n{% end %}\n\n附件 {{ file(path=\"/downloads/b.pdf\") }}",
+    )
+    .file(
+        "themes/default/templates/shortcodes/file.html",
+        "<a href=\"{{ files.path.url }}\">{{ files.path.size_text }}</a>",
+    );
+    let mut s = Session::start(site);
+
+    // The site's own copy replaces the theme's: only c and d call it, and only their
+    // pages are rendered again, with the search index's files for their changed text
+    // (a template used by every page would render all 30 here).
+    s.write(
+        "templates/shortcodes/hotline.html",
+        "<strong class=\"hotline\">☎ {{ number }}</strong>",
+    );
+    match s.changed(
+        "site overrides a shortcode",
+        &["templates/shortcodes/hotline.html"],
+    ) {
+        Outcome::Applied { written, .. } => assert!(written <= 5, "rendered {written} files"),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        String::from_utf8_lossy(&snapshot(&s.store.read().unwrap())["articles/c/index.html"])
+            .contains("☎ 12377")
+    );
+
+    // A template nobody calls: no page is rendered again.
+    s.write(
+        "themes/default/templates/shortcodes/unused.html",
+        "<i>{{ x }}</i>",
+    );
+    match s.rebuild(&["themes/default/templates/shortcodes/unused.html"]) {
+        Outcome::Unchanged => {}
+        Outcome::Applied { written, .. } => assert_eq!(written, 0, "rendered {written} files"),
+        other => panic!("{other:?}"),
+    }
+    s.assert_matches_full_build("unused shortcode added");
+
+    // The block shortcode's template, then the one nested in its body.
+    s.write(
+        "themes/default/templates/shortcodes/note.html",
+        "<aside class=\"n\" role=\"note\">{{ body | safe }}</aside>",
+    );
+    s.changed(
+        "block shortcode edited",
+        &["themes/default/templates/shortcodes/note.html"],
+    );
+    std::fs::remove_file(s.site.path("templates/shortcodes/hotline.html")).unwrap();
+    s.changed(
+        "site copy removed: the theme's is back",
+        &["templates/shortcodes/hotline.html"],
+    );
+
+    // A file a shortcode names changes size.
+    s.write("static/downloads/b.pdf", &"p".repeat(5000));
+    s.changed("named file grew", &["static/downloads/b.pdf"]);
+
+    // A broken shortcode template, then fixed.
+    s.write(
+        "themes/default/templates/shortcodes/hotline.html",
+        "{{ number ",
+    );
+    s.fails(
+        "broken",
+        &["themes/default/templates/shortcodes/hotline.html"],
+    );
+    s.write(
+        "themes/default/templates/shortcodes/hotline.html",
+        "<em>{{ number }}</em>",
+    );
+    s.changed(
+        "fixed",
+        &["themes/default/templates/shortcodes/hotline.html"],
+    );
+
+    // An article gains an old URL, then loses it: the redirect page comes and goes.
+    s.site.article(
+        "c.md",
+        "丙文",
+        "2025-05-01",
+        "tags: [反诈]\naliases: [\"/2019/c.html\", \"/old/c/\"]\n",
+        "拨打 {{ hotline(number=12377) }} 举报。",
+    );
+    s.changed("aliases added", &["content/articles/c.md"]);
+    assert!(
+        s.store
+            .read()
+            .unwrap()
+            .paths()
+            .contains(&"2019/c.html".to_string())
+    );
+    s.site.article(
+        "c.md",
+        "丙文改",
+        "2025-05-01",
+        "tags: [反诈]\naliases: [\"/old/c/\"]\n",
+        "拨打 {{ hotline(number=12377) }} 举报。",
+    );
+    s.changed("alias removed, title changed", &["content/articles/c.md"]);
+
+    // A body starts calling a shortcode.
+    s.site.article(
+        "b.md",
+        "乙文",
+        "2026-08-01",
+        "tags: [反诈, 宣传周]\ntopics: [fraud]\n",
+        "## 详情\n\n乙 {{ hotline(number=96110) }}",
+    );
+    s.changed("body now calls a shortcode", &["content/articles/b.md"]);
+}

@@ -50,7 +50,12 @@ fn readme_server_block(public: &Path, port: u16) -> String {
         .nth(1)
         .and_then(|b| b.split("```").next())
         .expect("an ```nginx block after the marker");
-    for needed in ["listen 80;", "alias /srv/www/campaign/;", "gzip_static on;"] {
+    for needed in [
+        "listen 80;",
+        "alias /srv/www/campaign/;",
+        "gzip_static on;",
+        "include /srv/www/campaign.redirects.map;",
+    ] {
         assert!(block.contains(needed), "the README's block lost `{needed}`");
     }
     block
@@ -58,6 +63,10 @@ fn readme_server_block(public: &Path, port: u16) -> String {
         .replace(
             "alias /srv/www/campaign/;",
             &format!("alias {}/;", public.display()),
+        )
+        .replace(
+            "include /srv/www/campaign.redirects.map;",
+            &format!("include {}.redirects.map;", public.display()),
         )
 }
 
@@ -386,11 +395,26 @@ fn the_demo_portal_works_on_nginx_under_a_sub_path() {
         "crawled {} pages, {fetched} URLs in all, every one 200",
         pages.len()
     );
-    // Every HTML file of the build was reached by following links.
+    // Every HTML file of the build was reached by following links (but the redirect
+    // pages of old URLs, which nothing links to and nginx answers with a 301).
+    let map_file = dir.path().join("public.redirects.map");
+    let map = std::fs::read_to_string(&map_file).expect("the redirects map beside the output");
+    let aliases: Vec<(String, String)> = map
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let mut quoted = l.split('"').skip(1).step_by(2);
+            Some((quoted.next()?.to_string(), quoted.next()?.to_string()))
+        })
+        .collect();
+    assert!(
+        !aliases.is_empty(),
+        "the demo portal has no aliases:\n{map}"
+    );
     let unreached: Vec<String> = html_files(&public)
         .into_iter()
         .map(|rel| format!("{BASE}{}", rel.strip_suffix("index.html").unwrap_or(&rel)))
-        .filter(|url| !pages.contains(url))
+        .filter(|url| !pages.contains(url) && !aliases.iter().any(|(old, _)| old == url))
         .collect();
     assert!(unreached.is_empty(), "no link leads to {unreached:?}");
     assert!(pages.len() > 104, "crawled only {} pages", pages.len());
@@ -445,6 +469,31 @@ fn the_demo_portal_works_on_nginx_under_a_sub_path() {
     let bare = get(port, "/campaign", "");
     assert_eq!(bare.status, 301);
     assert!(bare.header("location").ends_with("/campaign/"), "{bare:?}");
+
+    // Video captions are served as WebVTT, or browsers ignore the track.
+    let vtt = get(port, "/campaign/videos/2026/cyber-week-promo.vtt", "");
+    assert_eq!(vtt.status, 200, "{vtt:?}");
+    assert_eq!(vtt.header("content-type"), "text/vtt; charset=utf-8");
+    assert!(String::from_utf8_lossy(&vtt.body).starts_with("WEBVTT"));
+
+    // An old URL (`aliases:`) answers 301 to the page's URL, through the map file.
+    for (old, new) in &aliases {
+        let moved = get(port, old, "");
+        assert_eq!(moved.status, 301, "{old}: {moved:?}");
+        assert!(
+            moved.header("location").ends_with(new.as_str()),
+            "{old} → {:?}, expected {new}",
+            moved.header("location")
+        );
+        assert_eq!(get(port, new, "").status, 200, "{new}");
+    }
+    assert!(
+        aliases
+            .iter()
+            .any(|(old, new)| old == "/campaign/news/2026/0914-kaimu.html"
+                && new == "/campaign/articles/2026/cyber-week-opening/"),
+        "{aliases:?}"
+    );
 
     // gzip_static: the precompressed file, for browsers that accept it.
     let index = std::fs::read(public.join("index.html")).unwrap();

@@ -48,6 +48,9 @@ pub struct PageMeta {
     pub pinned: bool,
     /// Template to render with instead of the default.
     pub template: Option<String>,
+    /// Old site paths that redirect here (`aliases:`), checked and without the
+    /// leading slash: `2019/old/`, `2019/x.html`.
+    pub aliases: Vec<String>,
     /// Every other key, for templates.
     pub extra: Map<String, Value>,
 }
@@ -190,6 +193,7 @@ impl Page {
             m.pinned,
             &m.tags,
             &m.topics,
+            &m.aliases,
         ))
     }
 
@@ -243,8 +247,27 @@ fn read_meta(fields: &mut Fields<'_>, zone: FixedOffset, is_article: bool) -> Pa
         draft: fields.flag("draft"),
         pinned: fields.flag("pinned"),
         template: fields.text("template"),
+        aliases: read_aliases(fields),
         extra: Map::new(),
     }
+}
+
+/// `aliases: ["/old/path/", "/2019/x.html"]`, each checked (see `crate::aliases`).
+fn read_aliases(fields: &mut Fields<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for written in clean_list(fields.text_list("aliases")) {
+        match crate::aliases::site_path(&written) {
+            Ok(path) if !out.contains(&path) => out.push(path),
+            Ok(_) => {}
+            Err(why) => {
+                let d = fields.error("aliases", why).with_help(
+                    "write old URLs of this page as site paths: aliases: [\"/2019/old-title/\"]",
+                );
+                fields.errors.push(d);
+            }
+        }
+    }
+    out
 }
 
 /// Trims entries, drops empty ones and repeats, keeping the written order.

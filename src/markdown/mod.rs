@@ -6,8 +6,10 @@
 //! sizes) comes through a [`Resolver`], so pages render in parallel and the same
 //! input always gives the same output.
 
+mod calls;
 pub mod headings;
 pub mod highlight;
+pub mod shortcodes;
 pub mod summary;
 pub mod text;
 
@@ -18,6 +20,7 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Diagnostic, LineIndex};
+pub use calls::{ShortcodeCall, ShortcodeError, ShortcodeOutput};
 pub use headings::TocEntry;
 use text::TextStats;
 
@@ -55,6 +58,11 @@ pub struct Rendered {
     pub images: Vec<String>,
     /// Published files the body's images need (processed variants).
     pub files: Vec<String>,
+    /// Names of the shortcodes the body calls, sorted (unknown ones too): a change
+    /// to one of their templates renders the body again.
+    pub shortcodes: Vec<String>,
+    /// Paths that shortcode arguments named, as written (their sizes are in the HTML).
+    pub shortcode_files: Vec<String>,
 }
 
 /// A `@/path.md#anchor` link found in a body.
@@ -105,6 +113,22 @@ pub trait Resolver: Sync {
     fn href(&self, site_path: &str) -> String {
         format!("/{site_path}")
     }
+    /// Renders a shortcode call with its template.
+    fn shortcode(&self, call: &ShortcodeCall<'_>) -> Result<ShortcodeOutput, ShortcodeError> {
+        Err(ShortcodeError::new(
+            format!("there is no shortcode `{}`", call.name),
+            "add templates/shortcodes/NAME.html",
+        ))
+    }
+    /// A version of the template of shortcode `name` (`None` when there is none), so
+    /// that cached bodies calling it are rendered again when it changes.
+    fn shortcode_version(&self, _name: &str) -> Option<u64> {
+        None
+    }
+    /// A version of a file a shortcode argument named (its size and time).
+    fn file_version(&self, _written: &str, _from: &str) -> Option<u64> {
+        None
+    }
 }
 
 /// One Markdown body to render.
@@ -139,12 +163,27 @@ pub fn options() -> Options {
 /// Renders one body. Problems (a missing link target, a missing image) come back as
 /// diagnostics beside a complete rendering.
 pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Diagnostic>) {
-    let mut events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(source.body, options())
+    let (expanded, syntax) = shortcodes::expand(source.body);
+    let lines = LineIndex::new(source.body);
+    let line_of = |offset: usize| lines.line(expanded.original(offset)) + source.body_offset;
+    let mut problems: Vec<Diagnostic> = syntax
+        .into_iter()
+        .map(|e| {
+            let (line, column) = lines.line_column(source.body, e.at);
+            Diagnostic::error(e.message)
+                .in_file(source.file)
+                .at(line + source.body_offset, column)
+                .with_help(e.help)
+        })
+        .collect();
+    let mut events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(&expanded.text, options())
         .into_offset_iter()
         .collect();
-    let lines = LineIndex::new(source.body);
-    let line_of = |offset: usize| lines.line(offset) + source.body_offset;
-    let mut problems = Vec::new();
+    let mut from_calls = Rendered::default();
+    if !expanded.calls.is_empty() {
+        let html = calls::render_all(&expanded, source, resolver, &mut from_calls, &mut problems);
+        events = calls::substitute(events, &html);
+    }
 
     let footnotes = headings::footnote_ids(&mut events);
     let headings = headings::assign_ids(&mut events, &footnotes);
@@ -186,6 +225,18 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
     };
     let mut html_out = String::with_capacity(source.body.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
+    let mut links = links;
+    let mut site_links = site_links;
+    let mut stats = stats;
+    links.extend(from_calls.links);
+    site_links.extend(from_calls.site_links);
+    images.extend(from_calls.images);
+    files.extend(from_calls.files);
+    stats.cjk_chars += from_calls.stats.cjk_chars;
+    stats.latin_words += from_calls.stats.latin_words;
+    if source.keep_text {
+        text.push_str(&from_calls.text);
+    }
 
     let rendered = Rendered {
         html_hash: crate::hash::of_bytes(html_out.as_bytes()),
@@ -202,6 +253,8 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
         text,
         images,
         files,
+        shortcodes: from_calls.shortcodes,
+        shortcode_files: from_calls.shortcode_files,
     };
     (rendered, problems)
 }

@@ -20,6 +20,19 @@ impl Resolver for FakeSite {
             _ => Err("no such image".into()),
         }
     }
+    fn shortcode(&self, call: &ShortcodeCall<'_>) -> Result<ShortcodeOutput, ShortcodeError> {
+        match call.name {
+            "box" => Ok(ShortcodeOutput {
+                html: format!("<aside>{}</aside>", call.body.unwrap_or_default()),
+                ..ShortcodeOutput::default()
+            }),
+            "hotline" => Ok(ShortcodeOutput {
+                html: format!("<b>{}</b>", call.args["n"]),
+                ..ShortcodeOutput::default()
+            }),
+            _ => Err(ShortcodeError::new("unknown", "known: box, hotline")),
+        }
+    }
 }
 
 fn render_md(body: &str) -> (Rendered, Vec<Diagnostic>) {
@@ -158,4 +171,49 @@ fn bold_left_open_by_chinese_punctuation_is_a_warning() {
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].severity, crate::error::Severity::Warning);
     assert_eq!(problems[0].line, Some(7));
+}
+
+#[test]
+fn shortcodes_render_in_place_and_keep_lines_exact() {
+    let (r, problems) = render_md(
+        "拨打 {{ hotline(n=12377) }} 举报。\n\n{% box() %}\n盒中**文字**与[链接](@/articles/known.md)\n{% end %}\n\n[坏](@/articles/none.md)\n",
+    );
+    assert!(
+        r.html.contains("<p>拨打 <b>12377</b> 举报。</p>"),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains("<aside><p>盒中<strong>文字</strong>与<a href=\"/articles/known/\">链接</a></p>\n</aside>"),
+        "{}",
+        r.html
+    );
+    assert!(!r.html.contains("<p><aside>"), "{}", r.html);
+    // The body's link and text count; the broken link after the block keeps its line
+    // (body_offset 4 + line 7).
+    assert_eq!(r.links.len(), 2);
+    assert!(r.text.contains("盒中文字"), "{}", r.text);
+    assert_eq!(r.shortcodes, ["box", "hotline"]);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].line, Some(11));
+}
+
+#[test]
+fn an_unknown_shortcode_is_an_error_at_its_column() {
+    let (r, problems) = render_md("一二 {{ nope(a=1) }}");
+    assert_eq!(problems.len(), 1);
+    assert_eq!((problems[0].line, problems[0].column), (Some(5), Some(7)));
+    assert!(problems[0].message.contains("shortcode `nope`"));
+    assert!(r.html.contains("<p>一二 </p>"), "{}", r.html);
+}
+
+#[test]
+fn a_shortcode_inside_raw_html_is_replaced_too() {
+    let (r, problems) = render_md("<div class=\"x\">\n{{ hotline(n=110) }}\n</div>\n");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(
+        r.html.contains("<div class=\"x\">\n<b>110</b>\n</div>"),
+        "{}",
+        r.html
+    );
 }

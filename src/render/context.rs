@@ -336,6 +336,13 @@ pub fn build(site: &Site, shared: &Shared, planned: &Planned) -> Result<Context,
             ctx.insert("site_map", &shared.site_map);
         }
         Job::NotFound | Job::Search => {}
+        Job::Alias(id, _) => {
+            let page = &lib.pages[id];
+            record(Dep::Card(page.file.rel.clone()));
+            ctx.insert("title", &page.meta.title);
+            ctx.insert("url", &views.href(&page.path));
+            ctx.insert("permalink", &views.permalink(&page.path));
+        }
     }
     Ok(ctx)
 }

@@ -54,6 +54,8 @@ pub enum Job {
     Search,
     /// The HTML site map (网站地图) at `/sitemap/`, when the theme has `sitemap.html`.
     SiteMapPage,
+    /// The redirect page at one of a page's `aliases:` (index into them).
+    Alias(PageId, usize),
 }
 
 /// A job with where it writes and how.
@@ -72,7 +74,7 @@ pub struct Planned {
 impl Planned {
     /// True for pages readers browse (listed in the sitemap).
     pub fn is_html_page(&self) -> bool {
-        self.output.ends_with("index.html") && !matches!(self.job, Job::NotFound)
+        self.output.ends_with("index.html") && !matches!(self.job, Job::NotFound | Job::Alias(..))
     }
 }
 
@@ -232,6 +234,18 @@ fn plan_unchecked(site: &Site) -> Vec<Planned> {
             template: template.into(),
         });
     }
+    // Last, so that a page and an alias on one URL blame the alias.
+    let alias_html: Arc<str> = Arc::from("alias.html");
+    for (id, page) in lib.pages.iter().enumerate() {
+        for (n, alias) in page.meta.aliases.iter().enumerate() {
+            planned.push(Planned {
+                job: Job::Alias(id, n),
+                path: alias.clone(),
+                output: crate::aliases::output_of(alias),
+                template: alias_html.clone(),
+            });
+        }
+    }
     for (t, topic) in lib.topics.iter().enumerate() {
         let file = format!("{}atom.xml", lib.sections[topic.section].path);
         planned.push(Planned {
@@ -275,10 +289,12 @@ fn check_plan(site: &Site, planned: &mut Vec<Planned>) -> Vec<Diagnostic> {
             } else {
                 p.job
             };
-            errors.push(
-                owner_error(site, blame, message)
-                    .with_help("give one of them another `slug` or file name"),
-            );
+            let help = if matches!(p.job, Job::Alias(..)) || matches!(first, Job::Alias(..)) {
+                "an alias may not take the URL of a page or of another alias: change or remove that `aliases:` entry"
+            } else {
+                "give one of them another `slug` or file name"
+            };
+            errors.push(owner_error(site, blame, message).with_help(help));
             continue;
         }
         if let Some(published) = site.files.published.get(&p.output) {
@@ -399,6 +415,10 @@ fn describe(site: &Site, job: Job) -> String {
         Job::Year(y, n) => format!("the {} archive's page {n}", lib.years[y].year),
         Job::Tag(t, n) => format!("the tag `{}`'s page {n}", lib.tags[t].name),
         Job::Topic(t, n) => format!("the topic `{}`'s page {n}", lib.topics[t].id),
+        Job::Alias(id, n) => format!(
+            "the alias `/{}` in content/{}",
+            lib.pages[id].meta.aliases[n], lib.pages[id].file.rel
+        ),
         other => format!("Herald's {other:?} page"),
     }
 }
@@ -406,6 +426,7 @@ fn describe(site: &Site, job: Job) -> String {
 fn slug_line(site: &Site, job: Job) -> Option<usize> {
     match job {
         Job::Page(id) => site.library.pages[id].key_line("slug"),
+        Job::Alias(id, _) => site.library.pages[id].key_line("aliases"),
         _ => None,
     }
 }
@@ -418,6 +439,11 @@ fn owner_error(site: &Site, job: Job, message: String) -> Diagnostic {
             let page = &lib.pages[id];
             d = d.in_file(&page.file.path);
             d.line = page.key_line("slug");
+        }
+        Job::Alias(id, _) => {
+            let page = &lib.pages[id];
+            d = d.in_file(&page.file.path);
+            d.line = page.key_line("aliases");
         }
         Job::Section(id) | Job::Week(id) | Job::Quiz(id) => {
             d = d.in_file(&lib.sections[id].file.path)

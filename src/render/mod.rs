@@ -13,6 +13,7 @@ pub mod jobs;
 mod known;
 pub mod pagination;
 pub mod qr;
+pub mod shortcodes;
 pub mod site_map;
 pub mod state;
 pub mod templates;

@@ -21,6 +21,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("atom.xml", include_str!("builtin/atom.xml")),
     ("sitemap.xml", include_str!("builtin/sitemap.xml")),
     ("robots.txt", include_str!("builtin/robots.txt")),
+    ("alias.html", include_str!("builtin/alias.html")),
 ];
 
 /// One template's text and where it came from.
@@ -109,6 +110,7 @@ impl Templates {
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         tera.set_escape_fn(crate::markdown::escape_html);
         filters::register(&mut tera);
+        super::shortcodes::register(&mut tera);
         let raw: Vec<(&str, &str)> = sources
             .iter()
             .map(|(n, s)| (n.as_str(), s.text.as_str()))
@@ -138,6 +140,17 @@ impl Templates {
     /// True if a template of this name exists.
     pub fn has(&self, name: &str) -> bool {
         self.sources.contains_key(name)
+    }
+
+    /// The names of every template, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.sources.keys().map(String::as_str)
+    }
+
+    /// Renders `name` with the parsed templates as loaded (no site functions): for
+    /// shortcodes, which render with the Markdown, before the site is built.
+    pub fn render_plain(&self, name: &str, context: &tera::Context) -> tera::Result<String> {
+        self.tera.render(name, context)
     }
 
     /// A copy of the parsed templates, to register a build's functions on.

@@ -1,7 +1,8 @@
 //! The Markdown cache: rendered bodies kept between builds in
 //! `.herald-cache/markdown.bin`, so an unchanged page is not rendered again.
 //!
-//! A rendering depends on the file, on where its `@/` links lead and on its images.
+//! A rendering depends on the file, on where its `@/` links lead, on its images and
+//! on the templates of its shortcodes and the files they name.
 //! An entry is used only when the file's hash is the same and its links and images
 //! resolve exactly as they did (checked against the site being built), so it can never
 //! be stale. The whole cache is dropped when Herald (see `cache_file::BUILD_ID`) or
@@ -15,8 +16,8 @@ use crate::hash;
 use crate::markdown::{Rendered, Resolver};
 
 /// Bumped when the cached data or the Markdown output changes shape (3: highlighting
-/// by Oniguruma; 4: the body's hash kept beside it).
-const FORMAT: u32 = 4;
+/// by Oniguruma; 4: the body's hash kept beside it; 5: shortcodes).
+const FORMAT: u32 = 5;
 
 /// One cached rendering: file hash, resolution hash, rendering, its problems.
 type Entry = (u64, u64, Rendered, Vec<Diagnostic>);
@@ -104,5 +105,16 @@ pub fn resolutions(rendered: &Rendered, rel: &str, resolver: &dyn Resolver) -> u
         .iter()
         .map(|src| format!("{:?}", resolver.image(src, rel)))
         .collect();
-    hash::of(&(links, images))
+    // Shortcodes: their templates, and the files their arguments named (sizes).
+    let shortcodes: Vec<Option<u64>> = rendered
+        .shortcodes
+        .iter()
+        .map(|name| resolver.shortcode_version(name))
+        .collect();
+    let files: Vec<Option<u64>> = rendered
+        .shortcode_files
+        .iter()
+        .map(|path| resolver.file_version(path, rel))
+        .collect();
+    hash::of(&(links, images, shortcodes, files))
 }

@@ -9,6 +9,7 @@
 mod cache;
 mod checks;
 mod reload;
+mod shortcodes;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -55,10 +56,7 @@ impl LoadOptions {
     /// Options for `root` with the clock read from `HERALD_NOW` (an RFC 3339 time, for
     /// reproducible builds and tests) or the system.
     pub fn new(root: impl Into<PathBuf>) -> LoadOptions {
-        let now = std::env::var("HERALD_NOW")
-            .ok()
-            .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
-            .unwrap_or_else(|| Utc::now().fixed_offset());
+        let now = now();
         LoadOptions {
             root: root.into(),
             base_url: None,
@@ -86,6 +84,15 @@ pub fn check_clock() -> Result<(), Diagnostic> {
             "write it like HERALD_NOW=2026-09-14T10:00:00+08:00, or unset it to use the clock",
         )),
     }
+}
+
+/// Herald's clock: `HERALD_NOW` (an RFC 3339 time, for reproducible builds and tests)
+/// or the system's.
+pub fn now() -> DateTime<FixedOffset> {
+    std::env::var("HERALD_NOW")
+        .ok()
+        .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+        .unwrap_or_else(|| Utc::now().fixed_offset())
 }
 
 /// Data files by name: where each was read from and its text.
@@ -534,6 +541,21 @@ impl Resolver for Site {
 
     fn href(&self, site_path: &str) -> String {
         self.config.href(site_path)
+    }
+
+    fn shortcode(
+        &self,
+        call: &markdown::ShortcodeCall<'_>,
+    ) -> Result<markdown::ShortcodeOutput, markdown::ShortcodeError> {
+        self.render_shortcode(call)
+    }
+
+    fn shortcode_version(&self, name: &str) -> Option<u64> {
+        self.shortcode_template_version(name)
+    }
+
+    fn file_version(&self, written: &str, from: &str) -> Option<u64> {
+        self.shortcode_file_version(written, from)
     }
 
     fn image(&self, src: &str, from: &str) -> Result<ResolvedImage, String> {

@@ -80,26 +80,31 @@ impl Site {
     /// what a fresh load would give. Returns which pages may have changed.
     pub fn apply(&mut self, changes: &Changes) -> Touched {
         let _t = crate::timing::phase("site: apply changes");
+        let mut markdown: HashSet<String> = HashSet::new();
         if changes.templates {
+            let before = self.shortcode_versions();
             self.load_templates();
+            markdown.extend(self.calling_changed_shortcodes(&before));
         }
         if changes.data {
             self.load_data();
         }
-        let mut markdown: HashSet<String> = HashSet::new();
         if changes.files {
             let (content, walk_errors) = walk::walk(&self.root.join("content"), &self.root);
             self.problems.walk = walk_errors;
             self.content_others = content.others;
             self.load_files();
             // Images in Markdown carry their sizes; links to files may now resolve.
+            // So do files named by shortcodes (sizes, posters).
             for page in &self.library.pages {
-                if !page.rendered.images.is_empty() {
+                let r = &page.rendered;
+                if !r.images.is_empty() || !r.shortcode_files.is_empty() {
                     markdown.insert(page.file.rel.clone());
                 }
             }
             for section in &self.library.sections {
-                if !section.rendered.images.is_empty() {
+                let r = &section.rendered;
+                if !r.images.is_empty() || !r.shortcode_files.is_empty() {
                     markdown.insert(section.file.rel.clone());
                 }
             }
@@ -127,6 +132,43 @@ impl Site {
         } else {
             Touched::Only(markdown.into_iter().collect())
         }
+    }
+
+    /// The version of every shortcode some body calls, by name.
+    fn shortcode_versions(&self) -> HashMap<String, Option<u64>> {
+        let lib = &self.library;
+        let names: HashSet<&String> = lib
+            .pages
+            .iter()
+            .map(|p| &p.rendered)
+            .chain(lib.sections.iter().map(|s| &s.rendered))
+            .flat_map(|r| &r.shortcodes)
+            .collect();
+        names
+            .into_iter()
+            .map(|n| (n.clone(), self.shortcode_template_version(n)))
+            .collect()
+    }
+
+    /// The pages and sections whose bodies call a shortcode whose template is not
+    /// what it was in `before`: their Markdown must be rendered again.
+    fn calling_changed_shortcodes(&self, before: &HashMap<String, Option<u64>>) -> Vec<String> {
+        let changed: HashSet<&str> = before
+            .iter()
+            .filter(|(name, version)| self.shortcode_template_version(name) != **version)
+            .map(|(name, _)| name.as_str())
+            .collect();
+        if changed.is_empty() {
+            return Vec::new();
+        }
+        let lib = &self.library;
+        lib.pages
+            .iter()
+            .map(|p| (&p.file.rel, &p.rendered))
+            .chain(lib.sections.iter().map(|s| (&s.file.rel, &s.rendered)))
+            .filter(|(_, r)| r.shortcodes.iter().any(|n| changed.contains(n.as_str())))
+            .map(|(rel, _)| rel.clone())
+            .collect()
     }
 
     /// Parses the changed content files again and rebuilds the lists; returns the

@@ -106,6 +106,8 @@ describe('HTML', () => {
     const missing = [];
     for (const rel of htmlFiles(site.dir)) {
       const html = fs.readFileSync(path.join(site.dir, rel), 'utf8');
+      // Redirect pages of old URLs (`aliases:`) are not pages of the site.
+      if (html.includes('http-equiv="refresh"') && html.includes('content="noindex"')) continue;
       const wanted = ['<html lang="', 'name="SiteName"', 'name="SiteDomain"', 'name="ColumnName"', 'property="og:title"', 'property="og:site_name"', 'name="description"'];
       if (rel !== '404.html' && rel !== 'search/index.html') wanted.push('rel="canonical"', 'property="og:url"');
       if (html.includes('name="ArticleTitle"')) wanted.push('name="PubDate"');
@@ -145,6 +147,83 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
         }
       });
     }
+  }
+});
+
+describe('shortcodes', () => {
+  /** The first article page whose HTML holds `needle`. */
+  const articleWith = (needle) => {
+    const rel = htmlFiles(site.dir).find((f) => f.startsWith('articles/')
+      && fs.readFileSync(path.join(site.dir, f), 'utf8').includes(needle));
+    assert.ok(rel, `no article of the demo build uses ${needle}`);
+    return '/' + rel.replace(/index\.html$/, '');
+  };
+
+  test('the video has a poster that loads and a Chinese captions track', async () => {
+    const context = await newContext();
+    try {
+      const { page, problems } = await open(context, articleWith('class="sc-video"'));
+      const video = page.locator('.sc-video video').first();
+      assert.equal(await video.getAttribute('preload'), 'none');
+      assert.equal(await video.evaluate((v) => v.controls), true, 'the browser’s own controls');
+      const poster = await video.getAttribute('poster');
+      assert.ok(poster, 'the video has a poster');
+      const size = await page.evaluate((src) => new Promise((done) => {
+        const img = new Image();
+        img.onload = () => done(img.naturalWidth);
+        img.onerror = () => done(0);
+        img.src = src;
+      }), poster);
+      assert.ok(size > 0, `the poster ${poster} loads`);
+      const track = video.locator('track[kind="captions"]');
+      assert.equal(await track.count(), 1, 'a captions track');
+      assert.equal(await track.getAttribute('srclang'), 'zh');
+      // The browser loads the track and reads its cues.
+      const cues = await track.evaluate((t) => new Promise((done) => {
+        t.track.mode = 'showing';
+        const read = () => done(t.track.cues ? t.track.cues.length : 0);
+        if (t.readyState === 2) read();
+        t.addEventListener('load', read);
+        t.addEventListener('error', () => done(-1));
+      }));
+      assert.ok(cues > 0, `the captions track loads its cues (${cues})`);
+      const link = page.locator('.sc-video__download');
+      assert.equal(await link.getAttribute('href'), await video.locator('source').getAttribute('src'));
+      assert.match(await page.locator('.sc-video__info').first().textContent(), /^MP4 · \d+ KB$/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  for (const mode of ['normal', 'elder']) {
+    test(`notices pass axe and stand apart, ${mode === 'elder' ? '长者模式' : 'normal mode'}`, async () => {
+      const context = await newContext({ elder: mode === 'elder' });
+      try {
+        const { page, problems } = await open(context, articleWith('class="sc-notice'));
+        await page.addScriptTag({ content: AXE });
+        const result = await page.evaluate((tags) => window.axe.run('.sc-notice', { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), WCAG);
+        const lines = result.violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        assert.equal(result.violations.length, 0, `axe found in the notices (${mode}):\n${lines.join('\n')}`);
+        const notices = await page.$$eval('.sc-notice', (all) => all.map((n) => {
+          const s = getComputedStyle(n);
+          const type = [...n.classList].find((c) => c.startsWith('sc-notice--'));
+          return { type, role: n.getAttribute('role'), label: n.getAttribute('aria-label'), edge: s.borderLeftColor, width: parseFloat(s.borderLeftWidth) };
+        }));
+        assert.ok(notices.length >= 1, 'the article has a notice');
+        for (const n of notices) {
+          assert.equal(n.role, 'note');
+          assert.match(n.label, /^(提示|注意|警示)/);
+          assert.ok(n.width >= 4, `a heavy edge (${n.width}px)`);
+        }
+        // Notices of different types look different (the demo article has a warning and a danger).
+        const edges = new Map(notices.map((n) => [n.type, n.edge]));
+        assert.equal(new Set(edges.values()).size, edges.size, `each type its own colour: ${JSON.stringify([...edges])}`);
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
   }
 });
 
