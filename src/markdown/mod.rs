@@ -9,6 +9,7 @@
 mod calls;
 pub mod headings;
 pub mod highlight;
+mod raw_html;
 pub mod shortcodes;
 pub mod summary;
 pub mod text;
@@ -195,6 +196,7 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
         text = String::new();
     }
     problems.extend(unclosed_bold(&events, &line_of, source.file));
+    problems.extend(raw_html::unclosed(&events, &line_of, source.file));
     let mut images = Vec::new();
     let mut files = Vec::new();
     let events = replace_blocks(
