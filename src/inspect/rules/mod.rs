@@ -76,6 +76,66 @@ pub fn build_errors(site: &Inspected<'_>, problems: &[Diagnostic]) -> Vec<Findin
     found
 }
 
+/// The content files and lines where `needle` is written as prose: the page's own
+/// file first, else any content file (a list shows other pages' titles and summaries).
+pub fn written_at(site: &Inspected<'_>, own: Option<&str>, needle: &str) -> Vec<(String, usize)> {
+    let mut own_hits = Vec::new();
+    let mut other_hits = Vec::new();
+    for (file, front, front_offset, body, body_offset) in sources(site) {
+        let line = front
+            .lines()
+            .position(|l| l.contains(needle))
+            .map(|i| i + 1 + front_offset)
+            .or_else(|| prose_line(body, needle).map(|l| l + body_offset));
+        if let Some(line) = line {
+            if Some(file.as_str()) == own {
+                own_hits.push((file, line));
+            } else {
+                other_hits.push((file, line));
+            }
+        }
+    }
+    if own_hits.is_empty() {
+        other_hits
+    } else {
+        own_hits
+    }
+}
+
+/// True if `needle` is written in some content file at all (in code, when
+/// [`written_at`] found it in no prose: a summary shows code as plain text).
+pub fn written_anywhere(site: &Inspected<'_>, needle: &str) -> bool {
+    sources(site).any(|(_, front, _, body, _)| front.contains(needle) || body.contains(needle))
+}
+
+/// Every content file: (path from the site root, front matter, its offset, body, its offset).
+fn sources<'a>(
+    site: &'a Inspected<'_>,
+) -> impl Iterator<Item = (String, &'a str, usize, &'a str, usize)> + 'a {
+    let lib = &site.site.library;
+    let pages = lib.pages.iter().map(|p| {
+        let file = format!("content/{}", p.file.rel);
+        (
+            file,
+            p.front.as_str(),
+            p.front_offset,
+            p.body.as_str(),
+            p.body_offset,
+        )
+    });
+    let sections = lib.sections.iter().map(|s| {
+        let file = format!("content/{}", s.file.rel);
+        (
+            file,
+            s.front.as_str(),
+            s.front_offset,
+            s.body.as_str(),
+            s.body_offset,
+        )
+    });
+    pages.chain(sections)
+}
+
 /// The 1-based line of the first line of `text` containing `needle`, skipping fenced
 /// code blocks and inline code spans (what readers do not see as prose).
 pub fn prose_line(text: &str, needle: &str) -> Option<usize> {

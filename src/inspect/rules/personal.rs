@@ -3,7 +3,7 @@
 //! of pages and of text attachments. Masked forms (`138****5678`) and landlines are
 //! not personal information in this sense and are not flagged.
 
-use super::prose_line;
+use super::{written_anywhere, written_at};
 use crate::inspect::capture::TEXT_ATTACHMENTS;
 use crate::inspect::{Finding, Inspected, Level};
 
@@ -139,42 +139,38 @@ fn masked(number: &str) -> String {
 
 /// Personal numbers in page text and in text attachments.
 pub fn personal_info(site: &Inspected<'_>) -> Vec<Finding> {
-    let lib = &site.site.library;
     let mut found = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for page in &site.pages {
         for (kind, written) in find_personal_info(&page.scan.text) {
-            let source = page.file.as_deref().and_then(|file| {
-                let item = lib.by_rel.get(file.strip_prefix("content/")?)?;
-                let text = match *item {
-                    crate::content::Item::Page(id) => {
-                        format!("{}\n{}", lib.pages[id].front, lib.pages[id].body)
-                    }
-                    crate::content::Item::Section(id) => {
-                        format!("{}\n{}", lib.sections[id].front, lib.sections[id].body)
-                    }
-                };
-                let (offset, _) = match *item {
-                    crate::content::Item::Page(id) => (lib.pages[id].front_offset, ()),
-                    crate::content::Item::Section(id) => (lib.sections[id].front_offset, ()),
-                };
-                prose_line(&text, &written).map(|l| (file.to_string(), l + offset))
-            });
-            if !seen.insert((page.url.clone(), written.clone())) {
+            let message = format!("a {} is shown: {}", kind.name(), masked(&written));
+            let places = written_at(site, page.file.as_deref(), &written);
+            if places.is_empty() {
+                // Written only in code, which a summary shows as plain text.
+                if !written_anywhere(site, &written)
+                    && seen.insert((page.url.clone(), 0, written.clone()))
+                {
+                    found.push(
+                        Finding::new("personal-info", Level::Veto, message).on(page.url.clone()),
+                    );
+                }
                 continue;
             }
-            let mut f = Finding::new(
-                "personal-info",
-                Level::Veto,
-                format!("a {} is shown: {}", kind.name(), masked(&written)),
-            )
-            .on(page.url.clone());
-            if let Some((file, line)) = source {
-                f = f.in_file(file).at_line(Some(line));
-            } else if let Some(file) = &page.file {
-                f = f.in_file(file.clone());
+            for (file, line) in places {
+                if seen.insert((file.clone(), line, written.clone())) {
+                    let url = site
+                        .pages
+                        .iter()
+                        .find(|p| p.file.as_deref() == Some(file.as_str()))
+                        .map_or(page.url.clone(), |p| p.url.clone());
+                    found.push(
+                        Finding::new("personal-info", Level::Veto, message.clone())
+                            .in_file(file)
+                            .at_line(Some(line))
+                            .on(url),
+                    );
+                }
             }
-            found.push(f);
         }
     }
     found.extend(attachments(site));

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::prose_line;
+use super::written_at;
 use crate::inspect::expressions::Expression;
 use crate::inspect::rules::freshness::veto_at;
 use crate::inspect::{Finding, Inspected, Level};
@@ -60,52 +60,4 @@ pub fn wrong_expressions(site: &Inspected<'_>, list: &[Expression]) -> Vec<Findi
     }
     veto_at(&mut found, site.settings.wrong_expressions_veto);
     found
-}
-
-/// The content files and lines where `wrong` is written as prose: the page's own
-/// file first, else any content file (a list shows other pages' titles).
-fn written_at(site: &Inspected<'_>, own: Option<&str>, wrong: &str) -> Vec<(String, usize)> {
-    let lib = &site.site.library;
-    let texts = lib
-        .pages
-        .iter()
-        .map(|p| {
-            (
-                format!("content/{}", p.file.rel),
-                &p.front,
-                p.front_offset,
-                &p.body,
-                p.body_offset,
-            )
-        })
-        .chain(lib.sections.iter().map(|s| {
-            (
-                format!("content/{}", s.file.rel),
-                &s.front,
-                s.front_offset,
-                &s.body,
-                s.body_offset,
-            )
-        }));
-    let mut own_hits = Vec::new();
-    let mut other_hits = Vec::new();
-    for (file, front, front_offset, body, body_offset) in texts {
-        let line = front
-            .lines()
-            .position(|l| l.contains(wrong))
-            .map(|i| i + 1 + front_offset)
-            .or_else(|| prose_line(body, wrong).map(|l| l + body_offset));
-        if let Some(line) = line {
-            if Some(file.as_str()) == own {
-                own_hits.push((file, line));
-            } else {
-                other_hits.push((file, line));
-            }
-        }
-    }
-    if own_hits.is_empty() {
-        other_hits
-    } else {
-        own_hits
-    }
 }
