@@ -552,3 +552,35 @@ fn demo_portal_passes() {
     }
     assert_eq!(output.status.code(), Some(0));
 }
+
+#[test]
+fn build_refuses_unreviewed_articles_when_required() {
+    let site = clean();
+    site.file("config.yaml", &format!("{CONFIG}  review_required: true\n"));
+    let stderr = site.build().fails();
+    assert_contains(&stderr, "content/articles/news.md:2");
+    assert_contains(&stderr, "no final sign-off (终审)");
+    site.file(
+        "content/articles/news.md",
+        &NEWS.replace(
+            "tags:",
+            "review:\n  final: { by: 李主任, date: 2026-11-30 }\ntags:",
+        ),
+    );
+    let stderr = site.build().fails();
+    assert_contains(&stderr, "content/articles/news.md:5");
+    assert_contains(&stderr, "dated 2026-11-30, after now");
+    site.file(
+        "content/articles/news.md",
+        &NEWS.replace(
+            "tags:",
+            "review:\n  final: { by: 李主任, date: 2026-11-20 }\ntags:",
+        ),
+    );
+    site.build().ok();
+    assert!(
+        !site
+            .read("articles/news/index.html")
+            .contains("review-banner")
+    );
+}

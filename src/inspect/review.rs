@@ -79,3 +79,36 @@ pub fn check(page: &Page, now: DateTime<FixedOffset>, zone: FixedOffset) -> Opti
 pub fn line(page: &Page) -> Option<usize> {
     page.key_line("review").or_else(|| page.key_line("title"))
 }
+
+/// The publishing gate for `build` and `check`: a sign-off dated after now or
+/// written wrong is an error; with `inspection.review_required`, so is an article
+/// without a final sign-off.
+pub fn gate(site: &crate::site::Site) -> Vec<crate::error::Diagnostic> {
+    let config = &site.config;
+    let mut errors = Vec::new();
+    for page in site.library.pages.iter().filter(|p| p.is_article) {
+        let Some(problem) = check(page, site.options.now, config.timezone) else {
+            continue;
+        };
+        let help = match problem {
+            ReviewProblem::NoFinal => {
+                if !config.inspection.review_required {
+                    continue;
+                }
+                "add `review: { final: { by: 姓名, date: 2026-09-14 } }` once the article is signed off (三审三校), or set `inspection.review_required: false`"
+            }
+            ReviewProblem::Future(..) => {
+                "a sign-off cannot come before it happens: correct the date"
+            }
+            ReviewProblem::Malformed(..) => {
+                "write each sign-off as `{ by: 姓名, date: 2026-09-14 }`"
+            }
+        };
+        let mut d = crate::error::Diagnostic::error(problem.message())
+            .in_file(&page.file.path)
+            .with_help(help);
+        d.line = line(page);
+        errors.push(d);
+    }
+    errors
+}
