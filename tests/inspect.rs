@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::serve::Server;
 use common::{NOW, Run, TestSite, assert_contains, assert_lacks};
 use serde_json::Value;
 
@@ -583,4 +584,44 @@ fn build_refuses_unreviewed_articles_when_required() {
             .read("articles/news/index.html")
             .contains("review-banner")
     );
+}
+
+#[test]
+fn serve_shows_the_report_and_the_review_banner() {
+    let site = clean();
+    site.file(
+        "content/articles/news.md",
+        &NEWS.replace(
+            "tags:",
+            "review:\n  first: { by: 张编辑, date: 2026-11-19 }\ntags:",
+        ),
+    );
+    site.file(
+        "content/articles/other.md",
+        &format!("{}其他。\n", NEWS.replace("全市开展", "全区开展")),
+    );
+    let mut server = Server::start(site.root(), 0, &[]);
+    let report = server.get("/__herald/inspect");
+    assert_eq!(report.status, 200);
+    assert_contains(&report.body, "合格 PASSED · 100 / 100");
+    assert_lacks(&report.body, "livereload");
+    let page = server.get("/articles/news/");
+    assert_contains(&page.body, "本文尚未完成三审三校签署");
+    assert_lacks(&server.get("/articles/other/").body, "三审三校");
+    news(&site, "中华人民共合国。");
+    server.wait_for_line("news.md → rebuilt");
+    let report = server.get("/__herald/inspect");
+    assert_contains(&report.body, "<code>wrong-expression</code>");
+    assert_contains(&report.body, "href=\"/articles/news/\"");
+    assert_lacks(&server.get("/articles/news/").body, "三审三校");
+    drop(server);
+    site.file(
+        "content/articles/news.md",
+        &NEWS.replace(
+            "tags:",
+            "review:\n  first: { by: 张编辑, date: 2026-11-19 }\ntags:",
+        ),
+    );
+    site.build().ok();
+    assert_lacks(&site.read("articles/news/index.html"), "三审三校");
 }

@@ -204,6 +204,9 @@ pub struct Report {
     /// The pass mark.
     #[serde(skip)]
     pub pass_mark: u32,
+    /// The path part of the site's base URL, which every finding's URL starts with.
+    #[serde(skip)]
+    pub base_path: String,
 }
 
 /// Inspects the site; `Err` when it cannot be loaded at all (no config, a bad

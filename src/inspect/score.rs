@@ -78,6 +78,7 @@ pub fn report(
         date: site.now.format("%Y-%m-%d %H:%M").to_string(),
         origin: site.site.config.origin.clone(),
         pass_mark: site.settings.pass_mark,
+        base_path: site.site.config.base_path.clone(),
     }
 }
 

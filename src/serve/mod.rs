@@ -5,6 +5,7 @@
 
 mod classify;
 mod http;
+mod inspect;
 mod store;
 mod watch;
 mod workspace;
@@ -62,8 +63,9 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
     let root = std::path::absolute(&options.root).unwrap_or_else(|_| options.root.clone());
 
     let mut load = LoadOptions::new(&root);
-    load.base_url = Some(url.clone());
     load.drafts = options.drafts;
+    let reports = Arc::new(inspect::Reports::new(load.clone()));
+    load.base_url = Some(url.clone());
     load.fingerprint = false;
     let store = SharedStore::default();
     let (signals, _) = broadcast::channel(64);
@@ -75,8 +77,10 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         },
         &store,
     );
+    note_unreviewed(&workspace, &store);
     report(&root, "first build", &first, false, &store, &signals);
     println!("serving {} at {url}  (Ctrl-C to stop)", root.display());
+    println!("inspection report: {url}__herald/inspect");
     let _ = std::io::stdout().flush();
 
     let mut watcher = watch::Watcher::start(&root)?;
@@ -94,6 +98,7 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
             }
             let had_errors = loop_store.read().is_ok_and(|s| s.errors.is_some());
             let rebuild = workspace.rebuild(&changes, &loop_store);
+            note_unreviewed(&workspace, &loop_store);
             report(
                 &loop_root,
                 &describe(&loop_root, &paths),
@@ -109,6 +114,7 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         store,
         signals,
         root: std::fs::canonicalize(&root).unwrap_or(root),
+        reports,
     };
     runtime
         .block_on(async move {
@@ -121,6 +127,13 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         .map_err(|e| Diagnostic::error(format!("the server stopped: {e}")))?;
     println!("stopped");
     Ok(())
+}
+
+/// Tells the store which articles get the "not signed off" banner.
+fn note_unreviewed(workspace: &Workspace, store: &SharedStore) {
+    if let (Some(site), Ok(mut store)) = (workspace.site(), store.write()) {
+        store.unreviewed = inspect::unreviewed(site);
+    }
 }
 
 async fn bind(ip: IpAddr, port: u16) -> Result<tokio::net::TcpListener, Diagnostic> {
