@@ -209,6 +209,25 @@ fn undated_article_page() {
 }
 
 #[test]
+fn undated_list_entries() {
+    let site = clean();
+    site.file(
+        "templates/archive.html",
+        "{% extends \"base.html\" %}{% block content %}<ul>{% for item in paginator.pages %}<li><a href=\"{{ item.url }}\">{{ item.title }}</a></li>{% endfor %}</ul>{% endblock content %}",
+    );
+    let (_, json) = inspect(&site);
+    let found = of_rule(&json, "undated-item");
+    let urls: Vec<&str> = found.iter().map(|f| f["url"].as_str().unwrap()).collect();
+    // The archive and its year list.
+    assert_eq!(urls, ["/articles/", "/articles/2026/"]);
+    for f in &found {
+        assert_eq!(f["file"], "content/articles/_index.md");
+        assert_eq!(f["level"], "deduct");
+        assert_eq!(f["message"], "1 list entry shows no date (first: 《全市开展网络安全宣传活动》)");
+    }
+}
+
+#[test]
 fn future_update_is_a_veto() {
     let site = clean();
     site.file(
@@ -529,6 +548,18 @@ fn bad_input() {
     let stderr = site.run(&["inspect"]).fails();
     assert_contains(&stderr, "expressions.yaml:4");
     assert_eq!(site.run(&["inspect", "--format", "pdf"]).code, 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_attachment_is_a_warning() {
+    let site = clean();
+    std::fs::create_dir_all(site.path("static")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/list.csv", site.path("static/list.csv")).unwrap();
+    let (run, json) = inspect(&site);
+    let f = only(&json, "personal-info", "warn", Some("static/list.csv"), None);
+    assert_contains(f["message"].as_str().unwrap(), "not checked for personal information");
+    assert_eq!(run.code, 0, "{json:#}");
 }
 
 #[test]

@@ -278,9 +278,13 @@ fn scan_pages(inspected: &Inspected<'_>, pages: Vec<(String, String)>) -> Vec<Sc
                 }
                 _ => None,
             };
+            // A year list and the like belong to the nearest section above them.
+            let file = item
+                .or_else(|| nearest_section(&inspected.items, owner))
+                .map(|i| inspected.file_of(i));
             ScannedPage {
                 url: config.href(&crate::assets::encode_path(folder)),
-                file: item.map(|i| inspected.file_of(i)),
+                file,
                 section,
                 kind,
                 scan: html::scan(&html),
@@ -288,6 +292,18 @@ fn scan_pages(inspected: &Inspected<'_>, pages: Vec<(String, String)>) -> Vec<Sc
             }
         })
         .collect()
+}
+
+/// The section of the nearest folder above `folder` that has one (not the landing page).
+fn nearest_section(items: &HashMap<String, Item>, folder: &str) -> Option<Item> {
+    let mut path = folder.trim_end_matches('/');
+    while let Some((parent, _)) = path.rsplit_once('/') {
+        if let Some(item @ Item::Section(_)) = items.get(&format!("{parent}/")) {
+            return Some(*item);
+        }
+        path = parent;
+    }
+    None
 }
 
 /// The folder of the list a paginated page belongs to: `articles/page/2/` → `articles/`.

@@ -54,7 +54,14 @@ pub fn build_errors(site: &Inspected<'_>, problems: &[Diagnostic]) -> Vec<Findin
         if d.message.starts_with("broken link `") && !link {
             continue;
         }
+        let attachment = d.message.starts_with("cannot read")
+            && d.file.as_ref().is_some_and(|f| {
+                let ext = f.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+                ext.is_some_and(|e| super::capture::TEXT_ATTACHMENTS.contains(&e.as_str()))
+            });
         let (rule, level) = match (link, d.is_error()) {
+            // Not read, so not checked for personal information: say so, as a warning.
+            _ if attachment => ("personal-info", Level::Warn),
             (true, _) => ("broken-link", Level::Deduct),
             (false, true) => ("build-error", Level::Deduct),
             (false, false) => ("build-error", Level::Warn),
@@ -62,7 +69,12 @@ pub fn build_errors(site: &Inspected<'_>, problems: &[Diagnostic]) -> Vec<Findin
         if site.settings.off_reason(rule).is_some() {
             continue;
         }
-        let mut f = Finding::new(rule, level, d.message.clone()).at_line(d.line);
+        let message = if attachment {
+            format!("the attachment was not checked for personal information: {}", d.message)
+        } else {
+            d.message.clone()
+        };
+        let mut f = Finding::new(rule, level, message).at_line(d.line);
         if let Some(file) = &d.file {
             let rel = file.strip_prefix(&site.site.root).unwrap_or(file);
             let rel = rel.to_string_lossy().replace('\\', "/");
