@@ -1,11 +1,13 @@
-//! A sink that keeps the rendered HTML pages in memory and notes every path
-//! published, so that `inspect` reads the site as it would be served without writing
-//! it anywhere.
+//! A sink that reads each rendered HTML page as it is made (on the render's own
+//! threads, keeping only what the rules need, never the whole site's HTML) and notes
+//! every path published, so that `inspect` sees the site as it would be served
+//! without writing it anywhere.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use super::html::{self, PageScan};
 use crate::error::Diagnostic;
 use crate::output::{Sink, check_output_path};
 use crate::theme::Origin;
@@ -13,7 +15,7 @@ use crate::theme::Origin;
 /// The pages and files a render produced.
 #[derive(Default)]
 pub struct Capture {
-    pages: Mutex<Vec<(String, String)>>,
+    pages: Mutex<Vec<(String, PageScan)>>,
     paths: Mutex<BTreeSet<String>>,
     attachments: Mutex<Vec<(String, PathBuf)>>,
 }
@@ -21,8 +23,8 @@ pub struct Capture {
 /// What [`Capture`] kept.
 #[derive(Debug, Default)]
 pub struct Captured {
-    /// HTML pages: (output path, HTML), sorted by path.
-    pub pages: Vec<(String, String)>,
+    /// HTML pages as read: (output path, what it shows), sorted by path.
+    pub pages: Vec<(String, PageScan)>,
     /// Every output path.
     pub paths: BTreeSet<String>,
     /// Text attachments copied from disk: (output path, source file).
@@ -40,7 +42,7 @@ impl Capture {
     /// Everything kept, sorted.
     pub fn into_captured(self) -> Captured {
         let mut pages = self.pages.into_inner().unwrap_or_else(|e| e.into_inner());
-        pages.sort();
+        pages.sort_by(|a, b| a.0.cmp(&b.0));
         let mut attachments = self
             .attachments
             .into_inner()
@@ -58,9 +60,9 @@ impl Sink for Capture {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         check_output_path(path).map_err(Diagnostic::error)?;
         lock(&self.paths).insert(path.to_string());
-        if path.ends_with(".html") {
-            let html = String::from_utf8_lossy(bytes).into_owned();
-            lock(&self.pages).push((path.to_string(), html));
+        if path.ends_with("index.html") {
+            let scan = html::scan(&String::from_utf8_lossy(bytes));
+            lock(&self.pages).push((path.to_string(), scan));
         }
         Ok(())
     }

@@ -219,7 +219,8 @@ pub fn inspect(options: &LoadOptions) -> Result<Report, Vec<Diagnostic>> {
     let expressions = expressions::load(&site.root).map_err(|d| vec![d])?;
     let site = Arc::new(site);
     let capture = Capture::default();
-    let (_, render_errors) = crate::render::render_all(&site, &capture);
+    let render_errors = render(&site, &capture);
+    let t = crate::timing::phase("inspect: pages");
     let mut captured = capture.into_captured();
     captured
         .paths
@@ -235,12 +236,32 @@ pub fn inspect(options: &LoadOptions) -> Result<Report, Vec<Diagnostic>> {
     };
     let pages = scan_pages(&inspected, captured.pages);
     let inspected = Inspected { pages, ..inspected };
+    drop(t);
+    let _t = crate::timing::phase("inspect: rules");
     let mut problems: Vec<Diagnostic> = diagnostics.into_vec();
     problems.extend(render_errors);
     let mut findings = rules::build_errors(&inspected, &problems);
     let mut external = Vec::new();
     findings.extend(rules::all(&inspected, &expressions, &mut external));
     Ok(score::report(&inspected, findings, external))
+}
+
+/// Renders every page and publishes every file into `capture`, as `check` does, less
+/// the search index (its files are only read by the search page's script) and the
+/// link check (the rules check links on what they read).
+fn render(site: &Arc<Site>, capture: &Capture) -> Vec<Diagnostic> {
+    use crate::render::{self, RenderState, Report};
+    let outcome = render::render_pages(
+        site,
+        capture,
+        &RenderState::default(),
+        &crate::site::Touched::All,
+        Report::Links,
+    );
+    let mut errors = outcome.errors;
+    errors.extend(site.images.publish(capture, false).1);
+    errors.extend(render::publish_files(site, capture));
+    errors
 }
 
 fn items_of(site: &Site) -> HashMap<String, Item> {
@@ -255,14 +276,12 @@ fn items_of(site: &Site) -> HashMap<String, Item> {
     items
 }
 
-/// Reads every page (in parallel: this is where the time goes) and says what it is.
-fn scan_pages(inspected: &Inspected<'_>, pages: Vec<(String, String)>) -> Vec<ScannedPage> {
-    use rayon::prelude::*;
+/// Says what each page read is.
+fn scan_pages(inspected: &Inspected<'_>, pages: Vec<(String, PageScan)>) -> Vec<ScannedPage> {
     let config = &inspected.site.config;
     pages
-        .into_par_iter()
-        .filter(|(output, _)| output != "404.html" && output.ends_with("index.html"))
-        .map(|(output, html)| {
+        .into_iter()
+        .map(|(output, scan)| {
             let folder = output.strip_suffix("index.html").unwrap_or(&output);
             let owner = list_owner(folder);
             let item = inspected.items.get(owner).copied();
@@ -287,7 +306,7 @@ fn scan_pages(inspected: &Inspected<'_>, pages: Vec<(String, String)>) -> Vec<Sc
                 file,
                 section,
                 kind,
-                scan: html::scan(&html),
+                scan,
                 output,
             }
         })

@@ -14,7 +14,6 @@ use super::expressions::Expression;
 use super::{Finding, Inspected, Level};
 use crate::error::Diagnostic;
 
-pub use personal::{PersonalKind, find_personal_info};
 
 /// Every rule's findings, less the rules switched off.
 pub fn all(

@@ -74,12 +74,6 @@ pub fn search(site: &Inspected<'_>) -> Vec<Finding> {
         "search is switched off (`search.enabled: false`)"
     } else if !site.published.contains("search/index.html") {
         "no search page is published at /search/"
-    } else if !site
-        .published
-        .iter()
-        .any(|p| p.starts_with(crate::search::DIR) && p != "search/index.html")
-    {
-        "the search page has no index to search"
     } else if landing(site).is_some_and(|p| {
         !p.scan
             .links
