@@ -30,14 +30,12 @@ pub struct PageScan {
     /// Text readers see: title, body text and `alt` text, outside code, scripts and
     /// styles; runs are separated by newlines.
     pub text: String,
-    /// The text of the `<main>` element.
-    pub main_text: String,
+    /// The `<main>` element shows a date: a `<time>` element or a written date.
+    pub main_dated: bool,
     /// The text of `<footer>` elements, with the `alt` text of their images.
     pub footer_text: String,
     /// Links of `<footer>` elements: (href, link text).
     pub footer_links: Vec<(String, String)>,
-    /// The `<main>` element has a `<time>` element.
-    pub main_has_time: bool,
     /// List entries with links.
     pub entries: Vec<Entry>,
 }
@@ -58,6 +56,7 @@ const UNREAD: &[&str] = &["script", "style", "code", "pre", "noscript", "templat
 #[derive(Default)]
 struct State {
     scan: PageScan,
+    main_text: String,
     unread: usize,
     head: bool,
     title: bool,
@@ -79,7 +78,10 @@ pub fn scan(html: &str) -> PageScan {
     input.push_back(StrTendril::from_slice(html));
     let _ = tokenizer.feed(&input);
     tokenizer.end();
-    tokenizer.sink.0.into_inner().scan
+    let state = tokenizer.sink.0.into_inner();
+    let mut scan = state.scan;
+    scan.main_dated |= is_date_text(&state.main_text);
+    scan
 }
 
 impl TokenSink for Reader {
@@ -103,6 +105,7 @@ fn attr<'t>(tag: &'t Tag, name: &str) -> Option<&'t str> {
         .map(|a| &*a.value)
 }
 
+/// True if `text` holds a written date (`2026年9月14日`, `2026-09-14`).
 fn is_date_text(text: &str) -> bool {
     let digits_then = |rest: &str, mark: char| {
         let n = rest.chars().take_while(char::is_ascii_digit).count();
@@ -147,7 +150,7 @@ impl State {
             "main" => self.main += 1,
             "footer" => self.footer += 1,
             "time" if self.main > 0 => {
-                self.scan.main_has_time = true;
+                self.scan.main_dated = true;
                 if let Some(entry) = self.entries.last_mut() {
                     entry.dated = true;
                 }
@@ -248,7 +251,7 @@ impl State {
         }
         self.push_text(text);
         if self.main > 0 {
-            self.scan.main_text.push_str(text);
+            self.main_text.push_str(text);
             if let Some(entry) = self.entries.last_mut()
                 && is_date_text(text)
             {
@@ -269,11 +272,6 @@ impl State {
         }
         self.scan.text.push_str(text);
     }
-}
-
-/// True if `text` holds a written date (`2026年9月14日`, `2026-09-14`).
-pub fn shows_date(text: &str) -> bool {
-    is_date_text(text)
 }
 
 #[cfg(test)]
@@ -312,9 +310,9 @@ mod tests {
 
     #[test]
     fn dates_in_text() {
-        assert!(shows_date("发布于2026年9月14日"));
-        assert!(shows_date("2026-09-14"));
-        assert!(!shows_date("电话：0000-12345678"));
-        assert!(!shows_date("共2026篇"));
+        assert!(is_date_text("发布于2026年9月14日"));
+        assert!(is_date_text("2026-09-14"));
+        assert!(!is_date_text("电话：0000-12345678"));
+        assert!(!is_date_text("共2026篇"));
     }
 }

@@ -247,8 +247,9 @@ pub fn inspect(options: &LoadOptions) -> Result<Report, Vec<Diagnostic>> {
 }
 
 /// Renders every page and publishes every file into `capture`, as `check` does, less
-/// the search index (its files are only read by the search page's script) and the
-/// link check (the rules check links on what they read).
+/// the search index (its files are only read by the search page's script), the image
+/// variants' pixels (only their paths matter, and making them would write the image
+/// cache) and the link check (the rules check links on what they read).
 fn render(site: &Arc<Site>, capture: &Capture) -> Vec<Diagnostic> {
     use crate::render::{self, RenderState, Report};
     let outcome = render::render_pages(
@@ -259,7 +260,9 @@ fn render(site: &Arc<Site>, capture: &Capture) -> Vec<Diagnostic> {
         Report::Links,
     );
     let mut errors = outcome.errors;
-    errors.extend(site.images.publish(capture, false).1);
+    for path in site.images.variant_paths() {
+        crate::output::Sink::keep(capture, &path);
+    }
     errors.extend(render::publish_files(site, capture));
     errors
 }

@@ -81,6 +81,28 @@ pub fn json(report: &Report) -> String {
     serde_json::to_string_pretty(report).unwrap_or_else(|_| "{}".into())
 }
 
+/// What each rule checks, in the words of the inspection documents.
+fn label(rule: &str) -> &'static str {
+    match rule {
+        "homepage-stale" => "首页更新",
+        "column-stale" => "栏目更新",
+        "column-empty" => "空白栏目",
+        "undated-item" => "发布日期标注",
+        "future-date" => "伪造发稿日期",
+        "meta-missing" => "网页元数据",
+        "footer-missing" => "页脚标识",
+        "broken-link" => "错链断链",
+        "wrong-expression" => "严重表述错误",
+        "personal-info" => "个人信息泄露",
+        "consult-missing" => "互动交流渠道",
+        "search-missing" => "搜索功能",
+        "domain" => "政府网站域名",
+        "annual-report" => "年度报表",
+        "review-missing" => "三审三校",
+        _ => "构建错误",
+    }
+}
+
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -95,7 +117,7 @@ th,td{border-bottom:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-
 .bar{background:#eee;height:.8rem;width:12rem;display:inline-block;vertical-align:middle}
 .bar span{display:block;height:100%;background:#b00020}.lv-veto{color:#b00020;font-weight:700}
 .lv-deduct{color:#8a4b00}.lv-warn{color:#555}code{font-size:.9em}
-@media print{body{margin:0;max-width:none;font-size:11pt}a{color:inherit;text-decoration:none}tr{break-inside:avoid}}";
+@media print{body{margin:0;max-width:none;font-size:11pt}a{color:inherit;text-decoration:none}tr{break-inside:avoid}.bar,.bar span{print-color-adjust:exact;-webkit-print-color-adjust:exact}}";
 
 /// The HTML report; findings link to their pages under `link_base` (the site's origin
 /// for a file, empty when served by `herald serve`).
@@ -108,13 +130,22 @@ pub fn html(report: &Report, link_base: &str) -> String {
     };
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>网站检查报告 - {title}</title><style>{STYLE}</style></head><body>\n<h1>政府网站检查报告：{title}</h1>\n<p>检查时间 {date}</p>\n<p class=\"verdict {class}\">{verdict} · {score} / 100</p>\n<p>合格线 {mark} 分；任一单项否决项即不合格。</p>\n",
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>网站检查报告 - {title}</title><style>{STYLE}</style></head><body>\n<h1>政府网站检查报告：{title}</h1>\n<p>检查时间 {date}</p>\n<p class=\"verdict {class}\">{verdict} · {score} / 100</p>\n<p>合格线 {mark} 分；任一单项否决项即不合格。{vetoes}</p>\n",
         title = escape(&report.title),
         date = escape(&report.date),
         score = report.score,
         mark = report.pass_mark,
+        vetoes = match report
+            .findings
+            .iter()
+            .filter(|f| f.level == Level::Veto)
+            .count()
+        {
+            0 => String::new(),
+            n => format!("本次有 <strong>{n}</strong> 项单项否决。"),
+        },
     );
-    out.push_str("<h2>各项规则</h2>\n<table><thead><tr><th>规则</th><th>发现</th><th>扣分</th><th></th></tr></thead><tbody>\n");
+    out.push_str("<h2>各项规则</h2>\n<table><thead><tr><th>检查项</th><th>规则</th><th>发现</th><th>扣分</th><th></th></tr></thead><tbody>\n");
     for rule in RULES.iter().copied().chain(["build-error"]) {
         let count = report.findings.iter().filter(|f| f.rule == rule).count();
         let veto = report
@@ -138,11 +169,13 @@ pub fn html(report: &Report, link_base: &str) -> String {
         let status = match report.off.iter().find(|(r, _)| r == rule) {
             Some((_, why)) => format!("已关闭：{}", escape(why)),
             None if veto => "单项否决".into(),
+            None if points == 0 => "0".into(),
             None => format!("-{points}"),
         };
         let _ = writeln!(
             out,
-            "<tr><td><code>{rule}</code></td><td>{count}</td><td>{status}</td><td><span class=\"bar\" role=\"img\" aria-label=\"{width}%\"><span style=\"width:{width}%\"></span></span></td></tr>"
+            "<tr><td>{}</td><td><code>{rule}</code></td><td>{count}</td><td>{status}</td><td><span class=\"bar\" role=\"img\" aria-label=\"{width}%\"><span style=\"width:{width}%\"></span></span></td></tr>",
+            label(rule)
         );
     }
     out.push_str("</tbody></table>\n<h2>发现的问题</h2>\n");

@@ -9,7 +9,6 @@ use std::process::Command;
 use chrono::{DateTime, FixedOffset};
 
 use crate::content::Item;
-use crate::inspect::html::shows_date;
 use crate::inspect::{Finding, Inspected, Level, PageKind};
 
 /// Article pages and list entries of articles that show no date.
@@ -18,8 +17,7 @@ pub fn undated(site: &Inspected<'_>) -> Vec<Finding> {
     let mut found = Vec::new();
     for page in &site.pages {
         if let PageKind::Article(id) = page.kind
-            && !page.scan.main_has_time
-            && !shows_date(&page.scan.main_text)
+            && !page.scan.main_dated
         {
             let line = lib.pages[id].key_line("date");
             found.push(

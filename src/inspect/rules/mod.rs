@@ -14,7 +14,6 @@ use super::expressions::Expression;
 use super::{Finding, Inspected, Level};
 use crate::error::Diagnostic;
 
-
 /// Every rule's findings, less the rules switched off.
 pub fn all(
     site: &Inspected<'_>,
@@ -55,7 +54,9 @@ pub fn build_errors(site: &Inspected<'_>, problems: &[Diagnostic]) -> Vec<Findin
         }
         let attachment = d.message.starts_with("cannot read")
             && d.file.as_ref().is_some_and(|f| {
-                let ext = f.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+                let ext = f
+                    .extension()
+                    .map(|e| e.to_string_lossy().to_ascii_lowercase());
                 ext.is_some_and(|e| super::capture::TEXT_ATTACHMENTS.contains(&e.as_str()))
             });
         let (rule, level) = match (link, d.is_error()) {
@@ -69,7 +70,10 @@ pub fn build_errors(site: &Inspected<'_>, problems: &[Diagnostic]) -> Vec<Findin
             continue;
         }
         let message = if attachment {
-            format!("the attachment was not checked for personal information: {}", d.message)
+            format!(
+                "the attachment was not checked for personal information: {}",
+                d.message
+            )
         } else {
             d.message.clone()
         };
