@@ -223,7 +223,10 @@ fn undated_list_entries() {
     for f in &found {
         assert_eq!(f["file"], "content/articles/_index.md");
         assert_eq!(f["level"], "deduct");
-        assert_eq!(f["message"], "1 list entry shows no date (first: 《全市开展网络安全宣传活动》)");
+        assert_eq!(
+            f["message"],
+            "1 list entry shows no date (first: 《全市开展网络安全宣传活动》)"
+        );
     }
 }
 
@@ -325,6 +328,30 @@ fn footer_missing_from_config_points_at_config() {
         Some(3),
     );
     assert_contains(f["message"].as_str().unwrap(), "公安机关备案号");
+}
+
+#[test]
+fn footer_dropped_by_a_template_override() {
+    let site = clean();
+    let theme = include_str!("../themes/default/templates/partials/footer.html");
+    let dropped = theme.replace(
+        "{%- if f.error_report_url %}<a class=\"error-report\" href=\"{{ f.error_report_url }}\">我为政府网站找错</a>{% endif %}",
+        "",
+    );
+    assert_ne!(dropped, theme);
+    site.file("templates/partials/footer.html", &dropped);
+    let (_, json) = inspect(&site);
+    let f = only(
+        &json,
+        "footer-missing",
+        "deduct",
+        Some("templates/partials/footer.html"),
+        None,
+    );
+    assert_eq!(
+        f["message"],
+        "the footer of 9 pages does not show 我为政府网站找错 (first: /about/)"
+    );
 }
 
 #[test]
@@ -557,8 +584,17 @@ fn unreadable_attachment_is_a_warning() {
     std::fs::create_dir_all(site.path("static")).unwrap();
     std::os::unix::fs::symlink("/nonexistent/list.csv", site.path("static/list.csv")).unwrap();
     let (run, json) = inspect(&site);
-    let f = only(&json, "personal-info", "warn", Some("static/list.csv"), None);
-    assert_contains(f["message"].as_str().unwrap(), "not checked for personal information");
+    let f = only(
+        &json,
+        "personal-info",
+        "warn",
+        Some("static/list.csv"),
+        None,
+    );
+    assert_contains(
+        f["message"].as_str().unwrap(),
+        "not checked for personal information",
+    );
     assert_eq!(run.code, 0, "{json:#}");
 }
 

@@ -91,14 +91,18 @@ pub fn missing(site: &Inspected<'_>) -> Vec<Finding> {
             n => format!("{n} pages"),
         };
         let mut f = if (item.configured)(footer) {
-            Finding::new(
+            let f = Finding::new(
                 "footer-missing",
                 Level::Deduct,
                 format!(
                     "the footer of {pages} does not show {} (first: {first})",
                     item.name
                 ),
-            )
+            );
+            match site_template(site, "partials/footer.html") {
+                Some(file) => f.in_file(file),
+                None => f,
+            }
         } else {
             let config = &site.site.config;
             let text = std::fs::read_to_string(&config.path).unwrap_or_default();
@@ -118,4 +122,12 @@ pub fn missing(site: &Inspected<'_>) -> Vec<Finding> {
         found.push(f);
     }
     found
+}
+
+/// The site's own copy of a template (`templates/…` or a theme folder under the site),
+/// relative to the site root; `None` for the built-in theme.
+fn site_template(site: &Inspected<'_>, name: &str) -> Option<String> {
+    let path = site.site.templates.as_ref()?.path(name)?;
+    let rel = path.strip_prefix(&site.site.root).ok()?;
+    Some(rel.to_string_lossy().replace('\\', "/"))
 }
