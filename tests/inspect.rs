@@ -490,6 +490,17 @@ fn consult_search_domain_and_annual_report() {
     );
     assert_contains(f["message"].as_str().unwrap(), "2025");
     assert_eq!(json["score"], 85);
+    // Linked from the landing page, last year's report satisfies the rule.
+    site.file(
+        "content/report-2025.md",
+        "---\ntitle: 2025年政府网站工作年度报表\n---\n报表内容。\n",
+    )
+    .file(
+        "content/_index.md",
+        "---\ntitle: 首页\n---\n欢迎。[年度报表](@/report-2025.md)\n",
+    );
+    let (_, json) = inspect(&site);
+    assert!(of_rule(&json, "annual-report").is_empty(), "{json:#}");
 }
 
 #[test]
