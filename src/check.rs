@@ -208,6 +208,31 @@ fn target(href: &str, output: &str, config: &Config) -> Target {
     Target::Site(percent_decode(&path))
 }
 
+/// The site path (no leading slash, decoded) a link on the page at `output` leads
+/// to, if it stays on the site.
+pub fn site_path_of(href: &str, output: &str, config: &Config) -> Option<String> {
+    match target(href, output, config) {
+        Target::Site(path) => Some(path),
+        _ => None,
+    }
+}
+
+/// Why a link on the page at `output` is broken, or `None` when it works or leads
+/// elsewhere.
+pub fn why_broken(
+    href: &str,
+    output: &str,
+    config: &Config,
+    published: &BTreeSet<String>,
+) -> Option<String> {
+    match target(href, output, config) {
+        Target::Elsewhere => None,
+        Target::Site(path) if is_published(&path, published) => None,
+        Target::Site(path) => Some(format!("nothing is published at /{path}")),
+        Target::Broken(why) => Some(why),
+    }
+}
+
 /// True if a site path leads to a written file (folders to their `index.html`).
 fn is_published(path: &str, published: &BTreeSet<String>) -> bool {
     if path.is_empty() || path.ends_with('/') {
@@ -291,7 +316,7 @@ pub fn check_links(
 
 /// Images and `@/` links of Markdown as written: when one is still so in the HTML, it
 /// could not be resolved, and the Markdown check has said why at its line.
-fn checked_in_markdown(site: &Site) -> BTreeSet<String> {
+pub fn checked_in_markdown(site: &Site) -> BTreeSet<String> {
     let lib = &site.library;
     let all = lib
         .pages
@@ -310,7 +335,7 @@ fn checked_in_markdown(site: &Site) -> BTreeSet<String> {
 }
 
 /// The Markdown files and lines where `href` is written.
-fn markdown_lines(site: &Site, href: &str) -> Vec<(PathBuf, usize)> {
+pub fn markdown_lines(site: &Site, href: &str) -> Vec<(PathBuf, usize)> {
     let lib = &site.library;
     let pages = lib.pages.iter().map(|p| (&p.file, &p.rendered));
     let sections = lib.sections.iter().map(|s| (&s.file, &s.rendered));

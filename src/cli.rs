@@ -30,6 +30,8 @@ enum Command {
     Serve(ServeArgs),
     /// Check the whole site without writing anything.
     Check(CheckArgs),
+    /// Inspect the site against the government-website inspection rules.
+    Inspect(InspectArgs),
     /// Write a new article with its front matter filled in.
     New(NewArgs),
     /// Create a new portal from the default theme.
@@ -100,6 +102,33 @@ enum Format {
 }
 
 #[derive(Debug, Args)]
+struct InspectArgs {
+    /// The site folder (holding config.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Replace config.yaml's base_url, to inspect the site as it will be served.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include drafts and pages dated in the future.
+    #[arg(long)]
+    drafts: bool,
+    /// `text` for people, `json` for CI (one object), `html` for a one-page report.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+    /// Write the report to this file instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+/// How `inspect` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
+    Html,
+}
+
+#[derive(Debug, Args)]
 struct NewArgs {
     /// The new file: `articles/2026/opening.md` (inside content/), or a folder when
     /// --title is given, to name the file after the title.
@@ -132,6 +161,7 @@ impl Cli {
             Command::Build(args) => args.run(),
             Command::Serve(args) => args.run(),
             Command::Check(args) => args.run(),
+            Command::Inspect(args) => args.run(),
             Command::New(args) => args.run(),
             Command::Init(args) => args.run(),
         }
@@ -214,6 +244,42 @@ impl CheckArgs {
             }
             Err(failure) => report_failure(&failure, "check"),
         }
+    }
+}
+
+impl InspectArgs {
+    fn run(self) -> ExitCode {
+        let mut options = LoadOptions::new(&self.root);
+        options.base_url = self.base_url;
+        options.drafts = self.drafts;
+        let outcome = match crate::inspect::inspect(&options) {
+            Ok(outcome) => outcome,
+            Err(errors) => return report(&errors, &self.root),
+        };
+        let text = match self.format {
+            ReportFormat::Text => crate::inspect::report::text(&outcome),
+            ReportFormat::Json => crate::inspect::report::json(&outcome) + "\n",
+            ReportFormat::Html => crate::inspect::report::html(&outcome, &outcome.origin),
+        };
+        match &self.output {
+            Some(path) => {
+                if let Err(e) = std::fs::write(path, &text) {
+                    let d =
+                        Diagnostic::error(format!("cannot write the report: {e}")).in_file(path);
+                    return report(&[d], Path::new(""));
+                }
+                if self.format != ReportFormat::Json {
+                    let verdict = if outcome.passed { "passed" } else { "failed" };
+                    println!(
+                        "inspection {verdict}, score {} → {}",
+                        outcome.score,
+                        path.display()
+                    );
+                }
+            }
+            None => print!("{text}"),
+        }
+        ExitCode::from(u8::from(!outcome.passed))
     }
 }
 

@@ -263,6 +263,7 @@ fn build_locked(
     let Some(site) = site else {
         return Err(fail(diagnostics));
     };
+    diagnostics.extend(crate::inspect::review::gate(&site));
     let site = Arc::new(site);
     if diagnostics.has_errors() {
         // Render anyway, writing nothing, so that template errors are reported too.
@@ -389,7 +390,11 @@ fn build_locked(
 /// `herald check`: the whole pipeline, writing nothing.
 pub fn check(options: &LoadOptions) -> Result<Summary, Failure> {
     let started = Instant::now();
-    let (rendered, diagnostics) = load_and_render(options, &Discard);
+    let (rendered, mut diagnostics) = load_and_render(options, &Discard);
+    if let Some((site, _)) = &rendered {
+        diagnostics.extend(crate::inspect::review::gate(site));
+        diagnostics.sort();
+    }
     match rendered {
         Some((site, counts)) if !diagnostics.has_errors() => Ok(Summary::new(
             &site,

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::content::date::{WrittenDate, parse_offset};
 use crate::error::Diagnostic;
+use crate::inspect::settings::Inspection;
 use crate::{fs, yaml};
 
 /// The config file's name inside a site's root.
@@ -44,6 +45,8 @@ struct RawConfig {
     images: Images,
     #[serde(default)]
     links: Links,
+    #[serde(default)]
+    inspection: Inspection,
     #[serde(default)]
     extra: Map<String, Value>,
 }
@@ -229,6 +232,8 @@ pub struct Config {
     pub images: Images,
     /// Link-check settings.
     pub links: Links,
+    /// `herald inspect` thresholds and the publishing gate.
+    pub inspection: Inspection,
     /// Free-form values for themes.
     pub extra: Map<String, Value>,
     /// Where the config was read from (not shown to templates).
@@ -356,6 +361,10 @@ fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<Diagn
             "swap `starts` and `ends`",
         );
     }
+    for (keys, message, help) in raw.inspection.problems() {
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        fail(&keys, message, &help);
+    }
     let (Ok((base_url, origin, base_path, domain)), Some(timezone), true) =
         (base, timezone, errors.is_empty())
     else {
@@ -382,6 +391,7 @@ fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<Diagn
         search: raw.search,
         images,
         links: raw.links,
+        inspection: raw.inspection,
         extra: raw.extra,
         path: path.to_path_buf(),
     })

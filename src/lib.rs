@@ -17,6 +17,7 @@ pub mod fs;
 pub mod hash;
 pub mod images;
 pub mod inputs;
+pub mod inspect;
 pub mod markdown;
 pub mod output;
 pub mod pause;

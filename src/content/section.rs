@@ -78,6 +78,10 @@ pub struct SectionMeta {
     pub featured: bool,
     /// Articles pinned first in this topic, as `@/articles/x.md` paths.
     pub pinned: Vec<String>,
+    /// The column type as written (`column_type:`); see [`Section::column_type`].
+    pub column_type: Option<ColumnType>,
+    /// A historical special topic (历史专题), exempt from freshness rules.
+    pub archived: bool,
     /// Every other key, for templates.
     pub extra: Map<String, Value>,
 }
@@ -128,7 +132,14 @@ impl Section {
             weight: fields.integer("weight").unwrap_or(0),
             featured: fields.flag("featured"),
             pinned: fields.text_list("pinned"),
+            column_type: None,
+            archived: fields.flag("archived"),
             extra: Map::new(),
+        };
+        let column_type = read_column_type(&mut fields);
+        let meta = SectionMeta {
+            column_type,
+            ..meta
         };
         if meta.title.is_none() && fields.line_of("title").is_some() {
             let d = fields
@@ -180,6 +191,63 @@ impl Section {
     pub fn key_line(&self, key: &str) -> Option<usize> {
         crate::yaml::key_line(&self.front, key).map(|l| l + self.front_offset)
     }
+
+    /// The column type for the inspection rules: as written, else `news` for the
+    /// archive and topics and `static` for everything else.
+    pub fn column_type(&self) -> ColumnType {
+        self.meta.column_type.unwrap_or(match self.kind {
+            SectionKind::Archive | SectionKind::Topic(_) => ColumnType::News,
+            _ => ColumnType::Static,
+        })
+    }
+}
+
+/// What kind of column a section is (国办秘函〔2019〕19号 tells them apart by how
+/// often they must be updated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ColumnType {
+    /// News and activities: new items every two weeks.
+    News,
+    /// Notices and announcements: every six months.
+    Notice,
+    /// Policies and documents: every six months.
+    Policy,
+    /// Fixed pages (about, a past week): never stale.
+    Static,
+}
+
+impl ColumnType {
+    /// The name written in front matter and in the `ColumnType` meta tag.
+    pub fn name(self) -> &'static str {
+        match self {
+            ColumnType::News => "news",
+            ColumnType::Notice => "notice",
+            ColumnType::Policy => "policy",
+            ColumnType::Static => "static",
+        }
+    }
+}
+
+fn read_column_type(fields: &mut Fields<'_>) -> Option<ColumnType> {
+    let written = fields.text("column_type")?;
+    let found = [
+        ColumnType::News,
+        ColumnType::Notice,
+        ColumnType::Policy,
+        ColumnType::Static,
+    ]
+    .into_iter()
+    .find(|t| t.name() == written.trim());
+    if found.is_none() {
+        let d = fields
+            .error(
+                "column_type",
+                format!("`column_type: {written}` is not a column type"),
+            )
+            .with_help("write one of news, notice, policy, static");
+        fields.errors.push(d);
+    }
+    found
 }
 
 #[cfg(test)]

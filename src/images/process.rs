@@ -84,6 +84,13 @@ impl Pipeline {
         (stats, errors)
     }
 
+    /// The output paths of the variants asked for so far, without making them (for
+    /// `inspect`, which needs to know they will be published, not their pixels).
+    pub fn variant_paths(&self) -> Vec<String> {
+        let registry = self.variants.lock().unwrap_or_else(|e| e.into_inner());
+        registry.keys().cloned().collect()
+    }
+
     /// Decodes `source` once and writes every variant of it to the cache.
     fn make(
         &self,

@@ -78,6 +78,8 @@ pub struct TopicView<'a> {
     pub title: &'a str,
     /// One-line introduction.
     pub description: Option<&'a str>,
+    /// Column type for the `ColumnType` meta tag (`news` unless written).
+    pub column_type: &'static str,
     /// Root-relative URL.
     pub url: String,
     /// Absolute URL.
@@ -178,6 +180,8 @@ pub struct SectionLink<'a> {
     pub title: &'a str,
     /// Kind, as in [`SectionView`].
     pub kind: &'static str,
+    /// Column type for the `ColumnType` meta tag: news, notice, policy or static.
+    pub column_type: &'static str,
     /// Root-relative URL.
     pub url: String,
     /// Site path.
@@ -211,6 +215,8 @@ pub struct SectionView<'a> {
     pub title: &'a str,
     /// Kind: `landing`, `archive`, `topics`, `topic`, `weeks`, `week` or `section`.
     pub kind: &'static str,
+    /// Column type for the `ColumnType` meta tag: news, notice, policy or static.
+    pub column_type: &'static str,
     /// Root-relative URL.
     pub url: String,
     /// Absolute URL.
@@ -507,6 +513,7 @@ impl<'a> Views<'a> {
             id: &topic.id,
             title: section.title(),
             description: section.meta.description.as_deref(),
+            column_type: section.column_type().name(),
             url: self.href(&section.path),
             permalink: self.permalink(&section.path),
             feed_url: self.href(&format!("{}atom.xml", section.path)),
@@ -537,6 +544,7 @@ impl<'a> Views<'a> {
         SectionLink {
             title: section.title(),
             kind: kind_name(&section.kind),
+            column_type: section.column_type().name(),
             url: self.href(&section.path),
             path: &section.path,
         }
@@ -549,6 +557,7 @@ impl<'a> Views<'a> {
         SectionView {
             title: section.title(),
             kind: kind_name(&section.kind),
+            column_type: section.column_type().name(),
             url: self.href(&section.path),
             permalink: self.permalink(&section.path),
             path: &section.path,

@@ -55,6 +55,8 @@ pub struct App {
     /// Becomes true when the server stops: event streams end then, since a stream
     /// that never ends would keep the graceful shutdown waiting forever.
     pub stopping: watch::Receiver<bool>,
+    /// The inspection report (`/__herald/inspect`).
+    pub reports: std::sync::Arc<super::inspect::Reports>,
 }
 
 /// The router of the development server.
@@ -62,6 +64,7 @@ pub fn router(app: App) -> Router {
     Router::new()
         .route(SCRIPT_PATH, get(script))
         .route(EVENTS_PATH, get(events))
+        .route(super::inspect::REPORT_PATH, get(super::inspect::report))
         .fallback(get(file))
         .with_state(app)
 }
@@ -129,11 +132,16 @@ async fn file(State(app): State<App>, uri: Uri) -> Response {
     } else {
         path.clone()
     };
-    let (entry, redirect) = {
+    let (entry, redirect, unreviewed) = {
         let store = app.store.read().unwrap_or_else(|e| e.into_inner());
+        let unreviewed = store.unreviewed.contains(&wanted);
         match store.get(&wanted) {
-            Some(entry) => (Some(entry.clone()), false),
-            None => (None, store.get(&format!("{path}/index.html")).is_some()),
+            Some(entry) => (Some(entry.clone()), false, unreviewed),
+            None => (
+                None,
+                store.get(&format!("{path}/index.html")).is_some(),
+                false,
+            ),
         }
     };
     if redirect {
@@ -146,6 +154,9 @@ async fn file(State(app): State<App>, uri: Uri) -> Response {
     }
     match entry {
         Some(entry) => match read(&app, &entry).await {
+            Some(bytes) if unreviewed => {
+                respond(StatusCode::OK, &wanted, super::inspect::add_banner(bytes))
+            }
             Some(bytes) => respond(StatusCode::OK, &wanted, bytes),
             None => not_found(&app).await,
         },

@@ -5,6 +5,7 @@
 
 mod classify;
 mod http;
+mod inspect;
 mod store;
 mod watch;
 mod workspace;
@@ -61,8 +62,9 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
     let root = std::path::absolute(&options.root).unwrap_or_else(|_| options.root.clone());
 
     let mut load = LoadOptions::new(&root);
-    load.base_url = Some(url.clone());
     load.drafts = options.drafts;
+    let reports = Arc::new(inspect::Reports::new(load.clone()));
+    load.base_url = Some(url.clone());
     load.fingerprint = false;
     let store = SharedStore::default();
     let (signals, _) = broadcast::channel(64);
@@ -77,9 +79,11 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         },
         &store,
     );
+    note_unreviewed(&workspace, &store);
     report(&root, "first build", &first, false, &store, &signals);
     crate::pause::point("serve-first-build");
     println!("serving {} at {url}  (Ctrl-C to stop)", root.display());
+    println!("inspection report: {url}__herald/inspect");
     let _ = std::io::stdout().flush();
 
     let site_moved = Arc::new(tokio::sync::Notify::new());
@@ -99,6 +103,7 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         signals,
         root: std::fs::canonicalize(&root).unwrap_or(root.clone()),
         stopping: stopping.clone(),
+        reports,
     };
     let moved = runtime
         .block_on(serve_until_stopped(
@@ -138,6 +143,7 @@ fn rebuild_on_changes(
         }
         let had_errors = store.read().is_ok_and(|s| s.errors.is_some());
         let rebuild = workspace.rebuild(&changes, store);
+        note_unreviewed(workspace, store);
         let what = describe(root, &paths);
         report(root, &what, &rebuild, had_errors, store, signals);
     }
@@ -176,6 +182,13 @@ async fn serve_until_stopped(
         () = deadline => {}
     }
     Ok(moved.load(std::sync::atomic::Ordering::SeqCst))
+}
+
+/// Tells the store which articles get the "not signed off" banner.
+fn note_unreviewed(workspace: &Workspace, store: &SharedStore) {
+    if let (Some(site), Ok(mut store)) = (workspace.site(), store.write()) {
+        store.unreviewed = inspect::unreviewed(site);
+    }
 }
 
 async fn bind(ip: IpAddr, port: u16) -> Result<tokio::net::TcpListener, Diagnostic> {

@@ -27,6 +27,8 @@ pub struct Store {
     pub errors: Option<String>,
     /// Counts successful rebuilds, so a reconnecting tab knows it missed one.
     pub generation: u64,
+    /// Output paths of articles shown with the "not signed off" banner.
+    pub unreviewed: std::collections::HashSet<String>,
 }
 
 impl Store {
