@@ -122,6 +122,10 @@ fn init_writes_a_starter_portal_that_builds_and_checks_clean() {
     let check = site.run(&["check", "--root", "portal"]).ok();
     assert_contains(&check.stdout, "no problems");
     assert_eq!(check.stderr, "");
+    // And it passes the national inspection as written, without a finding.
+    let inspect = site.run(&["inspect", "--root", "portal"]).ok();
+    assert_contains(&inspect.stdout, "PASSED, score 100 of 100");
+    assert_contains(&inspect.stdout, "no findings");
     site.run(&["build", "--root", "portal", "--output", "portal/public"])
         .ok();
     let out = |rel: &str| {

@@ -350,7 +350,8 @@ fn footer_dropped_by_a_template_override() {
     );
     assert_eq!(
         f["message"],
-        "the footer of 9 pages does not show 我为政府网站找错 (first: /about/)"
+        // Every page of the site, the HTML site map (/sitemap/) among them.
+        "the footer of 10 pages does not show 我为政府网站找错 (first: /about/)"
     );
 }
 
