@@ -79,69 +79,10 @@ pub struct PageLinks {
     pub hrefs: Vec<String>,
 }
 
-/// Every `href`, `src`, `srcset` and form `action` URL of an HTML page, leaving out
-/// script bodies.
+/// Every URL of an HTML page (see [`crate::html`]): links and what it loads, as
+/// written, entities decoded; nothing inside script bodies.
 pub fn links_in_html(html: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for part in markup_only(html) {
-        let attributes = [
-            ("href=\"", false),
-            ("src=\"", false),
-            ("srcset=\"", true),
-            ("action=\"", false),
-        ];
-        for (attribute, many) in attributes {
-            let mut rest = part;
-            while let Some(at) = rest.find(attribute) {
-                let before = rest[..at].chars().next_back();
-                rest = &rest[at + attribute.len()..];
-                let Some(end) = rest.find('"') else { break };
-                let value = &rest[..end];
-                rest = &rest[end..];
-                if !before.is_some_and(char::is_whitespace) {
-                    continue; // `data-src="…"` and the like
-                }
-                if many {
-                    // "a.jpg 480w, b.jpg 960w"
-                    found.extend(
-                        value
-                            .split(',')
-                            .filter_map(|c| c.split_whitespace().next())
-                            .map(unescape_html),
-                    );
-                } else {
-                    found.push(unescape_html(value));
-                }
-            }
-        }
-    }
-    found
-}
-
-/// The page's text outside `<script>` bodies (whose strings are not links).
-fn markup_only(html: &str) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut rest = html;
-    while let Some(open) = rest.find("<script") {
-        let tag_end = rest[open..].find('>').map_or(rest.len(), |e| open + e + 1);
-        parts.push(&rest[..tag_end]);
-        rest = &rest[tag_end..];
-        match rest.find("</script") {
-            Some(close) => rest = &rest[close..],
-            None => return parts,
-        }
-    }
-    parts.push(rest);
-    parts
-}
-
-fn unescape_html(text: &str) -> String {
-    text.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    crate::html::urls(html).into_iter().map(|u| u.url).collect()
 }
 
 fn percent_decode(text: &str) -> String {
@@ -372,10 +313,17 @@ mod tests {
     #[test]
     fn finds_links_but_not_in_scripts_or_data_attributes() {
         let html = r#"<a href="/a/?x=1&amp;y=2">a</a><img src="b.png" srcset="/c.jpg 480w, /d.jpg 960w" data-src="/no.png">
-<script>var s = 'src="/not-a-link"';</script><script src="/js/site.js"></script>"#;
+<script>var s = 'src="/not-a-link"';</script><script src="/js/site.js"></script><a href='/q/'>"#;
         assert_eq!(
             links_in_html(html),
-            ["/a/?x=1&y=2", "b.png", "/c.jpg", "/d.jpg", "/js/site.js"]
+            [
+                "/a/?x=1&y=2",
+                "b.png",
+                "/c.jpg",
+                "/d.jpg",
+                "/js/site.js",
+                "/q/"
+            ]
         );
     }
 

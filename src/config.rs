@@ -183,9 +183,19 @@ pub struct Links {
     /// Paths of this host that something other than this site serves (`/cms/`): links
     /// under them are not checked.
     pub served_elsewhere: Vec<String>,
+    /// Hosts an article's raw HTML may load from (`<iframe src>`, `<script src>`): empty
+    /// by default, since every such load tells another host who reads the page.
+    pub embed_hosts: Vec<String>,
 }
 
 impl Links {
+    /// True if pages may load from `host` (listed in `embed_hosts`, letter case aside).
+    pub fn may_embed(&self, host: &str) -> bool {
+        self.embed_hosts
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(host))
+    }
+
     /// True if the root-relative `path` is served by something else.
     pub fn is_served_elsewhere(&self, path: &str) -> bool {
         self.served_elsewhere

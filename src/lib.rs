@@ -15,6 +15,7 @@ pub mod content;
 pub mod error;
 pub mod fs;
 pub mod hash;
+pub mod html;
 pub mod images;
 pub mod inputs;
 pub mod inspect;

@@ -25,7 +25,7 @@ pub struct Entry {
 pub struct PageScan {
     /// `<meta name=… content=…>` pairs, in order.
     pub metas: Vec<(String, String)>,
-    /// Every `href`, `src`, `srcset` candidate and form `action`.
+    /// Every URL the page holds (see [`crate::html`]).
     pub links: Vec<String>,
     /// Text readers see: title, body text and `alt` text, outside code, scripts and
     /// styles; runs are separated by newlines.
@@ -220,24 +220,14 @@ impl State {
     }
 
     fn links_of(&mut self, tag: &Tag) {
-        for attribute in &tag.attrs {
-            let value = &*attribute.value;
-            match &*attribute.name.local {
-                "href" | "src" | "action" => self.scan.links.push(value.to_string()),
-                "srcset" => self.scan.links.extend(
-                    value
-                        .split(',')
-                        .filter_map(|c| c.split_whitespace().next())
-                        .map(str::to_string),
-                ),
-                _ => continue,
-            }
-            if &*attribute.name.local == "href"
+        for (url, _, attribute) in crate::html::tag_urls(tag) {
+            if attribute == "href"
                 && &*tag.name == "a"
                 && let Some(entry) = self.entries.last_mut()
             {
-                entry.hrefs.push(value.to_string());
+                entry.hrefs.push(url.clone());
             }
+            self.scan.links.push(url);
         }
     }
 

@@ -126,6 +126,10 @@ pub trait Resolver: Sync {
     fn shortcode_version(&self, _name: &str) -> Option<u64> {
         None
     }
+    /// True if an article's raw HTML may load from `host` (`links.embed_hosts`).
+    fn may_embed(&self, _host: &str) -> bool {
+        false
+    }
     /// A version of a file a shortcode argument named (its size and time).
     fn file_version(&self, _written: &str, _from: &str) -> Option<u64> {
         None
@@ -189,7 +193,7 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
     let footnotes = headings::footnote_ids(&mut events);
     let headings = headings::assign_ids(&mut events, &footnotes);
     // Plain links first: `@/` links become URLs with the base path in the next pass.
-    let site_links = site_links(&mut events, resolver, &line_of);
+    let mut site_links = site_links(&mut events, resolver, &line_of);
     let links = resolve_links(&mut events, resolver, &line_of, source.file, &mut problems);
     let (stats, mut text) = read_text(&events);
     if !source.keep_text {
@@ -197,6 +201,8 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
     }
     problems.extend(unclosed_bold(&events, &line_of, source.file));
     problems.extend(raw_html::unclosed(&events, &line_of, source.file));
+    let raw_links = raw_html::urls(&events, &line_of, source.file, resolver, &mut problems);
+    site_links.extend(raw_links);
     let mut images = Vec::new();
     let mut files = Vec::new();
     let events = replace_blocks(
@@ -228,7 +234,6 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
     let mut html_out = String::with_capacity(source.body.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
     let mut links = links;
-    let mut site_links = site_links;
     let mut stats = stats;
     links.extend(from_calls.links);
     site_links.extend(from_calls.site_links);

@@ -1,4 +1,10 @@
-//! Raw HTML in Markdown that swallows the rest of the page.
+//! Raw HTML in Markdown: what it links to, what it loads, and blocks that swallow the
+//! rest of the page.
+//!
+//! Its URLs are read with the HTML tokenizer ([`crate::html`]) and kept with their
+//! lines, so a broken link in raw HTML is reported at the article's line like one
+//! written in Markdown. Anything it loads from another host (`<iframe src>`,
+//! `<script src>`) is an error unless `links.embed_hosts` allows that host.
 //!
 //! An HTML block that opens a comment (`<!--`), or a `<script>`, `<style>`,
 //! `<textarea>` or `<pre>`, runs to its closing mark; when the editor forgot the mark,
@@ -11,6 +17,7 @@ use std::path::Path;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
+use super::{Resolver, SiteLink, is_external};
 use crate::error::Diagnostic;
 
 /// The blocks that run until a closing mark, with that mark.
@@ -58,6 +65,81 @@ pub fn unclosed(
     found
 }
 
+/// The site links of the raw HTML, with their lines; loads from other hosts that
+/// `resolver` does not allow go to `problems`.
+pub fn urls(
+    events: &[(Event<'_>, Range<usize>)],
+    line_of: &dyn Fn(usize) -> usize,
+    file: &Path,
+    resolver: &dyn Resolver,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<SiteLink> {
+    let mut links = Vec::new();
+    for (start, html) in pieces(events) {
+        let first_line = line_of(start);
+        for found in crate::html::urls(&html) {
+            let line = first_line + found.line.saturating_sub(1);
+            let url = found.url.as_str();
+            if url.starts_with(['#', '@']) || url.starts_with("data:") {
+                continue;
+            }
+            if !is_external(url) {
+                links.push(SiteLink {
+                    href: url.to_string(),
+                    line,
+                });
+                continue;
+            }
+            let Some(host) = host_of(url) else { continue };
+            if found.loads && !resolver.may_embed(host) {
+                problems.push(
+                    Diagnostic::error(format!(
+                        "`<{}=\"{url}\">` makes the page load from {host}: readers' browsers would contact it",
+                        found.at
+                    ))
+                    .in_file(file)
+                    .at_line(line)
+                    .with_help(format!(
+                        "download the file into the site (static/ or assets/) and link it from there; to embed a platform the office must use, add `{host}` to `links.embed_hosts` in config.yaml"
+                    )),
+                );
+            }
+        }
+    }
+    links
+}
+
+/// The raw HTML of the body: each HTML block whole (a tag may span its lines), and
+/// each inline tag, with the offset where it starts.
+fn pieces(events: &[(Event<'_>, Range<usize>)]) -> Vec<(usize, String)> {
+    let mut pieces = Vec::new();
+    let mut block: Option<(usize, String)> = None;
+    for (event, range) in events {
+        match event {
+            Event::Start(Tag::HtmlBlock) => block = Some((range.start, String::new())),
+            Event::Html(html) => match &mut block {
+                Some((_, text)) => text.push_str(html),
+                None => pieces.push((range.start, html.to_string())),
+            },
+            Event::End(TagEnd::HtmlBlock) => pieces.extend(block.take()),
+            Event::InlineHtml(html) => pieces.push((range.start, html.to_string())),
+            _ => {}
+        }
+    }
+    pieces
+}
+
+/// The host of an absolute or scheme-relative URL; `None` for `mailto:` and the like.
+fn host_of(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("//")
+        .or_else(|| url.split_once("://").map(|(_, rest)| rest))?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = host.split(':').next()?;
+    (!host.is_empty()).then_some(host)
+}
+
 /// The opening and closing marks of a block that opens and is never closed.
 fn unclosed_in(block: &str) -> Option<(&'static str, &'static str)> {
     let start = block.trim_start().to_ascii_lowercase();
@@ -94,6 +176,62 @@ mod tests {
         let found = problems("正文\n\n<script>\nvar x = 1;\n");
         assert_eq!(found[0].0, Some(3));
         assert!(found[0].1.starts_with("`<script` is never closed"));
+    }
+
+    struct Allow(&'static str);
+
+    impl Resolver for Allow {
+        fn link(&self, _: &str) -> Result<String, String> {
+            Err(String::new())
+        }
+        fn image(&self, _: &str, _: &str) -> Result<super::super::ResolvedImage, String> {
+            Err(String::new())
+        }
+        fn may_embed(&self, host: &str) -> bool {
+            host == self.0
+        }
+    }
+
+    fn raw_urls(md: &str, allow: &'static str) -> (Vec<(String, usize)>, Vec<String>) {
+        let events: Vec<_> = Parser::new_ext(md, Options::empty())
+            .into_offset_iter()
+            .collect();
+        let line_of = |offset: usize| md[..offset].matches('\n').count() + 1;
+        let mut problems = Vec::new();
+        let links = urls(
+            &events,
+            &line_of,
+            Path::new("a.md"),
+            &Allow(allow),
+            &mut problems,
+        );
+        let links = links.into_iter().map(|l| (l.href, l.line)).collect();
+        let problems = problems
+            .into_iter()
+            .map(|d| format!("{}: {}", d.line.unwrap_or(0), d.message))
+            .collect();
+        (links, problems)
+    }
+
+    #[test]
+    fn raw_html_links_keep_their_lines_and_other_hosts_may_not_load() {
+        let md = "正文\n\n<div>\n<a href='/x/'>甲</a>\n<video\n  poster=/p.jpg></video>\n</div>\n\n见 <A HREF=\"/y/\">乙</A>。\n\n<iframe src=\"https://v.example.cn/e/1\"></iframe>\n\n<script src=\"//cdn.example.com/a.js\"></script>\n\n<a href=\"https://www.gov.cn/\">国务院</a>\n";
+        let (links, problems) = raw_urls(md, "");
+        assert_eq!(
+            links,
+            [
+                ("/x/".to_string(), 4),
+                ("/p.jpg".to_string(), 6),
+                ("/y/".to_string(), 9)
+            ]
+        );
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with(
+            "11: `<iframe src=\"https://v.example.cn/e/1\">` makes the page load from v.example.cn"
+        ));
+        assert!(problems[1].starts_with("13: `<script src="));
+        let (_, allowed) = raw_urls(md, "v.example.cn");
+        assert_eq!(allowed.len(), 1, "{allowed:?}");
     }
 
     #[test]

@@ -188,6 +188,7 @@ impl Site {
             let key = crate::hash::of(&(
                 &site.config.base_url,
                 &site.config.images,
+                &site.config.links.embed_hosts,
                 options.fingerprint,
             ));
             site.markdown_cache = Some(cache::MarkdownCache::load(&site.root, key));
@@ -526,6 +527,10 @@ fn load_config(options: &LoadOptions) -> Result<(Config, Theme), Vec<Diagnostic>
 }
 
 impl Resolver for Site {
+    fn may_embed(&self, host: &str) -> bool {
+        self.config.links.may_embed(host)
+    }
+
     fn link(&self, target: &str) -> Result<String, String> {
         match self.library.by_rel.get(target) {
             Some(Item::Page(id)) => Ok(self
