@@ -102,26 +102,33 @@ enum Target {
     Broken(String),
 }
 
-/// Reads a link found on the page written at `output`.
+/// Reads a link found on the page written at `output`. The link and the base URL are
+/// compared decoded: the same path may be written `/宣传周/` by a template and
+/// `/%E5%AE%A3%E4%BC%A0%E5%91%A8/` by the Markdown renderer.
 fn target(href: &str, output: &str, config: &Config) -> Target {
-    let bare = href.split(['#', '?']).next().unwrap_or("");
+    let bare = percent_decode(href.split(['#', '?']).next().unwrap_or(""));
+    let bare = bare.as_str();
     if bare.is_empty() {
         return Target::Elsewhere;
     }
+    let (base_url, base_path) = (
+        percent_decode(&config.base_url),
+        percent_decode(&config.base_path),
+    );
     let from_root = bare.strip_prefix(config.origin.as_str()).unwrap_or(bare);
     if from_root.starts_with('/') && config.links.is_served_elsewhere(from_root) {
         return Target::Elsewhere;
     }
-    if let Some(path) = bare.strip_prefix(config.base_url.as_str()) {
-        return Target::Site(percent_decode(path));
+    if let Some(path) = bare.strip_prefix(base_url.as_str()) {
+        return Target::Site(path.to_string());
     }
     if is_external(bare) {
         return Target::Elsewhere;
     }
     if bare.starts_with('/') {
-        return match bare.strip_prefix(config.base_path.as_str()) {
-            Some(path) => Target::Site(percent_decode(path)),
-            None if config.base_path.strip_suffix('/') == Some(bare) => Target::Site(String::new()),
+        return match bare.strip_prefix(base_path.as_str()) {
+            Some(path) => Target::Site(path.to_string()),
+            None if base_path.strip_suffix('/') == Some(bare) => Target::Site(String::new()),
             None => Target::Broken(format!(
                 "it is outside the site's base path `{}`, so it leads off the site once it is served there",
                 config.base_path
@@ -146,7 +153,7 @@ fn target(href: &str, output: &str, config: &Config) -> Target {
     if bare.ends_with('/') && !path.is_empty() {
         path.push('/');
     }
-    Target::Site(percent_decode(&path))
+    Target::Site(path)
 }
 
 /// The site path (no leading slash, decoded) a link on the page at `output` leads
@@ -194,7 +201,7 @@ pub fn check_links(
     for page in pages {
         let mut seen = BTreeSet::new();
         for href in &page.hrefs {
-            if !seen.insert(href) || reported.contains(href.as_str()) {
+            if !seen.insert(href) || reported.contains(percent_decode(href).as_str()) {
                 continue;
             }
             let why = match target(href, &page.output, &site.config) {
@@ -208,7 +215,7 @@ pub fn check_links(
     }
     let mut errors = Vec::new();
     for ((href, why), shown_on) in broken {
-        let message = format!("broken link `{href}`: {why}");
+        let message = format!("broken link `{}`: {why}", percent_decode(&href));
         let written_in_markdown = markdown_lines(site, &href);
         if !written_in_markdown.is_empty() {
             for (file, line) in written_in_markdown {
@@ -277,6 +284,8 @@ pub fn checked_in_markdown(site: &Site) -> BTreeSet<String> {
 
 /// The Markdown files and lines where `href` is written.
 pub fn markdown_lines(site: &Site, href: &str) -> Vec<(PathBuf, usize)> {
+    // The renderer percent-encodes what the Markdown wrote: compare decoded.
+    let href = percent_decode(href);
     let lib = &site.library;
     let pages = lib.pages.iter().map(|p| (&p.file, &p.rendered));
     let sections = lib.sections.iter().map(|s| (&s.file, &s.rendered));
@@ -286,7 +295,7 @@ pub fn markdown_lines(site: &Site, href: &str) -> Vec<(PathBuf, usize)> {
             rendered
                 .site_links
                 .iter()
-                .filter(move |link| link.href == href)
+                .filter(|link| percent_decode(&link.href) == href)
                 .map(move |link| (file.path.clone(), link.line))
         })
         .collect()
@@ -358,6 +367,27 @@ mod tests {
         assert_eq!(target("#top", page, &c), Target::Elsewhere);
         assert!(matches!(target("/about/", page, &c), Target::Broken(_)));
         assert!(matches!(target("../../../x", page, &c), Target::Broken(_)));
+    }
+
+    #[test]
+    fn a_chinese_base_path_matches_however_it_is_encoded() {
+        let c = config("https://example.gov.cn/宣传周/");
+        let page = "articles/x/index.html";
+        let site = |p: &str| Target::Site(p.to_string());
+        assert_eq!(target("/宣传周/articles/y/", page, &c), site("articles/y/"));
+        assert_eq!(
+            target("/%E5%AE%A3%E4%BC%A0%E5%91%A8/articles/y/", page, &c),
+            site("articles/y/")
+        );
+        assert_eq!(
+            target(
+                "https://example.gov.cn/%E5%AE%A3%E4%BC%A0%E5%91%A8/a%20b.pdf",
+                page,
+                &c
+            ),
+            site("a b.pdf")
+        );
+        assert!(matches!(target("/其他/", page, &c), Target::Broken(_)));
     }
 
     #[test]

@@ -341,3 +341,25 @@ fn parse_xml(text: &str) {
         }
     }
 }
+
+#[test]
+fn a_chinese_sub_path_in_base_url_keeps_every_link_working() {
+    let site = TestSite::new();
+    site.file(
+        "config.yaml",
+        "title: 测试站点\nbase_url: https://www.example.gov.cn/宣传周/\npaginate: 2\n",
+    )
+    .article(
+        "a.md",
+        "甲文",
+        "2026-01-01",
+        "",
+        "见[乙文](@/articles/b.md)和[手册](/downloads/手册.pdf)。",
+    )
+    .article("b.md", "乙文", "2026-01-02", "", "正文")
+    .file("static/downloads/手册.pdf", "%PDF");
+    site.run(&["check"]).ok();
+    site.build().ok();
+    let page = site.read("articles/a/index.html");
+    assert_contains(&page, "/%E5%AE%A3%E4%BC%A0%E5%91%A8/articles/b/");
+}
