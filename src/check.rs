@@ -244,6 +244,10 @@ pub fn check_links(
             );
             continue;
         }
+        if let Some(d) = menu_entry(site, &href, &message) {
+            errors.push(d);
+            continue;
+        }
         let template = &shown_on[0].template;
         let mut d = Diagnostic::error(format!("{message} ({pages_text}, template `{template}`)"))
             .with_help("make links in templates with url(path=…) or asset(path=…): they add the base path and check that the target exists");
@@ -260,6 +264,29 @@ pub fn check_links(
         errors.push(d);
     }
     errors
+}
+
+/// The error for a broken `href` that is a menu entry of `config.yaml`, at its line:
+/// the editor wrote it there, not in the template that shows the menu.
+fn menu_entry(site: &Site, href: &str, message: &str) -> Option<Diagnostic> {
+    let config = &site.config;
+    let href = percent_decode(href);
+    let item = config.menu.iter().find(|item| {
+        !item.url.starts_with("@/")
+            && !is_external(&item.url)
+            && percent_decode(&config.href(item.url.trim_start_matches('/'))) == href
+    })?;
+    let line = std::fs::read_to_string(&config.path).ok().and_then(|text| {
+        text.lines()
+            .position(|l| l.contains(item.url.as_str()))
+            .map(|i| i + 1)
+    });
+    Some(
+        Diagnostic::error(format!("menu entry `{}`: {message}", item.name))
+            .in_file(&config.path)
+            .at_opt(line, None)
+            .with_help("menu URLs are site paths from the root (`/topics/`) or `@/` content files (`@/about.md`)"),
+    )
 }
 
 /// Images and `@/` links of Markdown as written: when one is still so in the HTML, it

@@ -49,8 +49,21 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     serde_yaml::from_str(text).map_err(|e| convert(text, &e))
 }
 
-/// Parses a document that must be a map of keys to values (front matter).
+/// Parses a document that must be a map of keys to values (front matter). A key
+/// written twice is an error at its second line: the parser would keep one value
+/// silently, and the editor would not know which.
 pub fn parse_map(text: &str) -> Result<Map<String, Value>, YamlError> {
+    if let Some((key, first, line)) = repeated_key(text) {
+        return Err(YamlError {
+            line: Some(line),
+            column: Some(1),
+            message: format!("`{key}` is written twice: the parser would silently keep one"),
+            help: Some(format!(
+                "keep one `{key}:` line (the other is {} lines above)",
+                line - first
+            )),
+        });
+    }
     match parse_value(text)? {
         Value::Object(map) => Ok(map),
         Value::Null => Ok(Map::new()),
@@ -122,6 +135,28 @@ fn check_nesting(text: &str) -> Result<(), YamlError> {
         }
     }
     Ok(())
+}
+
+/// The first top-level key written twice: (key, first line, second line).
+fn repeated_key(text: &str) -> Option<(String, usize, usize)> {
+    let mut seen = std::collections::HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        // Top-level keys start the line; indented lines belong to a value.
+        if line.starts_with([' ', '\t', '#', '-', '[', '{', '"', '\'', '?', '|', '>']) {
+            continue;
+        }
+        let Some((key, _)) = line.split_once(':') else {
+            continue;
+        };
+        let key = key.trim_end();
+        if key.is_empty() || key.contains(' ') {
+            continue;
+        }
+        if let Some(first) = seen.insert(key.to_string(), i + 1) {
+            return Some((key.to_string(), first, i + 1));
+        }
+    }
+    None
 }
 
 /// The 1-based line where top-level `key:` is written in `text`, if it is.

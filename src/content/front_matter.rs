@@ -145,6 +145,20 @@ impl<'a> Fields<'a> {
     pub fn text_list(&mut self, key: &str) -> Vec<String> {
         match self.map.remove(key) {
             None | Some(Value::Null) => Vec::new(),
+            Some(Value::String(s)) if s.contains([',', '，', '、']) => {
+                let d = self
+                    .error(key, format!("`{key}: {s}` is one text, not a list"))
+                    .with_help(format!(
+                        "write a list in brackets: `{key}: [{}]`",
+                        s.split([',', '，', '、'])
+                            .map(str::trim)
+                            .filter(|t| !t.is_empty())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                self.errors.push(d);
+                Vec::new()
+            }
             Some(Value::String(s)) => vec![s],
             Some(Value::Array(items)) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -189,6 +203,21 @@ impl<'a> Fields<'a> {
                 None
             }
         }
+    }
+
+    /// A whole number of at least 1 (items per page).
+    pub fn positive(&mut self, key: &str) -> Option<usize> {
+        let n = self.integer(key)?;
+        if n < 1 {
+            let d = self
+                .error(key, format!("`{key}: {n}` must be 1 or more"))
+                .with_help(format!(
+                    "write how many items a page shows, like `{key}: 20`, or leave it out"
+                ));
+            self.errors.push(d);
+            return None;
+        }
+        usize::try_from(n).ok()
     }
 
     /// A date or date-time.

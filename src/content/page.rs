@@ -285,6 +285,16 @@ fn clean_list(items: Vec<String>) -> Vec<String> {
 /// The slug from front matter, else from the file name (pinyin for Chinese names).
 fn page_slug(file: &SourceFile, written: Option<&str>) -> Result<String, String> {
     if let Some(slug) = written {
+        // Invisible characters pasted from a word processor would make a URL that looks
+        // the same and is not: drop them, and the spaces around.
+        let slug: String = slug
+            .chars()
+            .filter(|c| !c.is_control() && !is_invisible(*c))
+            .collect();
+        let slug = slug.trim();
+        if slug.is_empty() {
+            return Err("`slug` is blank: write the URL name, or leave `slug` out to name the page after its file".into());
+        }
         check_written_slug(slug)?;
         return Ok(slug.to_string());
     }
@@ -297,6 +307,11 @@ fn page_slug(file: &SourceFile, written: Option<&str>) -> Result<String, String>
         ));
     }
     Ok(slug)
+}
+
+/// Zero-width and other invisible format characters.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}')
 }
 
 /// The site path of the folder holding a content file, each folder name slugified:
@@ -425,5 +440,20 @@ mod tests {
     fn no_front_matter_is_explained() {
         let errs = parse("articles/a.md", "# 标题\n").unwrap_err();
         assert!(errs[0].message.contains("no front matter"));
+    }
+
+    #[test]
+    fn invisible_characters_leave_written_slugs() {
+        let file = SourceFile {
+            path: "content/articles/a.md".into(),
+            rel: "articles/a.md".into(),
+        };
+        let slug = page_slug(&file, Some("\u{200b}opening\u{feff}-day\u{7} ")).unwrap();
+        assert_eq!(slug, "opening-day");
+        assert!(
+            page_slug(&file, Some(" \u{200b} "))
+                .unwrap_err()
+                .contains("blank")
+        );
     }
 }

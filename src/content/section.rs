@@ -128,7 +128,7 @@ impl Section {
             cover: fields.text("cover"),
             cover_alt: fields.text("cover_alt"),
             template: fields.text("template"),
-            paginate: fields.integer("paginate").map(|n| n.max(1) as usize),
+            paginate: fields.positive("paginate"),
             weight: fields.integer("weight").unwrap_or(0),
             featured: fields.flag("featured"),
             pinned: fields.text_list("pinned"),
