@@ -85,6 +85,27 @@ impl Site {
         errors
     }
 
+    /// Files of `static/` (or beside content) at paths Herald writes itself: the
+    /// search index's folder `search/` while search is on. One of the two would be
+    /// lost without a word.
+    pub(super) fn check_generated(&self) -> Vec<Diagnostic> {
+        if !self.config.search.enabled {
+            return Vec::new();
+        }
+        self.files
+            .published
+            .iter()
+            .filter(|(path, _)| path.starts_with("search/") && path.as_str() != "search/index.html")
+            .map(|(path, published)| {
+                Diagnostic::error(format!(
+                    "/{path} is inside search/, where Herald writes the search index (search/index.json and its shards): the two would collide"
+                ))
+                .in_file(&published.from)
+                .with_help("move the file to another folder, or turn search off with `search: { enabled: false }`")
+            })
+            .collect()
+    }
+
     /// Checks that every `@/path.md#anchor` names a heading that exists.
     pub(super) fn check_links(&self) -> Vec<Diagnostic> {
         let lib = &self.library;

@@ -463,6 +463,7 @@ impl Site {
         let mut found = self.read_weeks();
         found.extend(self.check_links());
         found.extend(self.check_covers());
+        found.extend(self.check_generated());
         self.problems.derived = found;
     }
 
