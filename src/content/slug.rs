@@ -8,60 +8,51 @@
 //! 378,000-word phrase dictionary) keeps only the words whose reading differs from their
 //! characters' and the words needed so that matching picks the same words as with the
 //! whole dictionary. It is a sorted text compiled into the binary and searched in place:
-//! nothing is parsed or allocated at startup, because slugify runs for every page, tag
-//! and heading of every build and every `herald serve` start.
+//! The build script compiles it into an FST (the `fst` crate) from word to reading, which
+//! slugify walks byte by byte for the longest word at each position: nothing is parsed
+//! or allocated at startup, because slugify runs for every page, tag and heading of
+//! every build and every `herald serve` start.
 //! Text is NFKC-normalised first, so full-width letters and digits (`ＡＰＰ２０２６`) count.
 
+use std::sync::OnceLock;
+
+use fst::raw::{Fst, Output};
 use pinyin::ToPinyin;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
-/// `word reading` lines sorted by word in byte order; the `# ` header lines sort first.
-const WORDS: &str = include_str!("pinyin_words.txt");
+/// Words to the place of their reading in `READINGS`: offset << 8 | length.
+static WORDS_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/pinyin_words.fst"));
+/// The readings (`chong-qing`), back to back.
+static READINGS: &str = include_str!(concat!(env!("OUT_DIR"), "/pinyin_readings.txt"));
 
-/// The first line start in `lo..hi` (line starts of `WORDS`) whose word fails `before`,
-/// given that `before` holds for a prefix of the lines and fails for the rest.
-fn partition(mut lo: usize, mut hi: usize, before: impl Fn(&str) -> bool) -> usize {
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        let bytes = WORDS.as_bytes();
-        let start = bytes[..mid]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1)
-            .max(lo);
-        let end = WORDS[start..].find('\n').map_or(WORDS.len(), |i| start + i);
-        let word = WORDS[start..end].split(' ').next().unwrap_or_default();
-        if before(word) {
-            lo = (end + 1).min(WORDS.len());
-        } else {
-            hi = start;
-        }
-    }
-    lo
+fn words() -> &'static Fst<&'static [u8]> {
+    static WORDS: OnceLock<Fst<&'static [u8]>> = OnceLock::new();
+    // Reads only the FST's header: the bytes are the build script's own output.
+    WORDS.get_or_init(|| Fst::new(WORDS_FST).expect("the build script writes a valid FST"))
 }
 
 /// The longest word at the start of `run` (Chinese characters): its length in bytes and
 /// its reading.
 fn longest_word(run: &str) -> Option<(usize, &'static str)> {
-    // Narrow the lines sharing a growing prefix: most positions stop at two characters.
-    let (mut lo, mut hi) = (0, WORDS.len());
+    let fst = words();
+    let mut node = fst.root();
+    let mut output = Output::zero();
     let mut best = None;
-    for (end, _) in run.char_indices().skip(2).chain([(run.len(), ' ')]) {
-        let prefix = &run[..end];
-        lo = partition(lo, hi, |word| word < prefix);
-        hi = partition(lo, hi, |word| word < prefix || word.starts_with(prefix));
-        if lo == hi {
+    for (i, &byte) in run.as_bytes().iter().enumerate() {
+        let Some(index) = node.find_input(byte) else {
             break;
-        }
-        let line = &WORDS[lo..];
-        let line = &line[..line.find('\n').unwrap_or(line.len())];
-        if let Some((word, reading)) = line.split_once(' ')
-            && word == prefix
-        {
-            best = Some((end, reading));
+        };
+        let transition = node.transition(index);
+        output = output.cat(transition.out);
+        node = fst.node(transition.addr);
+        if node.is_final() {
+            best = Some((i + 1, output.cat(node.final_output()).value()));
         }
     }
-    best
+    let (len, place) = best?;
+    let start = usize::try_from(place >> 8).ok()?;
+    let reading = READINGS.get(start..start + (place & 0xff) as usize)?;
+    Some((len, reading))
 }
 
 /// Turns any text into a URL-safe slug; empty when the text has no letters or digits.
@@ -235,8 +226,8 @@ mod tests {
     }
 
     #[test]
-    fn word_table_is_sorted_for_its_lookup() {
-        let entries: Vec<_> = WORDS
+    fn word_table_is_well_formed() {
+        let entries: Vec<_> = include_str!("pinyin_words.txt")
             .lines()
             .filter(|line| !line.starts_with("# "))
             .map(|line| line.split_once(' ').expect("word and reading"))
@@ -247,7 +238,7 @@ mod tests {
             reading.split('-').count() == word.chars().count()
                 && reading.bytes().all(|b| b == b'-' || b.is_ascii_lowercase())
         }));
-        assert!(WORDS.ends_with('\n'));
+        assert_eq!(words().len(), entries.len());
     }
 
     #[test]
