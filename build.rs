@@ -21,6 +21,7 @@ fn main() {
         "The starter portal's files: path inside the portal, bytes.",
     );
     version();
+    pinyin_words(&PathBuf::from(env::var("OUT_DIR").unwrap()));
     source_hashes(theme);
 }
 
@@ -135,4 +136,24 @@ fn collect(base: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {
             files.push((rel, fs::canonicalize(&path).unwrap()));
         }
     }
+}
+
+/// Compiles the word readings slugs use (`src/content/pinyin_words.txt`) into an FST from
+/// word to the place of its reading in `pinyin_readings.txt`: slugify walks it byte by
+/// byte for the longest word at each position, with nothing to load at startup.
+fn pinyin_words(out: &Path) {
+    let source = "src/content/pinyin_words.txt";
+    println!("cargo::rerun-if-changed={source}");
+    let text = fs::read_to_string(source).unwrap();
+    let mut map = fst::MapBuilder::memory();
+    let mut readings = String::new();
+    for line in text.lines().filter(|line| !line.starts_with("# ")) {
+        let (word, reading) = line.split_once(' ').unwrap();
+        assert!(reading.len() < 256, "{source}: {word}: reading too long");
+        map.insert(word, ((readings.len() as u64) << 8) | reading.len() as u64)
+            .unwrap_or_else(|e| panic!("{source}: {word}: {e} (the file must stay sorted)"));
+        readings.push_str(reading);
+    }
+    fs::write(out.join("pinyin_words.fst"), map.into_inner().unwrap()).unwrap();
+    fs::write(out.join("pinyin_readings.txt"), readings).unwrap();
 }

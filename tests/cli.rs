@@ -4,6 +4,28 @@ mod common;
 
 use common::{TestSite, assert_contains};
 
+/// Pinyin by word (issue 17): 重庆 is chong-qing and 银行 yin-hang in file names made by
+/// `new`, page URLs, tag URLs and heading ids; full-width letters count.
+#[test]
+fn slugs_read_chinese_by_word_everywhere() {
+    let site = TestSite::new();
+    site.run(&["new", "articles/2026/", "--title", "重庆银行开业"])
+        .ok();
+    assert!(
+        site.path("content/articles/2026/chong-qing-yin-hang-kai-ye.md")
+            .exists()
+    );
+    site.file(
+        "content/articles/银行行长.md",
+        "---\ntitle: 银行行长\ndate: 2026-03-01\ntags: [银行, ＡＰＰ安全]\n---\n\n## 重庆\n\n正文。\n",
+    );
+    site.build().ok();
+    let page = site.read("articles/yin-hang-hang-zhang/index.html");
+    assert_contains(&page, "id=\"chong-qing\"");
+    assert!(site.exists("tags/yin-hang/index.html"));
+    assert!(site.exists("tags/app-an-quan/index.html"));
+}
+
 #[test]
 fn new_writes_front_matter_with_today_and_refuses_to_overwrite() {
     let site = TestSite::new();
