@@ -1,8 +1,9 @@
 //! Embeds the default theme (`themes/default/`) and the starter portal of `herald init`
 //! (`src/scaffold/starter/`) in the binary, so that `herald init` works anywhere and a
 //! site without its own copy of the theme still builds; names the git commit the
-//! binary is built from, for `herald --version`; and hashes the sources into
-//! `HERALD_SOURCE_HASH`, which keys Herald's caches.
+//! binary is built from, for `herald --version`; compiles the word readings of
+//! `src/content/pinyin_words.txt` into the FST that slugs read; and hashes the sources
+//! into `HERALD_SOURCE_HASH`, which keys Herald's caches.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
