@@ -164,6 +164,28 @@ impl SiteBounds {
     }
 }
 
+/// Walks `dir` as every listing of the site does: sorted by name, links followed,
+/// editors' leftovers skipped, and links out of the site (`bounds`) refused, with
+/// their errors put in `escapes`.
+pub fn site_walk<'a>(
+    dir: &Path,
+    bounds: &'a SiteBounds,
+    escapes: &'a mut Vec<Diagnostic>,
+) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> + 'a {
+    walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(move |e| {
+            if e.depth() > 0 && is_ignored_name(&e.file_name().to_string_lossy()) {
+                return false;
+            }
+            let escape = bounds.escape(e.path(), e.path_is_symlink());
+            escapes.extend(escape.clone());
+            escape.is_none()
+        })
+}
+
 /// True for names that editors and tools leave behind and Herald must never treat as
 /// content: hidden files, vim swap and backup files, emacs lock and autosave files,
 /// and temporary files of atomic saves.

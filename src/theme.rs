@@ -7,10 +7,8 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
 use crate::error::Diagnostic;
-use crate::fs::{self, SiteBounds, is_ignored_name, slash_path};
+use crate::fs::{self, SiteBounds, site_walk, slash_path};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
@@ -153,19 +151,7 @@ pub fn list_folder(dir: &Path, site: &Path) -> (Vec<NamedFile>, Vec<Diagnostic>)
     }
     let bounds = SiteBounds::new(site);
     let mut escapes = Vec::new();
-    let walker = WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            if e.depth() > 0 && is_ignored_name(&e.file_name().to_string_lossy()) {
-                return false;
-            }
-            let escape = bounds.escape(e.path(), e.path_is_symlink());
-            escapes.extend(escape.clone());
-            escape.is_none()
-        });
-    for entry in walker {
+    for entry in site_walk(dir, &bounds, &mut escapes) {
         match entry {
             Ok(entry) if entry.file_type().is_file() => files.push(NamedFile {
                 rel: slash_path(entry.path(), dir),

@@ -6,10 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
 use crate::error::Diagnostic;
-use crate::fs::{SiteBounds, is_ignored_name, slash_path};
+use crate::fs::{SiteBounds, site_walk, slash_path};
 
 /// The file that makes a folder a section.
 pub const SECTION_FILE: &str = "_index.md";
@@ -74,19 +72,7 @@ pub fn walk(content_dir: &Path, site: &Path) -> (ContentFiles, Vec<Diagnostic>) 
     }
     let bounds = SiteBounds::new(site);
     let mut escapes = Vec::new();
-    let walker = WalkDir::new(content_dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            if e.depth() > 0 && is_ignored_name(&e.file_name().to_string_lossy()) {
-                return false;
-            }
-            let escape = bounds.escape(e.path(), e.path_is_symlink());
-            escapes.extend(escape.clone());
-            escape.is_none()
-        });
-    for entry in walker {
+    for entry in site_walk(content_dir, &bounds, &mut escapes) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {

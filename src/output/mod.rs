@@ -104,14 +104,7 @@ impl Staging {
     /// interrupted builds left behind.
     pub fn begin(output: &Path) -> Result<Staging, Diagnostic> {
         let output = absolute(output)?;
-        let parent = output
-            .parent()
-            .ok_or_else(|| Diagnostic::error("the output folder cannot be the file-system root"))?;
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        fs::create_dir_all(parent)?;
+        let (parent, name) = parent_and_name(&output)?;
         remove_leftovers(parent, &name);
         if output.exists() && !output.is_dir() {
             return Err(
@@ -400,6 +393,20 @@ fn remove_leftovers(parent: &Path, name: &str) {
             let _ = stdfs::remove_dir_all(entry.path());
         }
     }
+}
+
+/// The folder that holds `output` (made if missing), and `output`'s name: staging
+/// folders and the lock go beside the output, in that folder.
+fn parent_and_name(output: &Path) -> Result<(&Path, String), Diagnostic> {
+    let parent = output
+        .parent()
+        .ok_or_else(|| Diagnostic::error("the output folder cannot be the file-system root"))?;
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    fs::create_dir_all(parent)?;
+    Ok((parent, name))
 }
 
 fn absolute(path: &Path) -> Result<PathBuf, Diagnostic> {

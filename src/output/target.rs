@@ -9,7 +9,7 @@ use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 
 use crate::error::Diagnostic;
-use crate::fs::{self, io_error};
+use crate::fs::io_error;
 
 /// How many links in a chain Herald follows before giving up (as the kernel does).
 const MAX_LINKS: usize = 40;
@@ -46,14 +46,7 @@ impl OutputLock {
     /// Takes the lock of `output` (already resolved), waiting for another build that
     /// holds it, and saying so on stderr.
     pub fn take(output: &Path) -> Result<OutputLock, Diagnostic> {
-        let parent = output
-            .parent()
-            .ok_or_else(|| Diagnostic::error("the output folder cannot be the file-system root"))?;
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        fs::create_dir_all(parent)?;
+        let (parent, name) = super::parent_and_name(output)?;
         let path = parent.join(format!(".{name}.herald-lock"));
         let mut said = false;
         loop {
