@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 use std::collections::HashMap;
 
 use crate::aliases::PublishedUrls;
-use crate::check::{self, Recording};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::inputs::{LastBuild, fingerprint_of_manifest};
 use crate::output::compress::CompressStats;
@@ -304,38 +303,15 @@ fn build_locked(
         None => (RenderState::default(), HashMap::new()),
     };
     staging.expect(manifest_before);
-    let recording = Recording::new(&staging);
-    let mut outcome = render::render_pages(
+    let built = render::pipeline::run(
         &site,
-        &recording,
-        &state,
-        &crate::site::Touched::All,
-        render::Report::StateAndLinks,
+        &staging,
+        render::pipeline::Options {
+            report: render::Report::StateAndLinks,
+            ..render::pipeline::Options::everything(&state)
+        },
     );
-    let t = crate::timing::phase("images");
-    let (images, image_errors) = site.images.publish(&recording, false);
-    drop(t);
-    let t = crate::timing::phase("copy files");
-    outcome.errors.extend(image_errors);
-    outcome
-        .errors
-        .extend(render::publish_files(&site, &recording));
-    drop(t);
-    let t = crate::timing::phase("search index");
-    let search = crate::search::SearchIndex::default().build(&site);
-    outcome.counts.files += search.len();
-    outcome
-        .errors
-        .extend(render::write_files(&search, &recording));
-    drop(t);
-    let t = crate::timing::phase("check links");
-    let written = recording.into_paths();
-    let mut reachable = written.clone();
-    reachable.extend(render::jobs::intended_outputs(&site));
-    outcome
-        .errors
-        .extend(check::check_links(&site, &outcome.links, &reachable));
-    drop(t);
+    let (outcome, written) = (built.outcome, built.published);
     diagnostics.extend(outcome.errors);
     diagnostics.sort();
     if diagnostics.has_errors() {
@@ -378,10 +354,7 @@ fn build_locked(
     drop(t);
     let _t = crate::timing::phase("save markdown cache");
     site.save_markdown_cache();
-    let mut counts = outcome.counts;
-    counts.images = images;
-    counts.files += images.variants;
-    let mut summary = Summary::new(&site, counts, started, split_warnings(diagnostics));
+    let mut summary = Summary::new(&site, outcome.counts, started, split_warnings(diagnostics));
     summary.compressed = compressed;
     remember(&site, &summary, output_print);
     Ok(summary)

@@ -12,6 +12,7 @@ pub mod functions;
 pub mod jobs;
 mod known;
 pub mod pagination;
+pub mod pipeline;
 pub mod qr;
 pub mod shortcodes;
 pub mod site_map;
@@ -26,7 +27,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::assets::Body;
-use crate::check::{self, PageLinks, Recording, links_in_html};
+use crate::check::{PageLinks, links_in_html};
 use crate::error::Diagnostic;
 use crate::images::ImageStats;
 use crate::output::Sink;
@@ -257,35 +258,9 @@ pub fn write_files(files: &crate::search::Files, sink: &dyn Sink) -> Vec<Diagnos
 /// Renders every page and publishes every file of `site` into `sink`, then checks
 /// that every link of every page leads to a file written.
 pub fn render_all(site: &Arc<Site>, sink: &dyn Sink) -> (RenderCounts, Vec<Diagnostic>) {
-    let recording = Recording::new(sink);
-    let mut outcome = render_pages(
-        site,
-        &recording,
-        &RenderState::default(),
-        &Touched::All,
-        Report::Links,
-    );
-    let t = crate::timing::phase("images");
-    let (images, image_errors) = site.images.publish(&recording, false);
-    drop(t);
-    outcome.errors.extend(image_errors);
-    outcome.counts.images = images;
-    outcome.counts.files += images.variants;
-    let t = crate::timing::phase("copy files");
-    outcome.errors.extend(publish_files(site, &recording));
-    drop(t);
-    let t = crate::timing::phase("search index");
-    let search = crate::search::SearchIndex::default().build(site);
-    outcome.counts.files += search.len();
-    outcome.errors.extend(write_files(&search, &recording));
-    drop(t);
-    let _t = crate::timing::phase("check links");
-    let mut published = recording.into_paths();
-    published.extend(jobs::intended_outputs(site));
-    outcome
-        .errors
-        .extend(check::check_links(site, &outcome.links, &published));
-    (outcome.counts, outcome.errors)
+    let previous = RenderState::default();
+    let built = pipeline::run(site, sink, pipeline::Options::everything(&previous));
+    (built.outcome.counts, built.outcome.errors)
 }
 
 /// Adds which page was being rendered to a template error.
