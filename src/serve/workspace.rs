@@ -173,37 +173,13 @@ impl Workspace {
             + changed_files.len()
             + outcome.counts.images.variants
             + search_written;
-        let css_only = if outcome.written.is_empty()
-            && search_written == 0
-            && removed.is_empty()
-            && changed_files.iter().all(|p| p.ends_with(".css"))
-        {
-            changed_files.iter().map(|p| site.config.href(p)).collect()
-        } else {
-            Vec::new()
-        };
+        let only_files = outcome.written.is_empty() && search_written == 0 && removed.is_empty();
+        let css_only = css_only(site, only_files, &changed_files);
         let first = self.state.is_empty();
         self.state.apply(outcome.update);
         self.touched = Touched::none();
         // Variants no page refers to any more go, as a full build would not make them.
-        let lib = &site.library;
-        let live: rustc_hash::FxHashSet<&str> = self
-            .state
-            .files()
-            .chain(
-                lib.pages
-                    .iter()
-                    .flat_map(|p| &p.rendered.files)
-                    .map(String::as_str),
-            )
-            .chain(
-                lib.sections
-                    .iter()
-                    .flat_map(|s| &s.rendered.files)
-                    .map(String::as_str),
-            )
-            .collect();
-        removed.extend(site.images.retain(|path| live.contains(path)));
+        removed.extend(unused_variants(site, &self.state));
         if written == 0 && removed.is_empty() {
             return Outcome::Unchanged;
         }
@@ -220,6 +196,38 @@ impl Workspace {
             css_only,
         }
     }
+}
+
+/// When only stylesheets changed (`only_files` says no page, index file or removal
+/// went with them): their URLs, to swap without a reload.
+fn css_only(site: &Site, only_files: bool, changed_files: &[String]) -> Vec<String> {
+    if only_files && changed_files.iter().all(|p| p.ends_with(".css")) {
+        changed_files.iter().map(|p| site.config.href(p)).collect()
+    } else {
+        Vec::new()
+    }
+}
+
+/// Forgets the image variants that neither a rendered file nor any Markdown refers to,
+/// and returns their paths.
+fn unused_variants(site: &Site, state: &RenderState) -> Vec<String> {
+    let lib = &site.library;
+    let live: rustc_hash::FxHashSet<&str> = state
+        .files()
+        .chain(
+            lib.pages
+                .iter()
+                .flat_map(|p| &p.rendered.files)
+                .map(String::as_str),
+        )
+        .chain(
+            lib.sections
+                .iter()
+                .flat_map(|s| &s.rendered.files)
+                .map(String::as_str),
+        )
+        .collect();
+    site.images.retain(|path| live.contains(path))
 }
 
 fn warnings(diagnostics: Diagnostics) -> Diagnostics {
