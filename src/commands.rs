@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 use std::collections::HashMap;
 
 use crate::aliases::PublishedUrls;
-use crate::check::{self, Recording};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::inputs::{LastBuild, fingerprint_of_manifest};
 use crate::output::compress::CompressStats;
@@ -192,39 +191,124 @@ fn build_locked(
     compress: bool,
     map_path: &Path,
 ) -> Result<Summary, Failure> {
-    let started = Instant::now();
-    let root = options.root.clone();
-    let kept_previous_output = output.is_dir();
-    let fail = |diagnostics: Diagnostics| Failure {
-        diagnostics,
-        root: root.clone(),
-        kept_previous_output,
+    let mut build = Build {
+        options,
+        output,
+        compress,
+        map_path,
+        started: Instant::now(),
+        kept_previous_output: output.is_dir(),
+        key: BuildState::key(options, output, compress),
+        inputs: None,
     };
-    check_output_folder(&options.root, output).map_err(|d| fail(d.into()))?;
+    check_output_folder(&options.root, output).map_err(|d| build.fail(d.into()))?;
+    check_map_path(map_path, output).map_err(|d| build.fail(d.into()))?;
+    let t = crate::timing::phase("fingerprint the site");
+    build.inputs = crate::inputs::fingerprint_of_site(&options.root, output);
+    if let Some(summary) = build.last_still_holds() {
+        return Ok(summary);
+    }
+    drop(t);
+    let t = crate::timing::phase("load site");
+    let (site, mut diagnostics) = Site::load(options);
+    drop(t);
+    let Some(site) = site else {
+        return Err(build.fail(diagnostics));
+    };
+    diagnostics.extend(crate::inspect::review::gate(&site));
+    let site = Arc::new(site);
+    if diagnostics.has_errors() {
+        // Render anyway, writing nothing, so that template errors are reported too.
+        let (_, errors) = render::render_all(&site, &Discard);
+        diagnostics.extend(errors);
+        diagnostics.sort();
+        return Err(build.fail(diagnostics));
+    }
+    let t = crate::timing::phase("load build state");
+    let previous = BuildState::load(&site.root, build.key);
+    // Pages that moved since the last build into this output, with nothing left behind.
+    let last_urls = PublishedUrls::load(&site.root, output).filter(|_| build.kept_previous_output);
+    let (moved, urls) = PublishedUrls::moved(last_urls.as_ref(), &site, output);
+    diagnostics.extend(moved);
+    diagnostics.sort();
+    let beside = Beside {
+        map: crate::aliases::map_text(&site),
+        urls,
+        published: site.files.versions(),
+    };
+    drop(t);
+    if let Some(previous) = &previous {
+        let _t = crate::timing::phase("check for changes");
+        if previous.published == beside.published
+            && let Some(counts) = render::up_to_date(&site, &previous.render)
+            && manifest(output) == previous.manifest
+        {
+            return build.unchanged(&site, counts, previous, &beside, diagnostics);
+        }
+    }
+    build.write(&site, previous, &beside, diagnostics)
+}
+
+/// A redirects map inside the output folder would be published: an error.
+fn check_map_path(map_path: &Path, output: &Path) -> Result<(), Diagnostic> {
     let inside = |a: &Path, b: &Path| {
         let (a, b) = (std::path::absolute(a), std::path::absolute(b));
         a.ok().zip(b.ok()).is_some_and(|(a, b)| a.starts_with(b))
     };
     if inside(map_path, output) {
-        return Err(fail(
-            Diagnostic::error(format!(
-                "the redirects map {} would be inside the output folder, where readers could download it",
-                map_path.display()
-            ))
-            .with_help("pass --redirects-map a path outside the output folder")
-            .into(),
-        ));
+        return Err(Diagnostic::error(format!(
+            "the redirects map {} would be inside the output folder, where readers could download it",
+            map_path.display()
+        ))
+        .with_help("pass --redirects-map a path outside the output folder"));
     }
-    let key = BuildState::key(options, output, compress);
-    let t = crate::timing::phase("fingerprint the site");
-    let inputs = crate::inputs::fingerprint_of_site(&options.root, output);
-    let last = LastBuild::load(&options.root, key);
-    if let (Some(inputs), Some(last)) = (inputs, &last)
-        && last.still_holds(inputs, options.now, output)
-        && map_path.is_file()
-    {
+    Ok(())
+}
+
+/// What a build writes beside the output, and the versions of the published files.
+struct Beside {
+    /// The nginx map of `aliases:`.
+    map: String,
+    /// Every URL published, for the next build to find pages that moved.
+    urls: PublishedUrls,
+    /// Published files (static, assets, beside content) and their versions.
+    published: HashMap<String, u64>,
+}
+
+/// One build into one output folder, once it holds the output's lock.
+struct Build<'a> {
+    options: &'a LoadOptions,
+    output: &'a Path,
+    compress: bool,
+    map_path: &'a Path,
+    started: Instant,
+    /// There was an output folder before this build.
+    kept_previous_output: bool,
+    /// What identifies the build (see [`BuildState::key`]).
+    key: u64,
+    /// The site folder's fingerprint, when it could be taken.
+    inputs: Option<u64>,
+}
+
+impl Build<'_> {
+    fn fail(&self, diagnostics: Diagnostics) -> Failure {
+        Failure {
+            diagnostics,
+            root: self.options.root.clone(),
+            kept_previous_output: self.kept_previous_output,
+        }
+    }
+
+    /// The fast path: when no input changed since the last build and its output is
+    /// as that build left it, what that build did.
+    fn last_still_holds(&self) -> Option<Summary> {
+        let inputs = self.inputs?;
+        let last = LastBuild::load(&self.options.root, self.key)?;
+        if !(last.still_holds(inputs, self.options.now, self.output) && self.map_path.is_file()) {
+            return None;
+        }
         let [pages, articles, topics, tags, files] = last.counts;
-        return Ok(Summary {
+        Some(Summary {
             pages,
             articles,
             topics,
@@ -232,17 +316,17 @@ fn build_locked(
             files,
             images: Default::default(),
             compressed: None,
-            elapsed: started.elapsed(),
+            elapsed: self.started.elapsed(),
             warnings: last.warnings.clone(),
             unchanged: true,
-        });
+        })
     }
-    drop(t);
-    // Saved when this build succeeds, for the next build's fast path.
-    let remember = |site: &Site, summary: &Summary, output_print: u64| {
-        let Some(inputs) = inputs else { return };
+
+    /// Saved when this build succeeds, for the next build's fast path.
+    fn remember(&self, site: &Site, summary: &Summary, output_print: u64) {
+        let Some(inputs) = self.inputs else { return };
         LastBuild {
-            key,
+            key: self.key,
             inputs,
             output: output_print,
             next_due: site.next_due.map(|d| d.to_rfc3339()),
@@ -256,135 +340,90 @@ fn build_locked(
             warnings: summary.warnings.clone(),
         }
         .save(&site.root);
-    };
-    let t = crate::timing::phase("load site");
-    let (site, mut diagnostics) = Site::load(options);
-    drop(t);
-    let Some(site) = site else {
-        return Err(fail(diagnostics));
-    };
-    diagnostics.extend(crate::inspect::review::gate(&site));
-    let site = Arc::new(site);
-    if diagnostics.has_errors() {
-        // Render anyway, writing nothing, so that template errors are reported too.
-        let (_, errors) = render::render_all(&site, &Discard);
-        diagnostics.extend(errors);
+    }
+
+    /// Nothing would change in the output: it is left as it is.
+    fn unchanged(
+        &self,
+        site: &Site,
+        counts: RenderCounts,
+        previous: &BuildState,
+        beside: &Beside,
+        diagnostics: Diagnostics,
+    ) -> Result<Summary, Failure> {
+        site.save_markdown_cache();
+        crate::aliases::write_map(self.map_path, &beside.map).map_err(|d| self.fail(d.into()))?;
+        beside.urls.save(&site.root);
+        let warnings = split_warnings(diagnostics);
+        let mut summary = Summary::new(site, counts, self.started, warnings);
+        summary.unchanged = true;
+        self.remember(site, &summary, fingerprint_of_manifest(&previous.manifest));
+        Ok(summary)
+    }
+
+    /// Runs the pipeline into a staging folder and swaps it in if there was no error.
+    fn write(
+        &self,
+        site: &Arc<Site>,
+        previous: Option<BuildState>,
+        beside: &Beside,
+        mut diagnostics: Diagnostics,
+    ) -> Result<Summary, Failure> {
+        let mut staging = Staging::begin(self.output).map_err(|d| self.fail(d.into()))?;
+        crate::pause::point("build-staging");
+        let (state, manifest_before) = match previous {
+            Some(previous) => (previous.render, previous.manifest),
+            None => (RenderState::default(), HashMap::new()),
+        };
+        staging.expect(manifest_before);
+        let options = render::pipeline::Options {
+            report: render::Report::StateAndLinks,
+            ..render::pipeline::Options::everything(&state)
+        };
+        let built = render::pipeline::run(site, &staging, options);
+        let (mut outcome, written) = (built.outcome, built.published);
+        diagnostics.extend(std::mem::take(&mut outcome.errors));
         diagnostics.sort();
-        return Err(fail(diagnostics));
-    }
-    let t = crate::timing::phase("load build state");
-    let previous = BuildState::load(&site.root, key);
-    // Pages that moved since the last build into this output, with nothing left behind.
-    let last_urls = PublishedUrls::load(&site.root, output).filter(|_| kept_previous_output);
-    let (moved, urls) = PublishedUrls::moved(last_urls.as_ref(), &site, output);
-    diagnostics.extend(moved);
-    diagnostics.sort();
-    let map = crate::aliases::map_text(&site);
-    drop(t);
-    let published = site.files.versions();
-    if let Some(previous) = &previous {
-        let _t = crate::timing::phase("check for changes");
-        if previous.published == published
-            && let Some(counts) = render::up_to_date(&site, &previous.render)
-            && manifest(output) == previous.manifest
-        {
-            site.save_markdown_cache();
-            crate::aliases::write_map(map_path, &map).map_err(|d| fail(d.into()))?;
-            urls.save(&site.root);
-            let mut summary = Summary::new(&site, counts, started, split_warnings(diagnostics));
-            summary.unchanged = true;
-            remember(&site, &summary, fingerprint_of_manifest(&previous.manifest));
-            return Ok(summary);
+        if diagnostics.has_errors() {
+            staging.abandon();
+            return Err(self.fail(diagnostics));
         }
-    }
-    let mut staging = Staging::begin(output).map_err(|d| fail(d.into()))?;
-    crate::pause::point("build-staging");
-    let (state, manifest_before) = match previous {
-        Some(previous) => (previous.render, previous.manifest),
-        None => (RenderState::default(), HashMap::new()),
-    };
-    staging.expect(manifest_before);
-    let recording = Recording::new(&staging);
-    let mut outcome = render::render_pages(
-        &site,
-        &recording,
-        &state,
-        &crate::site::Touched::All,
-        render::Report::StateAndLinks,
-    );
-    let t = crate::timing::phase("images");
-    let (images, image_errors) = site.images.publish(&recording, false);
-    drop(t);
-    let t = crate::timing::phase("copy files");
-    outcome.errors.extend(image_errors);
-    outcome
-        .errors
-        .extend(render::publish_files(&site, &recording));
-    drop(t);
-    let t = crate::timing::phase("search index");
-    let search = crate::search::SearchIndex::default().build(&site);
-    outcome.counts.files += search.len();
-    outcome
-        .errors
-        .extend(render::write_files(&search, &recording));
-    drop(t);
-    let t = crate::timing::phase("check links");
-    let written = recording.into_paths();
-    let mut reachable = written.clone();
-    reachable.extend(render::jobs::intended_outputs(&site));
-    outcome
-        .errors
-        .extend(check::check_links(&site, &outcome.links, &reachable));
-    drop(t);
-    diagnostics.extend(outcome.errors);
-    diagnostics.sort();
-    if diagnostics.has_errors() {
-        staging.abandon();
-        return Err(fail(diagnostics));
-    }
-    crate::pause::point("build-written");
-    let compressed = if compress {
-        let _t = crate::timing::phase("compress");
-        match staging.compress() {
-            Ok(stats) => Some(stats),
-            Err(d) => {
-                staging.abandon();
-                return Err(fail(d.into()));
+        crate::pause::point("build-written");
+        let compressed = if self.compress {
+            let _t = crate::timing::phase("compress");
+            match staging.compress() {
+                Ok(stats) => Some(stats),
+                Err(d) => {
+                    staging.abandon();
+                    return Err(self.fail(d.into()));
+                }
             }
+        } else {
+            None
+        };
+        let mut manifest = staging.staged();
+        crate::pause::point("build-compressed");
+        let t = crate::timing::phase("staging: commit");
+        staging.commit().map_err(|d| self.fail(d.into()))?;
+        drop(t);
+        crate::aliases::write_map(self.map_path, &beside.map).map_err(|d| self.fail(d.into()))?;
+        beside.urls.save(&site.root);
+        let t = crate::timing::phase("save build state");
+        if self.compress {
+            let gz = written.iter().map(|p| format!("{p}.gz"));
+            manifest.extend(manifest_of(self.output, gz));
         }
-    } else {
-        None
-    };
-    let mut manifest = staging.staged();
-    crate::pause::point("build-compressed");
-    let t = crate::timing::phase("staging: commit");
-    staging.commit().map_err(|d| fail(d.into()))?;
-    drop(t);
-    crate::aliases::write_map(map_path, &map).map_err(|d| fail(d.into()))?;
-    urls.save(&site.root);
-    let t = crate::timing::phase("save build state");
-    if compress {
-        let gz = written.iter().map(|p| format!("{p}.gz"));
-        manifest.extend(manifest_of(output, gz));
+        let saved = state.saved_with(&outcome.update);
+        BuildState::save(&site.root, self.key, saved, &beside.published, &manifest);
+        drop(t);
+        let _t = crate::timing::phase("save markdown cache");
+        site.save_markdown_cache();
+        let warnings = split_warnings(diagnostics);
+        let mut summary = Summary::new(site, outcome.counts, self.started, warnings);
+        summary.compressed = compressed;
+        self.remember(site, &summary, fingerprint_of_manifest(&manifest));
+        Ok(summary)
     }
-    BuildState::save(
-        &site.root,
-        key,
-        state.saved_with(&outcome.update),
-        &published,
-        &manifest,
-    );
-    let output_print = fingerprint_of_manifest(&manifest);
-    drop(t);
-    let _t = crate::timing::phase("save markdown cache");
-    site.save_markdown_cache();
-    let mut counts = outcome.counts;
-    counts.images = images;
-    counts.files += images.variants;
-    let mut summary = Summary::new(&site, counts, started, split_warnings(diagnostics));
-    summary.compressed = compressed;
-    remember(&site, &summary, output_print);
-    Ok(summary)
 }
 
 /// `herald check`: the whole pipeline, writing nothing.

@@ -251,20 +251,15 @@ pub fn inspect(options: &LoadOptions) -> Result<Report, Vec<Diagnostic>> {
 /// variants' pixels (only their paths matter, and making them would write the image
 /// cache) and the link check (the rules check links on what they read).
 fn render(site: &Arc<Site>, capture: &Capture) -> Vec<Diagnostic> {
-    use crate::render::{self, RenderState, Report};
-    let outcome = render::render_pages(
-        site,
-        capture,
-        &RenderState::default(),
-        &crate::site::Touched::All,
-        Report::Links,
-    );
-    let mut errors = outcome.errors;
-    for path in site.images.variant_paths() {
-        crate::output::Sink::keep(capture, &path);
-    }
-    errors.extend(render::publish_files(site, capture));
-    errors
+    use crate::render::pipeline::{self, Images, Options, Search};
+    let previous = crate::render::RenderState::default();
+    let options = Options {
+        images: Images::PathsOnly,
+        search: Search::Skip,
+        check_links: false,
+        ..Options::everything(&previous)
+    };
+    pipeline::run(site, capture, options).outcome.errors
 }
 
 fn items_of(site: &Site) -> HashMap<String, Item> {

@@ -151,7 +151,6 @@ pub fn build(site: &Site, shared: &Shared, planned: &Planned) -> Result<Context,
     ctx.insert("data", &shared.data);
     ctx.insert("current_path", &planned.path);
     ctx.insert("current_url", &views.permalink(&planned.path));
-    let per_page = site.config.paginate;
     match planned.job {
         Job::Page(id) => {
             ctx.insert("page", &views.page(id, Detail::Full));
@@ -159,86 +158,19 @@ pub fn build(site: &Site, shared: &Shared, planned: &Planned) -> Result<Context,
                 ctx.insert("section", &views.section_link(parent));
             }
         }
-        Job::Landing => {
-            if let Some(id) = lib.section_of(&SectionKind::Landing) {
-                ctx.insert("section", &views.section(id));
-            }
-            let latest = landing_latest(site).min(lib.chronological.len());
-            record(Dep::Latest(latest));
-            ctx.insert("latest", &views.cards(&lib.chronological[..latest]));
-            record(Dep::AllTopics);
-            let topics: Vec<_> = (0..lib.topics.len())
-                .map(|t| views.topic(t, false))
-                .collect();
-            let featured: Vec<_> = topics.iter().filter(|t| t.featured).cloned().collect();
-            ctx.insert(
-                "featured",
-                if featured.is_empty() {
-                    &topics
-                } else {
-                    &featured
-                },
-            );
-            ctx.insert("topics", &topics);
-            ctx.insert("stats", &stats(site));
-            record(Dep::WeekList);
-            if let Some(id) = week::current(site) {
-                ctx.insert("week", &week::view(site, id));
-            }
-        }
+        Job::Landing => landing(site, &views, &mut ctx),
         Job::Section(id) => {
             ctx.insert("section", &views.section(id));
             record(Dep::SectionPages(lib.sections[id].file.rel.clone()));
             ctx.insert("pages", &views.cards(&section_pages(site, id)));
         }
-        Job::Archive(n) => {
-            insert_archive_section(site, &mut ctx);
-            let per = archive_paginate(site);
-            record(Dep::List(ListKey::Archive, n, per));
-            ctx.insert(
-                "paginator",
-                &paginate(&views, "articles/", &lib.archive, per, n),
-            );
-            ctx.insert("years", &year_links(site));
-        }
-        Job::Year(y, n) => {
-            insert_archive_section(site, &mut ctx);
-            let year = &lib.years[y];
-            let per = archive_paginate(site);
-            record(Dep::List(ListKey::Year(year.year), n, per));
-            ctx.insert("year", &year.year);
-            ctx.insert(
-                "paginator",
-                &paginate(
-                    &views,
-                    &format!("articles/{}/", year.year),
-                    &year.pages,
-                    per,
-                    n,
-                ),
-            );
-            ctx.insert("years", &year_links(site));
-        }
+        Job::Archive(_) | Job::Year(..) => archive(site, &views, planned.job, &mut ctx),
         Job::TagsIndex => {
             record(Dep::AllTags);
             let tags: Vec<_> = (0..lib.tags.len()).map(|t| views.tag(t)).collect();
             ctx.insert("tags", &tags);
         }
-        Job::Tag(t, n) => {
-            let tag = &lib.tags[t];
-            record(Dep::List(ListKey::Tag(tag.slug.clone()), n, per_page));
-            ctx.insert("tag", &views.tag(t));
-            ctx.insert(
-                "paginator",
-                &paginate(
-                    &views,
-                    &format!("tags/{}/", tag.slug),
-                    &tag.pages,
-                    per_page,
-                    n,
-                ),
-            );
-        }
+        Job::Tag(t, n) => tag(site, &views, (t, n), &mut ctx),
         Job::TopicsIndex => {
             if let Some(id) = lib.section_of(&SectionKind::TopicsIndex) {
                 ctx.insert("section", &views.section(id));
@@ -249,87 +181,12 @@ pub fn build(site: &Site, shared: &Shared, planned: &Planned) -> Result<Context,
                 .collect();
             ctx.insert("topics", &topics);
         }
-        Job::Topic(t, n) => {
-            let topic = &lib.topics[t];
-            let section = &lib.sections[topic.section];
-            let per = section.meta.paginate.unwrap_or(per_page);
-            record(Dep::List(ListKey::Topic(topic.id.clone()), n, per));
-            ctx.insert("topic", &views.topic(t, true));
-            ctx.insert("section", &views.section(topic.section));
-            ctx.insert(
-                "paginator",
-                &paginate(&views, &section.path, &topic.pages, per, n),
-            );
-        }
+        Job::Topic(t, n) => topic(site, &views, (t, n), &mut ctx),
         Job::CurrentWeek | Job::Week(_) | Job::Quiz(_) => {
-            record(Dep::WeekList);
-            let id = match planned.job {
-                Job::Week(id) | Job::Quiz(id) => id,
-                _ => week::current(site)
-                    .ok_or_else(|| Diagnostic::error("no security-week year to show"))?,
-            };
-            ctx.insert("section", &views.section(id));
-            ctx.insert("week", &week::view(site, id));
-            let years: Vec<Value> = lib
-                .weeks
-                .iter()
-                .filter(|w| site.weeks.contains_key(w))
-                .map(|&w| json!({ "year": week::year_of(site, w), "title": lib.sections[w].title(), "url": views.href(&lib.sections[w].path), "current": w == id }))
-                .collect();
-            ctx.insert("weeks", &years);
-            ctx.insert("canonical", &views.permalink(&lib.sections[id].path));
-            if let Job::Quiz(_) = planned.job {
-                ctx.insert("quiz", &week::quiz(site, id));
-                ctx.insert("canonical", &views.permalink(&planned.path));
-            }
+            week_page(site, &views, planned, &mut ctx)?
         }
-        Job::SiteFeed => {
-            record(Dep::Feed(FeedKey::Site));
-            let entries = site_feed_entries(site);
-            ctx.insert(
-                "feed",
-                &feed(
-                    site,
-                    &site.config.title,
-                    &site.config.description,
-                    "",
-                    "atom.xml",
-                    entries,
-                ),
-            );
-        }
-        Job::TopicFeed(t) => {
-            let topic = &lib.topics[t];
-            let section = &lib.sections[topic.section];
-            record(Dep::Feed(FeedKey::Topic(topic.id.clone())));
-            record(Dep::Crumb(section.file.rel.clone()));
-            let title = format!("{} - {}", section.title(), site.config.title);
-            let feed_path = format!("{}atom.xml", section.path);
-            let description = section.meta.description.as_deref().unwrap_or("");
-            ctx.insert(
-                "feed",
-                &feed(
-                    site,
-                    &title,
-                    description,
-                    &section.path,
-                    &feed_path,
-                    &topic_feed_entries(site, t),
-                ),
-            );
-        }
-        Job::Sitemap => {
-            record(Dep::Sitemap);
-            let entries: Vec<SitemapEntry> = shared
-                .sitemap
-                .iter()
-                .map(|(path, lastmod)| SitemapEntry {
-                    permalink: views.permalink(path),
-                    lastmod: lastmod.map(|d| d.to_rfc3339()),
-                })
-                .collect();
-            ctx.insert("entries", &entries);
-        }
+        Job::SiteFeed | Job::TopicFeed(_) => feed_of(site, planned.job, &mut ctx),
+        Job::Sitemap => sitemap(shared, &views, &mut ctx),
         Job::Robots => ctx.insert("sitemap_url", &views.permalink("sitemap.xml")),
         Job::SiteMapPage => {
             record(Dep::SiteMap);
@@ -345,6 +202,173 @@ pub fn build(site: &Site, shared: &Shared, planned: &Planned) -> Result<Context,
         }
     }
     Ok(ctx)
+}
+
+/// The landing page: newest articles, topics (featured first), figures, this year's week.
+fn landing(site: &Site, views: &Views, ctx: &mut Context) {
+    let lib = &site.library;
+    if let Some(id) = lib.section_of(&SectionKind::Landing) {
+        ctx.insert("section", &views.section(id));
+    }
+    let latest = landing_latest(site).min(lib.chronological.len());
+    record(Dep::Latest(latest));
+    ctx.insert("latest", &views.cards(&lib.chronological[..latest]));
+    record(Dep::AllTopics);
+    let topics: Vec<_> = (0..lib.topics.len())
+        .map(|t| views.topic(t, false))
+        .collect();
+    let featured: Vec<_> = topics.iter().filter(|t| t.featured).cloned().collect();
+    ctx.insert(
+        "featured",
+        if featured.is_empty() {
+            &topics
+        } else {
+            &featured
+        },
+    );
+    ctx.insert("topics", &topics);
+    ctx.insert("stats", &stats(site));
+    record(Dep::WeekList);
+    if let Some(id) = week::current(site) {
+        ctx.insert("week", &week::view(site, id));
+    }
+}
+
+/// A page of the archive, or of one year of it.
+fn archive(site: &Site, views: &Views, job: Job, ctx: &mut Context) {
+    let lib = &site.library;
+    insert_archive_section(site, ctx);
+    let per = archive_paginate(site);
+    match job {
+        Job::Year(y, n) => {
+            let year = &lib.years[y];
+            record(Dep::List(ListKey::Year(year.year), n, per));
+            ctx.insert("year", &year.year);
+            let path = format!("articles/{}/", year.year);
+            ctx.insert("paginator", &paginate(views, &path, &year.pages, per, n));
+        }
+        Job::Archive(n) => {
+            record(Dep::List(ListKey::Archive, n, per));
+            ctx.insert(
+                "paginator",
+                &paginate(views, "articles/", &lib.archive, per, n),
+            );
+        }
+        _ => {}
+    }
+    ctx.insert("years", &year_links(site));
+}
+
+/// Page `n` of the articles of tag `t`.
+fn tag(site: &Site, views: &Views, (t, n): (usize, usize), ctx: &mut Context) {
+    let tag = &site.library.tags[t];
+    let per_page = site.config.paginate;
+    record(Dep::List(ListKey::Tag(tag.slug.clone()), n, per_page));
+    ctx.insert("tag", &views.tag(t));
+    let path = format!("tags/{}/", tag.slug);
+    ctx.insert(
+        "paginator",
+        &paginate(views, &path, &tag.pages, per_page, n),
+    );
+}
+
+/// Page `n` of the articles of topic `t`.
+fn topic(site: &Site, views: &Views, (t, n): (usize, usize), ctx: &mut Context) {
+    let lib = &site.library;
+    let topic = &lib.topics[t];
+    let section = &lib.sections[topic.section];
+    let per = section.meta.paginate.unwrap_or(site.config.paginate);
+    record(Dep::List(ListKey::Topic(topic.id.clone()), n, per));
+    ctx.insert("topic", &views.topic(t, true));
+    ctx.insert("section", &views.section(topic.section));
+    ctx.insert(
+        "paginator",
+        &paginate(views, &section.path, &topic.pages, per, n),
+    );
+}
+
+/// A security-week page (this year's, a given year's) or its quiz.
+fn week_page(
+    site: &Site,
+    views: &Views,
+    planned: &Planned,
+    ctx: &mut Context,
+) -> Result<(), Diagnostic> {
+    let lib = &site.library;
+    record(Dep::WeekList);
+    let id = match planned.job {
+        Job::Week(id) | Job::Quiz(id) => id,
+        _ => {
+            week::current(site).ok_or_else(|| Diagnostic::error("no security-week year to show"))?
+        }
+    };
+    ctx.insert("section", &views.section(id));
+    ctx.insert("week", &week::view(site, id));
+    let years: Vec<Value> = lib
+        .weeks
+        .iter()
+        .filter(|w| site.weeks.contains_key(w))
+        .map(|&w| json!({ "year": week::year_of(site, w), "title": lib.sections[w].title(), "url": views.href(&lib.sections[w].path), "current": w == id }))
+        .collect();
+    ctx.insert("weeks", &years);
+    ctx.insert("canonical", &views.permalink(&lib.sections[id].path));
+    if let Job::Quiz(_) = planned.job {
+        ctx.insert("quiz", &week::quiz(site, id));
+        ctx.insert("canonical", &views.permalink(&planned.path));
+    }
+    Ok(())
+}
+
+/// The Atom feed of the site or of one topic.
+fn feed_of(site: &Site, job: Job, ctx: &mut Context) {
+    let lib = &site.library;
+    let Job::TopicFeed(t) = job else {
+        record(Dep::Feed(FeedKey::Site));
+        let entries = site_feed_entries(site);
+        let config = &site.config;
+        let feed = feed(
+            site,
+            &config.title,
+            &config.description,
+            "",
+            "atom.xml",
+            entries,
+        );
+        ctx.insert("feed", &feed);
+        return;
+    };
+    let topic = &lib.topics[t];
+    let section = &lib.sections[topic.section];
+    record(Dep::Feed(FeedKey::Topic(topic.id.clone())));
+    record(Dep::Crumb(section.file.rel.clone()));
+    let title = format!("{} - {}", section.title(), site.config.title);
+    let feed_path = format!("{}atom.xml", section.path);
+    let description = section.meta.description.as_deref().unwrap_or("");
+    ctx.insert(
+        "feed",
+        &feed(
+            site,
+            &title,
+            description,
+            &section.path,
+            &feed_path,
+            &topic_feed_entries(site, t),
+        ),
+    );
+}
+
+/// `sitemap.xml`: every page with when it last changed.
+fn sitemap(shared: &Shared, views: &Views, ctx: &mut Context) {
+    record(Dep::Sitemap);
+    let entries: Vec<SitemapEntry> = shared
+        .sitemap
+        .iter()
+        .map(|(path, lastmod)| SitemapEntry {
+            permalink: views.permalink(path),
+            lastmod: lastmod.map(|d| d.to_rfc3339()),
+        })
+        .collect();
+    ctx.insert("entries", &entries);
 }
 
 /// How many newest articles the landing page shows (`latest:` in `content/_index.md`).

@@ -95,118 +95,12 @@ pub fn intended_outputs(site: &Site) -> impl Iterator<Item = String> {
 }
 
 fn plan_unchecked(site: &Site) -> Vec<Planned> {
-    let lib = &site.library;
-    let per_page = site.config.paginate;
-    let mut jobs: Vec<(Job, String, Arc<str>)> = Vec::with_capacity(lib.pages.len() + 64);
-    let mut page_job =
-        |job: Job, path: String, template: Arc<str>| jobs.push((job, path, template));
-    let named = |template: &Option<String>, default: &Arc<str>| match template {
-        Some(name) => Arc::from(name.as_str()),
-        None => default.clone(),
-    };
-
-    let page_html: Arc<str> = Arc::from("page.html");
-    for (id, page) in lib.pages.iter().enumerate() {
-        let template = named(&page.meta.template, &page_html);
-        page_job(Job::Page(id), page.path.clone(), template);
-    }
-    let section_template = |kind: &SectionKind, default: &str| -> Arc<str> {
-        match lib.section_of(kind) {
-            Some(id) => named(&lib.sections[id].meta.template, &Arc::from(default)),
-            None => Arc::from(default),
-        }
-    };
-    page_job(
-        Job::Landing,
-        String::new(),
-        section_template(&SectionKind::Landing, "index.html"),
-    );
-    let archive_paginate = lib
-        .section_of(&SectionKind::Archive)
-        .and_then(|id| lib.sections[id].meta.paginate)
-        .unwrap_or(per_page);
-    let archive_template = section_template(&SectionKind::Archive, "archive.html");
-    for n in 1..=page_count(lib.archive.len(), archive_paginate) {
-        page_job(
-            Job::Archive(n),
-            pager_path("articles/", n),
-            archive_template.clone(),
-        );
-    }
-    for (y, year) in lib.years.iter().enumerate() {
-        let base = format!("articles/{}/", year.year);
-        for n in 1..=page_count(year.pages.len(), archive_paginate) {
-            page_job(
-                Job::Year(y, n),
-                pager_path(&base, n),
-                archive_template.clone(),
-            );
-        }
-    }
-    // The lists of tags and topics exist even while empty when the theme has their
-    // templates: menus and the search page link to them.
-    let has = |name: &str| site.templates.as_ref().is_some_and(|t| t.has(name));
-    if !lib.tags.is_empty() || has("tags.html") {
-        page_job(Job::TagsIndex, "tags/".into(), "tags.html".into());
-    }
-    let tag_html: Arc<str> = Arc::from("tag.html");
-    for (t, tag) in lib.tags.iter().enumerate() {
-        let base = format!("tags/{}/", tag.slug);
-        for n in 1..=page_count(tag.pages.len(), per_page) {
-            page_job(Job::Tag(t, n), pager_path(&base, n), tag_html.clone());
-        }
-    }
-    let topics_template = section_template(&SectionKind::TopicsIndex, "topics.html");
-    if !lib.topics.is_empty() || has(&topics_template) {
-        page_job(Job::TopicsIndex, "topics/".into(), topics_template);
-    }
-    let topic_html: Arc<str> = Arc::from("topic.html");
-    for (t, topic) in lib.topics.iter().enumerate() {
-        let section = &lib.sections[topic.section];
-        let template = named(&section.meta.template, &topic_html);
-        let paginate = section.meta.paginate.unwrap_or(per_page);
-        for n in 1..=page_count(topic.pages.len(), paginate) {
-            page_job(
-                Job::Topic(t, n),
-                pager_path(&section.path, n),
-                template.clone(),
-            );
-        }
-    }
-    if super::week::current(site).is_some() {
-        page_job(
-            Job::CurrentWeek,
-            "security-week/".into(),
-            "security_week.html".into(),
-        );
-    }
-    let week_html: Arc<str> = Arc::from("security_week.html");
-    for &id in lib.weeks.iter().filter(|id| site.weeks.contains_key(id)) {
-        let section = &lib.sections[id];
-        let template = named(&section.meta.template, &week_html);
-        page_job(Job::Week(id), section.path.clone(), template);
-        if super::week::quiz(site, id).is_some() {
-            page_job(
-                Job::Quiz(id),
-                format!("{}quiz/", section.path),
-                "quiz.html".into(),
-            );
-        }
-    }
-    let section_html: Arc<str> = Arc::from("section.html");
-    for (id, section) in lib.sections.iter().enumerate() {
-        if section.kind == SectionKind::Plain {
-            let template = named(&section.meta.template, &section_html);
-            page_job(Job::Section(id), section.path.clone(), template);
-        }
-    }
-    if site.config.search.enabled {
-        page_job(Job::Search, "search/".into(), "search.html".into());
-    }
-    if has("sitemap.html") {
-        page_job(Job::SiteMapPage, "sitemap/".into(), "sitemap.html".into());
-    }
-
+    let mut jobs: PageJobs = Vec::with_capacity(site.library.pages.len() + 64);
+    page_jobs(site, &mut jobs);
+    archive_jobs(site, &mut jobs);
+    taxonomy_jobs(site, &mut jobs);
+    week_jobs(site, &mut jobs);
+    section_jobs(site, &mut jobs);
     let mut planned: Vec<Planned> = jobs
         .into_iter()
         .map(|(job, path, template)| {
@@ -221,6 +115,140 @@ fn plan_unchecked(site: &Site) -> Vec<Planned> {
             }
         })
         .collect();
+    file_jobs(site, &mut planned);
+    planned
+}
+
+/// Jobs of pages written as `<path>index.html`: job, path, template.
+type PageJobs = Vec<(Job, String, Arc<str>)>;
+
+/// The template an item names, or `default`.
+fn named(template: &Option<String>, default: &Arc<str>) -> Arc<str> {
+    match template {
+        Some(name) => Arc::from(name.as_str()),
+        None => default.clone(),
+    }
+}
+
+/// The template of the section of `kind`, or `default`.
+fn section_template(site: &Site, kind: &SectionKind, default: &str) -> Arc<str> {
+    let lib = &site.library;
+    match lib.section_of(kind) {
+        Some(id) => named(&lib.sections[id].meta.template, &Arc::from(default)),
+        None => Arc::from(default),
+    }
+}
+
+/// Whether the theme has the template `name`.
+fn has(site: &Site, name: &str) -> bool {
+    site.templates.as_ref().is_some_and(|t| t.has(name))
+}
+
+/// Every page, and the landing page.
+fn page_jobs(site: &Site, jobs: &mut PageJobs) {
+    let page_html: Arc<str> = Arc::from("page.html");
+    for (id, page) in site.library.pages.iter().enumerate() {
+        let template = named(&page.meta.template, &page_html);
+        jobs.push((Job::Page(id), page.path.clone(), template));
+    }
+    let template = section_template(site, &SectionKind::Landing, "index.html");
+    jobs.push((Job::Landing, String::new(), template));
+}
+
+/// The pages of the archive and of each year of it.
+fn archive_jobs(site: &Site, jobs: &mut PageJobs) {
+    let lib = &site.library;
+    let per_page = lib
+        .section_of(&SectionKind::Archive)
+        .and_then(|id| lib.sections[id].meta.paginate)
+        .unwrap_or(site.config.paginate);
+    let template = section_template(site, &SectionKind::Archive, "archive.html");
+    for n in 1..=page_count(lib.archive.len(), per_page) {
+        jobs.push((
+            Job::Archive(n),
+            pager_path("articles/", n),
+            template.clone(),
+        ));
+    }
+    for (y, year) in lib.years.iter().enumerate() {
+        let base = format!("articles/{}/", year.year);
+        for n in 1..=page_count(year.pages.len(), per_page) {
+            jobs.push((Job::Year(y, n), pager_path(&base, n), template.clone()));
+        }
+    }
+}
+
+/// The lists of tags and topics, and the pages of each.
+fn taxonomy_jobs(site: &Site, jobs: &mut PageJobs) {
+    let lib = &site.library;
+    let per_page = site.config.paginate;
+    // The lists of tags and topics exist even while empty when the theme has their
+    // templates: menus and the search page link to them.
+    if !lib.tags.is_empty() || has(site, "tags.html") {
+        jobs.push((Job::TagsIndex, "tags/".into(), "tags.html".into()));
+    }
+    let tag_html: Arc<str> = Arc::from("tag.html");
+    for (t, tag) in lib.tags.iter().enumerate() {
+        let base = format!("tags/{}/", tag.slug);
+        for n in 1..=page_count(tag.pages.len(), per_page) {
+            jobs.push((Job::Tag(t, n), pager_path(&base, n), tag_html.clone()));
+        }
+    }
+    let topics_template = section_template(site, &SectionKind::TopicsIndex, "topics.html");
+    if !lib.topics.is_empty() || has(site, &topics_template) {
+        jobs.push((Job::TopicsIndex, "topics/".into(), topics_template));
+    }
+    let topic_html: Arc<str> = Arc::from("topic.html");
+    for (t, topic) in lib.topics.iter().enumerate() {
+        let section = &lib.sections[topic.section];
+        let template = named(&section.meta.template, &topic_html);
+        let paginate = section.meta.paginate.unwrap_or(per_page);
+        for n in 1..=page_count(topic.pages.len(), paginate) {
+            let path = pager_path(&section.path, n);
+            jobs.push((Job::Topic(t, n), path, template.clone()));
+        }
+    }
+}
+
+/// This year's security week, each year's, and their quizzes.
+fn week_jobs(site: &Site, jobs: &mut PageJobs) {
+    let lib = &site.library;
+    if super::week::current(site).is_some() {
+        let template = "security_week.html".into();
+        jobs.push((Job::CurrentWeek, "security-week/".into(), template));
+    }
+    let week_html: Arc<str> = Arc::from("security_week.html");
+    for &id in lib.weeks.iter().filter(|id| site.weeks.contains_key(id)) {
+        let section = &lib.sections[id];
+        let template = named(&section.meta.template, &week_html);
+        jobs.push((Job::Week(id), section.path.clone(), template));
+        if super::week::quiz(site, id).is_some() {
+            let path = format!("{}quiz/", section.path);
+            jobs.push((Job::Quiz(id), path, "quiz.html".into()));
+        }
+    }
+}
+
+/// Plain sections, the search page and the site map page.
+fn section_jobs(site: &Site, jobs: &mut PageJobs) {
+    let section_html: Arc<str> = Arc::from("section.html");
+    for (id, section) in site.library.sections.iter().enumerate() {
+        if section.kind == SectionKind::Plain {
+            let template = named(&section.meta.template, &section_html);
+            jobs.push((Job::Section(id), section.path.clone(), template));
+        }
+    }
+    if site.config.search.enabled {
+        jobs.push((Job::Search, "search/".into(), "search.html".into()));
+    }
+    if has(site, "sitemap.html") {
+        jobs.push((Job::SiteMapPage, "sitemap/".into(), "sitemap.html".into()));
+    }
+}
+
+/// The files that are not `index.html` pages: 404, feeds, sitemap, robots, aliases.
+fn file_jobs(site: &Site, planned: &mut Vec<Planned>) {
+    let lib = &site.library;
     for (job, file, template) in [
         (Job::NotFound, "404.html", "404.html"),
         (Job::SiteFeed, "atom.xml", "atom.xml"),
@@ -255,8 +283,6 @@ fn plan_unchecked(site: &Site) -> Vec<Planned> {
             template: "atom.xml".into(),
         });
     }
-
-    planned
 }
 
 /// Drops jobs with an unsafe or taken path and jobs whose template is missing,

@@ -12,6 +12,7 @@ pub mod functions;
 pub mod jobs;
 mod known;
 pub mod pagination;
+pub mod pipeline;
 pub mod qr;
 pub mod shortcodes;
 pub mod site_map;
@@ -26,7 +27,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::assets::Body;
-use crate::check::{self, PageLinks, Recording, links_in_html};
+use crate::check::{PageLinks, links_in_html};
 use crate::error::Diagnostic;
 use crate::images::ImageStats;
 use crate::output::Sink;
@@ -92,7 +93,6 @@ pub fn render_pages(
     touched: &Touched,
     report: Report,
 ) -> RenderOutcome {
-    let track = report != Report::Links;
     let t = crate::timing::phase("render: plan");
     let (plan, mut errors) = jobs::plan(site);
     drop(t);
@@ -111,104 +111,139 @@ pub fn render_pages(
     let dirty_outputs = previous.dirty(&plan, &versions, touched);
     drop(t);
     let t = crate::timing::phase("render: jobs to render");
-    // A clean job keeps what it wrote last time, with the image variants it refers to
-    // (which only a render registers for publishing); where that cannot be kept, it
-    // renders.
-    let dirty: Vec<&Planned> = plan
-        .par_iter()
-        .filter(|p| {
-            dirty_outputs.contains(p.output.as_str())
-                || !sink.keep(&p.output)
-                || !previous.files_of(&p.output).iter().all(|f| sink.keep(f))
-        })
-        .collect();
+    let dirty = to_render(&plan, &dirty_outputs, sink, previous);
     drop(t);
-
     let t = crate::timing::phase("render: render dirty jobs");
     let mut tera = templates.instance();
     functions::register(&mut tera, site);
     let results: Vec<(&Planned, Result<Rendered, Diagnostic>)> = dirty
         .par_iter()
         .map(|planned| {
-            let (result, deps) = deps::collect(|| {
-                deps::record(Dep::Template(planned.template.to_string()));
-                let ctx = context::build(site, &shared, planned)?;
-                let html = tera.render(&planned.template, &ctx).map_err(|e| {
-                    with_page(templates.render_error(&e, &planned.template), site, planned)
-                })?;
-                sink.write(&planned.output, html.as_bytes())?;
-                Ok(if planned.output.ends_with(".html") {
-                    links_in_html(&html)
-                } else {
-                    Vec::new()
-                })
-            });
-            (*planned, result.map(|hrefs| (deps, hrefs)))
+            (
+                *planned,
+                render_job(site, &shared, (templates, &tera), sink, planned),
+            )
         })
         .collect();
     drop(t);
-
     let _t = crate::timing::phase("render: record state");
-    let mut update = StateUpdate::default();
-    let mut written = Vec::with_capacity(results.len());
-    let mut links = Vec::new();
+    let mut outcome = record(results, report, &mut versions);
+    outcome.errors.splice(0..0, errors);
+    if report != Report::State {
+        outcome
+            .links
+            .extend(kept_links(&plan, &outcome.written, previous));
+    }
+    outcome.removed = previous.removed(&plan);
+    for output in &outcome.removed {
+        outcome.update.forget(output);
+    }
+    outcome.written.sort();
+    outcome.counts = RenderCounts {
+        pages: plan.iter().filter(|p| p.is_html_page()).count(),
+        files: plan.len() + site.files.published.len(),
+        images: ImageStats::default(),
+    };
+    outcome
+}
+
+/// The jobs to render: the dirty ones, and the clean ones whose last output (with the
+/// image variants it refers to, which only a render registers for publishing) cannot
+/// be kept.
+fn to_render<'p>(
+    plan: &'p [Planned],
+    dirty_outputs: &rustc_hash::FxHashSet<Arc<str>>,
+    sink: &dyn Sink,
+    previous: &RenderState,
+) -> Vec<&'p Planned> {
+    plan.par_iter()
+        .filter(|p| {
+            dirty_outputs.contains(p.output.as_str())
+                || !sink.keep(&p.output)
+                || !previous.files_of(&p.output).iter().all(|f| sink.keep(f))
+        })
+        .collect()
+}
+
+/// Renders one job into `sink`, recording what it was made from; returns its links.
+fn render_job(
+    site: &Arc<Site>,
+    shared: &context::Shared,
+    (templates, tera): (&templates::Templates, &tera::Tera),
+    sink: &dyn Sink,
+    planned: &Planned,
+) -> Result<Rendered, Diagnostic> {
+    let (result, deps) = deps::collect(|| {
+        deps::record(Dep::Template(planned.template.to_string()));
+        let ctx = context::build(site, shared, planned)?;
+        let html = tera
+            .render(&planned.template, &ctx)
+            .map_err(|e| with_page(templates.render_error(&e, &planned.template), site, planned))?;
+        sink.write(&planned.output, html.as_bytes())?;
+        Ok(if planned.output.ends_with(".html") {
+            links_in_html(&html)
+        } else {
+            Vec::new()
+        })
+    });
+    result.map(|hrefs| (deps, hrefs))
+}
+
+/// Gathers the rendered jobs: what each was made from (unless `report` is a one-off),
+/// the outputs written, their links and the errors.
+fn record(
+    results: Vec<(&Planned, Result<Rendered, Diagnostic>)>,
+    report: Report,
+    versions: &mut Versions,
+) -> RenderOutcome {
+    let track = report != Report::Links;
+    let mut outcome = RenderOutcome {
+        written: Vec::with_capacity(results.len()),
+        ..RenderOutcome::default()
+    };
     for (planned, result) in results {
         match result {
             Ok((recorded, hrefs)) => {
                 if track {
-                    update.rendered(
+                    outcome.update.rendered(
                         &planned.output,
                         &planned.template,
                         recorded,
                         hrefs.clone(),
-                        &mut versions,
+                        versions,
                     );
                 }
-                written.push(planned.output.clone());
-                links.push(PageLinks {
+                outcome.written.push(planned.output.clone());
+                outcome.links.push(PageLinks {
                     output: planned.output.clone(),
                     template: planned.template.to_string(),
                     hrefs,
                 });
             }
             Err(d) => {
-                update.forget(&planned.output);
-                errors.push(d);
+                outcome.update.forget(&planned.output);
+                outcome.errors.push(d);
             }
         }
     }
-    // Pages kept from the last build are checked with the links they were written with.
+    outcome
+}
+
+/// The links of the pages kept from the last build, as they were written, for the
+/// link check.
+fn kept_links(plan: &[Planned], written: &[String], previous: &RenderState) -> Vec<PageLinks> {
     let rendered_now: rustc_hash::FxHashSet<&str> = written.iter().map(String::as_str).collect();
-    for planned in plan.iter().filter(|p| {
-        report != Report::State
-            && p.output.ends_with(".html")
-            && !rendered_now.contains(p.output.as_str())
-    }) {
-        if let Some((template, hrefs)) = previous.links_of(&planned.output) {
-            links.push(PageLinks {
+    plan.iter()
+        .filter(|p| p.output.ends_with(".html") && !rendered_now.contains(p.output.as_str()))
+        .filter_map(|planned| {
+            let (template, hrefs) = previous.links_of(&planned.output)?;
+            Some(PageLinks {
                 output: planned.output.clone(),
                 template: template.to_string(),
                 hrefs: hrefs.to_vec(),
-            });
-        }
-    }
-    let removed = previous.removed(&plan);
-    for output in &removed {
-        update.forget(output);
-    }
-    written.sort();
-    RenderOutcome {
-        counts: RenderCounts {
-            pages: plan.iter().filter(|p| p.is_html_page()).count(),
-            files: plan.len() + site.files.published.len(),
-            images: ImageStats::default(),
-        },
-        errors,
-        update,
-        written,
-        removed,
-        links,
-    }
+            })
+        })
+        .collect()
 }
 
 /// When rendering `site` over `previous` would change no output file, what it would
@@ -257,35 +292,9 @@ pub fn write_files(files: &crate::search::Files, sink: &dyn Sink) -> Vec<Diagnos
 /// Renders every page and publishes every file of `site` into `sink`, then checks
 /// that every link of every page leads to a file written.
 pub fn render_all(site: &Arc<Site>, sink: &dyn Sink) -> (RenderCounts, Vec<Diagnostic>) {
-    let recording = Recording::new(sink);
-    let mut outcome = render_pages(
-        site,
-        &recording,
-        &RenderState::default(),
-        &Touched::All,
-        Report::Links,
-    );
-    let t = crate::timing::phase("images");
-    let (images, image_errors) = site.images.publish(&recording, false);
-    drop(t);
-    outcome.errors.extend(image_errors);
-    outcome.counts.images = images;
-    outcome.counts.files += images.variants;
-    let t = crate::timing::phase("copy files");
-    outcome.errors.extend(publish_files(site, &recording));
-    drop(t);
-    let t = crate::timing::phase("search index");
-    let search = crate::search::SearchIndex::default().build(site);
-    outcome.counts.files += search.len();
-    outcome.errors.extend(write_files(&search, &recording));
-    drop(t);
-    let _t = crate::timing::phase("check links");
-    let mut published = recording.into_paths();
-    published.extend(jobs::intended_outputs(site));
-    outcome
-        .errors
-        .extend(check::check_links(site, &outcome.links, &published));
-    (outcome.counts, outcome.errors)
+    let previous = RenderState::default();
+    let built = pipeline::run(site, sink, pipeline::Options::everything(&previous));
+    (built.outcome.counts, built.outcome.errors)
 }
 
 /// Adds which page was being rendered to a template error.

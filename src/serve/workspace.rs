@@ -8,11 +8,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::assets::Body;
 use crate::error::Diagnostics;
-use crate::hash;
-use crate::output::Sink;
-use crate::render::{self, RenderState};
+use crate::render::{self, RenderState, pipeline};
 use crate::search::SearchIndex;
 use crate::site::{Changes, LoadOptions, Site, Touched};
 
@@ -142,88 +139,47 @@ impl Workspace {
             return Outcome::Unchanged;
         };
         let collect = Collect::default();
-        let outcome = render::render_pages(
+        let built = pipeline::run(
             site,
             &collect,
-            &self.state,
-            &self.touched,
-            render::Report::State,
+            pipeline::Options {
+                previous: &self.state,
+                touched: &self.touched,
+                report: render::Report::State,
+                images: pipeline::Images::PublishNew,
+                files: pipeline::Files::Changed {
+                    served: &mut self.published,
+                    changed: files_changed,
+                },
+                search: pipeline::Search::Update {
+                    index: &mut self.search,
+                    served: &mut self.search_files,
+                },
+                check_links: false,
+                stop_on_error: true,
+            },
         );
+        let pipeline::Built {
+            outcome,
+            files_written: changed_files,
+            search_written,
+            ..
+        } = built;
         if !outcome.errors.is_empty() {
             return Outcome::Failed(outcome.errors.into());
         }
-        let (images, image_errors) = site.images.publish(&collect, true);
-        if !image_errors.is_empty() {
-            return Outcome::Failed(image_errors.into());
-        }
-        let mut removed = outcome.removed.clone();
-        let mut changed_files = Vec::new();
-        if files_changed || self.published.is_empty() {
-            let now = site.files.versions();
-            for (path, version) in &now {
-                if self.published.get(path) != Some(version) {
-                    changed_files.push(path.clone());
-                }
-            }
-            removed.extend(
-                self.published
-                    .keys()
-                    .filter(|p| !now.contains_key(*p))
-                    .cloned(),
-            );
-            for path in &changed_files {
-                let published = &site.files.published[path];
-                let result = match &published.body {
-                    Body::File(origin) => collect.copy(path, origin),
-                    Body::Bytes(bytes) => collect.write(path, bytes),
-                };
-                if let Err(d) = result {
-                    return Outcome::Failed(d.into());
-                }
-            }
-            self.published = now;
-        }
-        let search_written = update_search(
-            &mut self.search,
-            &mut self.search_files,
-            site,
-            &self.touched,
-            &collect,
-            &mut removed,
-        );
-        let written =
-            outcome.written.len() + changed_files.len() + images.variants + search_written;
-        let css_only = if outcome.written.is_empty()
-            && search_written == 0
-            && removed.is_empty()
-            && changed_files.iter().all(|p| p.ends_with(".css"))
-        {
-            changed_files.iter().map(|p| site.config.href(p)).collect()
-        } else {
-            Vec::new()
-        };
+        let mut removed = outcome.removed;
+        let written = outcome.written.len()
+            + changed_files.len()
+            + outcome.counts.images.variants
+            + search_written;
+        let only_files = outcome.written.is_empty() && search_written == 0 && removed.is_empty();
+        let css_only = css_only(site, only_files, &changed_files);
         let first = self.state.is_empty();
         self.state.apply(outcome.update);
         self.touched = Touched::none();
         // Variants no page refers to any more go, as a full build would not make them.
-        let lib = &site.library;
-        let live: rustc_hash::FxHashSet<&str> = self
-            .state
-            .files()
-            .chain(
-                lib.pages
-                    .iter()
-                    .flat_map(|p| &p.rendered.files)
-                    .map(String::as_str),
-            )
-            .chain(
-                lib.sections
-                    .iter()
-                    .flat_map(|s| &s.rendered.files)
-                    .map(String::as_str),
-            )
-            .collect();
-        removed.extend(site.images.retain(|path| live.contains(path)));
+        removed.extend(unused_variants(site, &self.state));
         if written == 0 && removed.is_empty() {
             return Outcome::Unchanged;
         }
@@ -242,43 +198,36 @@ impl Workspace {
     }
 }
 
-/// Writes the search index files that changed into `collect`, adds those that went
-/// to `removed`, and returns how many were written. `served` holds a version of
-/// each index file served; `touched`, the pages changed since the index was made.
-fn update_search(
-    index: &mut SearchIndex,
-    served: &mut HashMap<String, u64>,
-    site: &Site,
-    touched: &Touched,
-    collect: &Collect,
-    removed: &mut Vec<String>,
-) -> usize {
-    let _t = crate::timing::phase("search index");
-    let Some(files) = index.update(site, touched) else {
-        return 0;
-    };
-    // Other index files are named after their bytes: only the manifest's can change.
-    let now: HashMap<String, u64> = files
-        .iter()
-        .map(|(path, bytes)| {
-            let version = if path.ends_with("/index.json") {
-                hash::of_bytes(bytes)
-            } else {
-                0
-            };
-            (path.clone(), version)
-        })
-        .collect();
-    let mut written = 0;
-    for (path, bytes) in &files {
-        // Collecting into memory cannot fail for a path the index made.
-        if served.get(path) != now.get(path) && collect.write(path, bytes).is_ok() {
-            written += 1;
-        }
+/// When only stylesheets changed (`only_files` says no page, index file or removal
+/// went with them): their URLs, to swap without a reload.
+fn css_only(site: &Site, only_files: bool, changed_files: &[String]) -> Vec<String> {
+    if only_files && changed_files.iter().all(|p| p.ends_with(".css")) {
+        changed_files.iter().map(|p| site.config.href(p)).collect()
+    } else {
+        Vec::new()
     }
-    removed.extend(served.keys().filter(|p| !now.contains_key(*p)).cloned());
-    *served = now;
-    written
+}
+
+/// Forgets the image variants that neither a rendered file nor any Markdown refers to,
+/// and returns their paths.
+fn unused_variants(site: &Site, state: &RenderState) -> Vec<String> {
+    let lib = &site.library;
+    let live: rustc_hash::FxHashSet<&str> = state
+        .files()
+        .chain(
+            lib.pages
+                .iter()
+                .flat_map(|p| &p.rendered.files)
+                .map(String::as_str),
+        )
+        .chain(
+            lib.sections
+                .iter()
+                .flat_map(|s| &s.rendered.files)
+                .map(String::as_str),
+        )
+        .collect();
+    site.images.retain(|path| live.contains(path))
 }
 
 fn warnings(diagnostics: Diagnostics) -> Diagnostics {

@@ -5,98 +5,46 @@
 //! Loading never stops at the first problem: a file with an error is left out and the
 //! error kept, so that one run reports everything wrong with the site. Problems are
 //! kept by where they come from, so that a fixed file's errors go away.
+//!
+//! Beside this file: `options.rs` (how to load, the clock), `data.rs` (`data/*.yaml`),
+//! `rendering.rs` (Markdown, with its cache), `resolver.rs` (what Markdown links to),
+//! `checks.rs` (problems across files) and `reload.rs` (changes while serving).
 
 mod cache;
 mod checks;
+mod data;
+mod options;
 mod reload;
+mod rendering;
+mod resolver;
 mod shortcodes;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
+pub(crate) use data::DataSources;
+use data::load_data;
+pub use options::{LoadOptions, check_clock, now};
 pub use reload::{Changes, Touched};
+pub(crate) use resolver::{REMOTE_IMAGE, is_remote};
 
-use crate::assets::{SiteFiles, encode_path};
+use crate::assets::SiteFiles;
 use crate::config::Config;
 use crate::content::page::{LeftOut, Visibility};
 use crate::content::walk::{self, SourceFile};
 use crate::content::week::{Quiz, Week};
-use crate::content::{Item, Library, Page, Section, SectionId};
+use crate::content::{Library, Page, Section, SectionId};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::images::Pipeline;
-use crate::markdown::{self, Rendered, ResolvedImage, Resolver};
+use crate::markdown;
 use crate::render::templates::Templates;
 use crate::theme::Theme;
 use crate::{fs, yaml};
-
-/// How to load a site.
-#[derive(Debug, Clone)]
-pub struct LoadOptions {
-    /// The site folder (holding `config.yaml`).
-    pub root: PathBuf,
-    /// Replaces `base_url` from the config.
-    pub base_url: Option<String>,
-    /// Include drafts and future pages.
-    pub drafts: bool,
-    /// The build's "now", for future-dated pages.
-    pub now: DateTime<FixedOffset>,
-    /// Give CSS and JS content hashes in their names (off while editing, so that a
-    /// stylesheet change touches only the stylesheet).
-    pub fingerprint: bool,
-    /// Reuse Markdown renderings kept by the last build in `.herald-cache/`.
-    pub cache: bool,
-}
-
-impl LoadOptions {
-    /// Options for `root` with the clock read from `HERALD_NOW` (an RFC 3339 time, for
-    /// reproducible builds and tests) or the system.
-    pub fn new(root: impl Into<PathBuf>) -> LoadOptions {
-        let now = now();
-        LoadOptions {
-            root: root.into(),
-            base_url: None,
-            drafts: false,
-            now,
-            fingerprint: true,
-            cache: true,
-        }
-    }
-}
-
-/// Checks `HERALD_NOW`: when it is set, it must be an RFC 3339 time. A typo there
-/// must not quietly fall back to the real clock, which would publish or hide pages
-/// by another date than the one asked for.
-pub fn check_clock() -> Result<(), Diagnostic> {
-    let Ok(text) = std::env::var("HERALD_NOW") else {
-        return Ok(());
-    };
-    match DateTime::parse_from_rfc3339(&text) {
-        Ok(_) => Ok(()),
-        Err(e) => Err(Diagnostic::error(format!(
-            "HERALD_NOW=`{text}` is not a time Herald can read: {e}"
-        ))
-        .with_help(
-            "write it like HERALD_NOW=2026-09-14T10:00:00+08:00, or unset it to use the clock",
-        )),
-    }
-}
-
-/// Herald's clock: `HERALD_NOW` (an RFC 3339 time, for reproducible builds and tests)
-/// or the system's.
-pub fn now() -> DateTime<FixedOffset> {
-    std::env::var("HERALD_NOW")
-        .ok()
-        .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
-        .unwrap_or_else(|| Utc::now().fixed_offset())
-}
-
-/// Data files by name: where each was read from and its text.
-pub(crate) type DataSources = HashMap<String, (PathBuf, String)>;
 
 /// Problems kept by where they come from.
 #[derive(Debug, Default, Clone)]
@@ -339,125 +287,6 @@ impl Site {
         self.problems.library = errors;
     }
 
-    /// Renders the Markdown of the pages and sections in `only` (all when `None`), in
-    /// parallel, keeping each file's problems.
-    fn render_markdown(&mut self, only: Option<&HashSet<String>>) {
-        let mut cache = self.markdown_cache.take();
-        let keep_text = self.config.search.enabled;
-        let lib = &self.library;
-        let items: Vec<(bool, usize)> = match only {
-            // A few files after an edit: look them up rather than scan every page.
-            Some(rels) => rels
-                .iter()
-                .filter_map(|rel| match lib.by_rel.get(rel.as_str()) {
-                    Some(Item::Page(id)) => Some((true, *id)),
-                    Some(Item::Section(id)) => Some((false, *id)),
-                    None => None,
-                })
-                .collect(),
-            None => (0..lib.pages.len())
-                .map(|i| (true, i))
-                .chain((0..lib.sections.len()).map(|i| (false, i)))
-                .collect(),
-        };
-        let source = |&(is_page, i): &(bool, usize)| {
-            if is_page {
-                let page = &lib.pages[i];
-                let source = markdown::Source {
-                    body: &page.body,
-                    file: &page.file.path,
-                    rel: &page.file.rel,
-                    body_offset: page.body_offset,
-                    summary: page.meta.summary.as_deref(),
-                    eager_first_image: page.meta.cover.is_none(),
-                    keep_text,
-                };
-                (source, page.source_hash)
-            } else {
-                let section = &lib.sections[i];
-                let source = markdown::Source {
-                    body: &section.body,
-                    file: &section.file.path,
-                    rel: &section.file.rel,
-                    body_offset: section.body_offset,
-                    summary: section.meta.description.as_deref(),
-                    eager_first_image: section.meta.cover.is_none(),
-                    keep_text,
-                };
-                (source, section.source_hash)
-            }
-        };
-        // Renderings kept from the last build, where still valid.
-        let mut results: Vec<Option<Reused>> = items
-            .iter()
-            .map(|item| {
-                let (src, hash) = source(item);
-                cache.as_mut().and_then(|c| c.take(src.rel, hash, self))
-            })
-            .collect();
-        let missing: Vec<usize> = (0..items.len()).filter(|&k| results[k].is_none()).collect();
-        let fresh: Vec<(usize, Reused)> = missing
-            .par_iter()
-            .map(|&k| {
-                let (src, _) = source(&items[k]);
-                let (rendered, problems) = markdown::render(&src, self);
-                let resolved = cache::resolutions(&rendered, src.rel, self);
-                (k, (rendered, problems, resolved))
-            })
-            .collect();
-        if let Some(cache) = cache.as_mut() {
-            cache.changed |= !fresh.is_empty() || (only.is_none() && cache.has_leftovers());
-        }
-        for (k, result) in fresh {
-            results[k] = Some(result);
-        }
-        for ((is_page, i), result) in items.into_iter().zip(results) {
-            let Some((rendered, problems, resolved)) = result else {
-                continue;
-            };
-            let (rel, hash) = if is_page {
-                let page = &mut self.library.pages[i];
-                page.rendered = rendered;
-                (page.file.rel.clone(), page.source_hash)
-            } else {
-                let section = &mut self.library.sections[i];
-                section.rendered = rendered;
-                (section.file.rel.clone(), section.source_hash)
-            };
-            self.resolved.insert(rel.clone(), (hash, resolved));
-            self.problems.by_file.insert(rel, problems);
-        }
-        self.problems
-            .by_file
-            .retain(|_, problems| !problems.is_empty());
-        self.markdown_cache = cache;
-    }
-
-    /// Keeps this build's Markdown renderings for the next build (when caching is on
-    /// and anything changed).
-    pub fn save_markdown_cache(&self) {
-        let Some(cache) = self.markdown_cache.as_ref().filter(|c| c.changed) else {
-            return;
-        };
-        let lib = &self.library;
-        let no_problems: &[Diagnostic] = &[];
-        let entries = lib
-            .pages
-            .iter()
-            .map(|p| (&p.file.rel, &p.rendered))
-            .chain(lib.sections.iter().map(|s| (&s.file.rel, &s.rendered)))
-            .filter_map(|(rel, rendered)| {
-                let (hash, resolved) = *self.resolved.get(rel)?;
-                let problems = self
-                    .problems
-                    .by_file
-                    .get(rel)
-                    .map_or(no_problems, Vec::as_slice);
-                Some((rel.as_str(), hash, resolved, rendered, problems))
-            });
-        cache.save(&self.root, entries);
-    }
-
     /// Finds again everything that depends on several files: weeks, anchors, covers.
     fn derive(&mut self) {
         let mut found = self.read_weeks();
@@ -482,17 +311,6 @@ impl Site {
         }
     }
 
-    /// The first data file and line holding `needle`, by file name.
-    pub(crate) fn find_in_data(&self, needle: &str) -> Option<(PathBuf, usize)> {
-        let mut names: Vec<&String> = self.data_sources.keys().collect();
-        names.sort();
-        names.into_iter().find_map(|name| {
-            let (path, text) = &self.data_sources[name];
-            let line = text.lines().position(|l| l.contains(needle))? + 1;
-            Some((path.clone(), line))
-        })
-    }
-
     /// The pixel size of an image file, read from its header once.
     pub fn image_size(&self, path: &Path) -> Option<(u32, u32)> {
         let mut cache = self.image_sizes.lock().unwrap_or_else(|e| e.into_inner());
@@ -501,9 +319,6 @@ impl Site {
             .or_insert_with(|| image::image_dimensions(path).ok())
     }
 }
-
-/// A rendering with its problems and resolution hash (see `cache`).
-type Reused = (Rendered, Vec<Diagnostic>, u64);
 
 /// A content file as parsed: a page, a section, or nothing (a draft left out).
 enum Loaded {
@@ -525,138 +340,4 @@ fn load_config(options: &LoadOptions) -> Result<(Config, Theme), Vec<Diagnostic>
     }
     let theme = Theme::locate(&options.root, &config.theme, &config.path).map_err(|d| vec![d])?;
     Ok((config, theme))
-}
-
-impl Resolver for Site {
-    fn may_embed(&self, host: &str) -> bool {
-        self.config.links.may_embed(host)
-    }
-
-    fn link(&self, target: &str) -> Result<String, String> {
-        match self.library.by_rel.get(target) {
-            Some(Item::Page(id)) => Ok(self
-                .config
-                .href(&encode_path(&self.library.pages[*id].path))),
-            Some(Item::Section(id)) => Ok(self
-                .config
-                .href(&encode_path(&self.library.sections[*id].path))),
-            None if self.broken.contains(target) => Ok("#".into()),
-            None => Err(self.why_missing(target)),
-        }
-    }
-
-    fn href(&self, site_path: &str) -> String {
-        self.config.href(site_path)
-    }
-
-    fn shortcode(
-        &self,
-        call: &markdown::ShortcodeCall<'_>,
-    ) -> Result<markdown::ShortcodeOutput, markdown::ShortcodeError> {
-        self.render_shortcode(call)
-    }
-
-    fn shortcode_version(&self, name: &str) -> Option<u64> {
-        self.shortcode_template_version(name)
-    }
-
-    fn file_version(&self, written: &str, from: &str) -> Option<u64> {
-        self.shortcode_file_version(written, from)
-    }
-
-    fn image(&self, src: &str, from: &str) -> Result<ResolvedImage, String> {
-        if src.starts_with("data:") {
-            return Ok(ResolvedImage {
-                src: src.to_string(),
-                ..ResolvedImage::default()
-            });
-        }
-        if is_remote(src) {
-            return Err(REMOTE_IMAGE.into());
-        }
-        let located = self.files.locate(src, Some(from))?;
-        if located.image {
-            let source = located.source.as_deref().ok_or("the image has no file")?;
-            let image = self.images.responsive(&located.path, source, None)?;
-            let href = |path: &str| self.config.href(&encode_path(path));
-            let srcset = image
-                .variants
-                .iter()
-                .map(|(path, w)| format!("{} {w}w", href(path)))
-                .collect::<Vec<_>>()
-                .join(", ");
-            return Ok(ResolvedImage {
-                src: href(&image.src),
-                width: Some(image.width),
-                height: Some(image.height),
-                srcset: Some(srcset),
-                sizes: Some(self.images.sizes().to_string()),
-                files: image.variants.into_iter().map(|(path, _)| path).collect(),
-            });
-        }
-        let size = located.source.as_deref().and_then(|p| self.image_size(p));
-        Ok(ResolvedImage {
-            src: self.config.href(&encode_path(&located.path)),
-            width: size.map(|s| s.0),
-            height: size.map(|s| s.1),
-            ..ResolvedImage::default()
-        })
-    }
-}
-
-/// Why an image from another host is refused.
-pub(crate) const REMOTE_IMAGE: &str = "it is on another host, and Herald's pages load nothing from other hosts (readers' browsers would contact it); download it into assets/images/ and write /images/name.jpg";
-
-/// True for URLs of other hosts (`https://…`, `//host/…`).
-pub(crate) fn is_remote(url: &str) -> bool {
-    url.starts_with("//")
-        || url
-            .split_once("://")
-            .is_some_and(|(scheme, _)| scheme.chars().all(|c| c.is_ascii_alphabetic()))
-}
-
-/// Reads `data/*.yaml` (and `.yml`, `.json`) into one map by file name; a link that
-/// leads outside the site folder `site` is an error, as everywhere.
-fn load_data(dir: &Path, site: &Path) -> (Value, DataSources, Vec<Diagnostic>) {
-    let bounds = fs::SiteBounds::new(site);
-    let mut data = Map::new();
-    let mut sources = HashMap::new();
-    let mut errors = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return (Value::Object(data), sources, errors);
-    };
-    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let Some(stem) = [".yaml", ".yml", ".json"]
-            .iter()
-            .find_map(|ext| name.strip_suffix(ext))
-        else {
-            continue;
-        };
-        if fs::is_ignored_name(&name) {
-            continue;
-        }
-        // Resolved whatever the file is: `data/` itself may be a link.
-        if let Some(escape) = bounds.escape(&path, true) {
-            errors.push(escape);
-            continue;
-        }
-        let parsed = fs::read_text(&path).and_then(|text| {
-            let value = yaml::parse_value(&text).map_err(|e| e.into_diagnostic(&path, 0))?;
-            Ok((value, text))
-        });
-        match parsed {
-            Ok((value, text)) => {
-                data.insert(stem.to_string(), value);
-                sources.insert(stem.to_string(), (path.clone(), text));
-            }
-            Err(d) => errors.push(d),
-        }
-    }
-    (Value::Object(data), sources, errors)
 }

@@ -1,0 +1,265 @@
+//! The build pipeline, written once: pages → images → files → search → links.
+//!
+//! `build`, `check`, `serve` and `inspect` all run [`run`]; [`Options`] says how each
+//! stage runs for them (which pages changed, whether image variants are made, whether
+//! all files are copied or only the changed ones, how the search index is made,
+//! whether links are checked).
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use crate::assets::Body;
+use crate::check::{self, Recording};
+use crate::hash;
+use crate::images::ImageStats;
+use crate::output::Sink;
+use crate::search::SearchIndex;
+use crate::site::{Site, Touched};
+
+use super::{RenderOutcome, RenderState, Report, jobs, publish_files, render_pages, write_files};
+
+/// How the image stage runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Images {
+    /// Publishes every variant the pages use.
+    Publish,
+    /// Publishes only the variants not published before (`serve`).
+    PublishNew,
+    /// Makes no variant, but counts their paths as written (`inspect`, which only
+    /// needs to know they exist and must not write the image cache).
+    PathsOnly,
+}
+
+/// How the file stage (static files, assets, files beside content) runs.
+pub enum Files<'a> {
+    /// Publishes every file.
+    All,
+    /// Publishes the files whose version differs from `served` (when `changed` says
+    /// files may have changed, or nothing was served yet), and records the new
+    /// versions there (`serve`).
+    Changed {
+        /// Each file served, with its version.
+        served: &'a mut HashMap<String, u64>,
+        /// Whether files may have changed since `served` was made.
+        changed: bool,
+    },
+}
+
+/// How the search stage runs.
+pub enum Search<'a> {
+    /// No search index (`inspect`: its files are only read by the search page's script).
+    Skip,
+    /// Builds the whole index and writes every file of it.
+    Full,
+    /// Brings `index` up to date with the touched pages and writes only the index files
+    /// whose version differs from `served` (`serve`).
+    Update {
+        /// The index kept between rebuilds.
+        index: &'a mut SearchIndex,
+        /// The index files served, with a version of each.
+        served: &'a mut HashMap<String, u64>,
+    },
+}
+
+/// How one run of the pipeline goes.
+pub struct Options<'a> {
+    /// What the previous render made (an empty state renders everything).
+    pub previous: &'a RenderState,
+    /// The pages changed since `previous` was made.
+    pub touched: &'a Touched,
+    /// What the page render reports.
+    pub report: Report,
+    /// The image stage.
+    pub images: Images,
+    /// The file stage.
+    pub files: Files<'a>,
+    /// The search stage.
+    pub search: Search<'a>,
+    /// Whether every link of every page must lead to a file written.
+    pub check_links: bool,
+    /// Whether a stage with errors ends the run (`serve`, which applies nothing then),
+    /// or every stage runs so that all problems are reported at once.
+    pub stop_on_error: bool,
+}
+
+impl Options<'_> {
+    /// A whole render from nothing, as `check` makes: every stage, links checked.
+    pub fn everything(previous: &RenderState) -> Options<'_> {
+        Options {
+            previous,
+            touched: &Touched::All,
+            report: Report::Links,
+            images: Images::Publish,
+            files: Files::All,
+            search: Search::Full,
+            check_links: true,
+            stop_on_error: false,
+        }
+    }
+}
+
+/// What a run of the pipeline did.
+#[derive(Debug, Default)]
+pub struct Built {
+    /// The page render, with the counts, errors and removed outputs of every stage.
+    pub outcome: RenderOutcome,
+    /// Files published by the file stage ([`Files::Changed`] only).
+    pub files_written: Vec<String>,
+    /// Search index files written ([`Search::Update`] only).
+    pub search_written: usize,
+    /// Every path written, when links were checked.
+    pub published: BTreeSet<String>,
+}
+
+/// Runs the pipeline for `site` into `sink`.
+pub fn run(site: &Arc<Site>, sink: &dyn Sink, options: Options<'_>) -> Built {
+    let recording = options.check_links.then(|| Recording::new(sink));
+    let target: &dyn Sink = match &recording {
+        Some(recording) => recording,
+        None => sink,
+    };
+    let stop = options.stop_on_error;
+    let outcome = render_pages(
+        site,
+        target,
+        options.previous,
+        options.touched,
+        options.report,
+    );
+    let mut built = Built {
+        outcome,
+        ..Built::default()
+    };
+    if stop && !built.outcome.errors.is_empty() {
+        return built;
+    }
+    images(site, target, options.images, &mut built);
+    if stop && !built.outcome.errors.is_empty() {
+        return built;
+    }
+    files(site, target, options.files, &mut built);
+    if stop && !built.outcome.errors.is_empty() {
+        return built;
+    }
+    search(site, target, options.search, options.touched, &mut built);
+    if let Some(recording) = recording {
+        let _t = crate::timing::phase("check links");
+        built.published = recording.into_paths();
+        let mut reachable = built.published.clone();
+        reachable.extend(jobs::intended_outputs(site));
+        let errors = check::check_links(site, &built.outcome.links, &reachable);
+        built.outcome.errors.extend(errors);
+    }
+    built
+}
+
+fn images(site: &Site, sink: &dyn Sink, how: Images, built: &mut Built) {
+    let _t = crate::timing::phase("images");
+    let (stats, errors) = match how {
+        Images::Publish => site.images.publish(sink, false),
+        Images::PublishNew => site.images.publish(sink, true),
+        Images::PathsOnly => {
+            for path in site.images.variant_paths() {
+                sink.keep(&path);
+            }
+            (ImageStats::default(), Vec::new())
+        }
+    };
+    built.outcome.errors.extend(errors);
+    built.outcome.counts.images = stats;
+    built.outcome.counts.files += stats.variants;
+}
+
+fn files(site: &Site, sink: &dyn Sink, how: Files<'_>, built: &mut Built) {
+    let _t = crate::timing::phase("copy files");
+    let (served, changed) = match how {
+        Files::All => {
+            built.outcome.errors.extend(publish_files(site, sink));
+            return;
+        }
+        Files::Changed { served, changed } => (served, changed),
+    };
+    if !changed && !served.is_empty() {
+        return;
+    }
+    let now = site.files.versions();
+    let changed_files: Vec<String> = now
+        .iter()
+        .filter(|(path, version)| served.get(*path) != Some(*version))
+        .map(|(path, _)| path.clone())
+        .collect();
+    let removed = served.keys().filter(|p| !now.contains_key(*p)).cloned();
+    built.outcome.removed.extend(removed);
+    for path in &changed_files {
+        let result = match &site.files.published[path].body {
+            Body::File(origin) => sink.copy(path, origin),
+            Body::Bytes(bytes) => sink.write(path, bytes),
+        };
+        if let Err(d) = result {
+            built.outcome.errors.push(d);
+            return;
+        }
+    }
+    built.files_written = changed_files;
+    *served = now;
+}
+
+fn search(site: &Site, sink: &dyn Sink, how: Search<'_>, touched: &Touched, built: &mut Built) {
+    let _t = crate::timing::phase("search index");
+    match how {
+        Search::Skip => {}
+        Search::Full => {
+            let files = SearchIndex::default().build(site);
+            built.outcome.counts.files += files.len();
+            built.outcome.errors.extend(write_files(&files, sink));
+        }
+        Search::Update { index, served } => {
+            built.search_written = update_search(
+                index,
+                served,
+                site,
+                touched,
+                sink,
+                &mut built.outcome.removed,
+            );
+        }
+    }
+}
+
+/// Writes the search index files that changed into `sink`, adds those that went
+/// to `removed`, and returns how many were written. `served` holds a version of
+/// each index file served; `touched`, the pages changed since the index was made.
+fn update_search(
+    index: &mut SearchIndex,
+    served: &mut HashMap<String, u64>,
+    site: &Site,
+    touched: &Touched,
+    sink: &dyn Sink,
+    removed: &mut Vec<String>,
+) -> usize {
+    let Some(files) = index.update(site, touched) else {
+        return 0;
+    };
+    // Other index files are named after their bytes: only the manifest's can change.
+    let now: HashMap<String, u64> = files
+        .iter()
+        .map(|(path, bytes)| {
+            let version = if path.ends_with("/index.json") {
+                hash::of_bytes(bytes)
+            } else {
+                0
+            };
+            (path.clone(), version)
+        })
+        .collect();
+    let mut written = 0;
+    for (path, bytes) in &files {
+        // Collecting into memory cannot fail for a path the index made.
+        if served.get(path) != now.get(path) && sink.write(path, bytes).is_ok() {
+            written += 1;
+        }
+    }
+    removed.extend(served.keys().filter(|p| !now.contains_key(*p)).cloned());
+    *served = now;
+    written
+}

@@ -1,0 +1,135 @@
+//! The Markdown of pages and sections, rendered in parallel and kept in a cache
+//! between builds.
+
+use std::collections::HashSet;
+
+use rayon::prelude::*;
+
+use super::{Site, cache};
+use crate::content::Item;
+use crate::error::Diagnostic;
+use crate::markdown::{self, Rendered};
+
+/// A rendering with its problems and resolution hash (see `cache`).
+type Reused = (Rendered, Vec<Diagnostic>, u64);
+
+impl Site {
+    /// Renders the Markdown of the pages and sections in `only` (all when `None`), in
+    /// parallel, keeping each file's problems.
+    pub(super) fn render_markdown(&mut self, only: Option<&HashSet<String>>) {
+        let mut cache = self.markdown_cache.take();
+        let keep_text = self.config.search.enabled;
+        let lib = &self.library;
+        let items: Vec<(bool, usize)> = match only {
+            // A few files after an edit: look them up rather than scan every page.
+            Some(rels) => rels
+                .iter()
+                .filter_map(|rel| match lib.by_rel.get(rel.as_str()) {
+                    Some(Item::Page(id)) => Some((true, *id)),
+                    Some(Item::Section(id)) => Some((false, *id)),
+                    None => None,
+                })
+                .collect(),
+            None => (0..lib.pages.len())
+                .map(|i| (true, i))
+                .chain((0..lib.sections.len()).map(|i| (false, i)))
+                .collect(),
+        };
+        let source = |&(is_page, i): &(bool, usize)| {
+            if is_page {
+                let page = &lib.pages[i];
+                let source = markdown::Source {
+                    body: &page.body,
+                    file: &page.file.path,
+                    rel: &page.file.rel,
+                    body_offset: page.body_offset,
+                    summary: page.meta.summary.as_deref(),
+                    eager_first_image: page.meta.cover.is_none(),
+                    keep_text,
+                };
+                (source, page.source_hash)
+            } else {
+                let section = &lib.sections[i];
+                let source = markdown::Source {
+                    body: &section.body,
+                    file: &section.file.path,
+                    rel: &section.file.rel,
+                    body_offset: section.body_offset,
+                    summary: section.meta.description.as_deref(),
+                    eager_first_image: section.meta.cover.is_none(),
+                    keep_text,
+                };
+                (source, section.source_hash)
+            }
+        };
+        // Renderings kept from the last build, where still valid.
+        let mut results: Vec<Option<Reused>> = items
+            .iter()
+            .map(|item| {
+                let (src, hash) = source(item);
+                cache.as_mut().and_then(|c| c.take(src.rel, hash, self))
+            })
+            .collect();
+        let missing: Vec<usize> = (0..items.len()).filter(|&k| results[k].is_none()).collect();
+        let fresh: Vec<(usize, Reused)> = missing
+            .par_iter()
+            .map(|&k| {
+                let (src, _) = source(&items[k]);
+                let (rendered, problems) = markdown::render(&src, self);
+                let resolved = cache::resolutions(&rendered, src.rel, self);
+                (k, (rendered, problems, resolved))
+            })
+            .collect();
+        if let Some(cache) = cache.as_mut() {
+            cache.changed |= !fresh.is_empty() || (only.is_none() && cache.has_leftovers());
+        }
+        for (k, result) in fresh {
+            results[k] = Some(result);
+        }
+        for ((is_page, i), result) in items.into_iter().zip(results) {
+            let Some((rendered, problems, resolved)) = result else {
+                continue;
+            };
+            let (rel, hash) = if is_page {
+                let page = &mut self.library.pages[i];
+                page.rendered = rendered;
+                (page.file.rel.clone(), page.source_hash)
+            } else {
+                let section = &mut self.library.sections[i];
+                section.rendered = rendered;
+                (section.file.rel.clone(), section.source_hash)
+            };
+            self.resolved.insert(rel.clone(), (hash, resolved));
+            self.problems.by_file.insert(rel, problems);
+        }
+        self.problems
+            .by_file
+            .retain(|_, problems| !problems.is_empty());
+        self.markdown_cache = cache;
+    }
+
+    /// Keeps this build's Markdown renderings for the next build (when caching is on
+    /// and anything changed).
+    pub fn save_markdown_cache(&self) {
+        let Some(cache) = self.markdown_cache.as_ref().filter(|c| c.changed) else {
+            return;
+        };
+        let lib = &self.library;
+        let no_problems: &[Diagnostic] = &[];
+        let entries = lib
+            .pages
+            .iter()
+            .map(|p| (&p.file.rel, &p.rendered))
+            .chain(lib.sections.iter().map(|s| (&s.file.rel, &s.rendered)))
+            .filter_map(|(rel, rendered)| {
+                let (hash, resolved) = *self.resolved.get(rel)?;
+                let problems = self
+                    .problems
+                    .by_file
+                    .get(rel)
+                    .map_or(no_problems, Vec::as_slice);
+                Some((rel.as_str(), hash, resolved, rendered, problems))
+            });
+        cache.save(&self.root, entries);
+    }
+}
