@@ -88,7 +88,7 @@ fn run(seed: u64, count: usize) {
         }
         done += burst;
     }
-    for action in run.editor.fix_all() {
+    while let Some(action) = run.editor.fix_one() {
         let seen = run.live.output.len();
         run.log.push(action.describe());
         wait_for_rebuild(&mut run.live, seen, &action.keys);

@@ -217,13 +217,9 @@ impl Editor {
         }
     }
 
-    /// Repairs every broken article; returns what was done.
-    pub fn fix_all(&mut self) -> Vec<Action> {
-        let mut done = Vec::new();
-        while !self.broken.is_empty() {
-            done.push(self.fix());
-        }
-        done
+    /// Repairs one broken article, if any is left.
+    pub fn fix_one(&mut self) -> Option<Action> {
+        (!self.broken.is_empty()).then(|| self.fix())
     }
 
     /// A save whose rebuild line, once printed, follows every earlier change. The
