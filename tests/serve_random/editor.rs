@@ -141,7 +141,7 @@ impl Editor {
             "---\ntitle: 2026宣传周\nstarts: 2026-09-14\nends: 2026-09-20\ntopic: week\nmaterials:\n  - { title: 手册, file: /downloads/a.pdf }\nquiz: quiz\n---\n介绍\n",
         )
         .file("static/downloads/a.pdf", "pdf")
-        .bytes("assets/images/banner.png", &png())
+        .bytes("assets/images/banner.png", &png(40, 20))
         .file("assets/css/app.css", "body { color: black; }");
         let card = site.read_file("themes/default/templates/partials/card.html");
         let page = site.read_file("themes/default/templates/page.html");
@@ -300,6 +300,15 @@ impl Editor {
     }
 
     fn rename(&mut self) -> Action {
+        let folders: Vec<String> = self
+            .articles
+            .keys()
+            .filter_map(|n| n.split_once('/').map(|(folder, _)| folder.to_string()))
+            .collect();
+        if !folders.is_empty() && self.rng.below(3) == 0 {
+            let folder = folders[self.rng.below(folders.len())].clone();
+            return self.rename_folder(&folder);
+        }
         let Some(old) = self.pick_unlinked() else {
             return self.add();
         };
@@ -318,6 +327,28 @@ impl Editor {
             self.broken.insert(new.clone());
         }
         Action::new(format!("rename {old} to {new}"), article_key(&new))
+    }
+
+    /// A folder of articles renamed: every article in it moves.
+    fn rename_folder(&mut self, old: &str) -> Action {
+        let new = format!("y{}", self.version);
+        std::fs::rename(
+            self.site.path(&article_key(old)),
+            self.site.path(&article_key(&new)),
+        )
+        .unwrap();
+        let moved = |name: &str| match name.strip_prefix(&format!("{old}/")) {
+            Some(rest) => format!("{new}/{rest}"),
+            None => name.to_string(),
+        };
+        self.articles = std::mem::take(&mut self.articles)
+            .into_iter()
+            .map(|(name, article)| (moved(&name), article))
+            .collect();
+        self.broken = self.broken.iter().map(|name| moved(name)).collect();
+        let mut action = Action::new(format!("rename folder {old}/ to {new}/"), article_key(&new));
+        action.keys.push(article_key(old));
+        action
     }
 
     /// An editor's save: a temporary file renamed over the article.
@@ -371,10 +402,16 @@ impl Editor {
         Action::new("edit a template", key)
     }
 
-    /// A download (its size shows on the week's page) or the stylesheet.
+    /// A download (its size shows on the week's page), the stylesheet or an image.
     fn write_small_file(&mut self) -> Action {
         let v = self.version as usize;
-        if self.rng.below(2) == 0 {
+        let choice = self.rng.below(3);
+        if choice == 2 {
+            let key = "assets/images/banner.png";
+            let (width, height) = ([40, 64, 30][v % 3], [20, 24, 30][v % 3]);
+            self.site.bytes(key, &png(width, height));
+            Action::new(format!("replace the cover image ({width}×{height})"), key)
+        } else if choice == 0 {
             let key = "static/downloads/a.pdf";
             self.site.file(key, &"pdf".repeat(1 + v % 7 * 100));
             Action::new("edit a static file", key)
@@ -466,8 +503,8 @@ fn config(title: &str, paginate: usize) -> String {
     )
 }
 
-fn png() -> Vec<u8> {
-    let img = image::RgbImage::from_pixel(40, 20, image::Rgb([10, 60, 140]));
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(width, height, image::Rgb([10, 60, 140]));
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Png).unwrap();
     out.into_inner()
