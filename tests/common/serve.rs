@@ -138,6 +138,36 @@ impl Server {
         );
     }
 
+    /// Waits (up to 20 s) for a line that `matches`, among those printed after the
+    /// first `seen` lines (`seen` = `output.len()` before an edit), and returns it.
+    /// `what` describes the line for the failure message.
+    pub fn wait_for_line_after(
+        &mut self,
+        seen: usize,
+        what: &str,
+        matches: impl Fn(&str) -> bool,
+    ) -> String {
+        if let Some(line) = self.output.iter().skip(seen).find(|l| matches(l)) {
+            return line.clone();
+        }
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.output.push(line.clone());
+                    if matches(&line) {
+                        return line;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        panic!(
+            "no new line {what}; output so far:\n{}",
+            self.output.join("\n")
+        );
+    }
+
     /// Collects every line printed during the next `wait`, and returns all lines so far.
     pub fn drain(&mut self, wait: Duration) -> &[String] {
         let deadline = Instant::now() + wait;

@@ -9,17 +9,28 @@ export const here = path.dirname(fileURLToPath(import.meta.url));
 export const browserDir = path.resolve(here, '..');
 export const repoRoot = path.resolve(browserDir, '../..');
 
-/** Builds the portal at the repository root into a new temporary folder. */
-export function build() {
+/** The Herald binary the checks run (HERALD_BIN, default ../../target/debug/herald). */
+export function heraldBin() {
   const bin = path.resolve(browserDir, process.env.HERALD_BIN || '../../target/debug/herald');
   if (!fs.existsSync(bin)) {
     throw new Error(`no Herald binary at ${bin}: run \`cargo build\` first or set HERALD_BIN`);
   }
+  return bin;
+}
+
+/** The site the checks build and serve (HERALD_ROOT, default the demo portal). */
+export function siteRoot() {
+  return path.resolve(browserDir, process.env.HERALD_ROOT || repoRoot);
+}
+
+/** Builds the portal at the repository root into a new temporary folder. */
+export function build() {
+  const bin = heraldBin();
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-browser-'));
   const output = path.join(out, 'public');
   try {
     // HERALD_ROOT checks another site with this theme (default: the demo portal).
-    const root = path.resolve(browserDir, process.env.HERALD_ROOT || repoRoot);
+    const root = siteRoot();
     const summary = execFileSync(bin, ['build', '--root', root, '--output', output], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,7 +13,8 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { serve } from '../lib/server.js';
-import { build, browserDir, choosePages, htmlFiles } from '../lib/site.js';
+import { build, browserDir, choosePages, htmlFiles, siteRoot } from '../lib/site.js';
+import { serveWithHerald } from '../lib/herald-serve.js';
 
 const require = createRequire(import.meta.url);
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -49,8 +50,8 @@ after(async () => {
   site?.remove();
 });
 
-/** A new browser context whose requests never leave the test server. */
-async function newContext({ elder = false, width = 1280, height = 900, javaScript = true } = {}) {
+/** A new browser context whose requests never leave the test server (or `origin`). */
+async function newContext({ elder = false, width = 1280, height = 900, javaScript = true, origin = server.url } = {}) {
   const context = await browser.newContext({
     viewport: { width, height },
     javaScriptEnabled: javaScript,
@@ -59,7 +60,7 @@ async function newContext({ elder = false, width = 1280, height = 900, javaScrip
   });
   await context.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith(server.url + '/') || url.startsWith('data:') || url.startsWith('blob:')) {
+    if (url.startsWith(origin + '/') || url.startsWith('data:') || url.startsWith('blob:')) {
       return route.continue();
     }
     outside.push(url);
@@ -363,10 +364,35 @@ describe('what readers see', () => {
     assert.deepEqual(wide, [], 'pages wider than the phone');
   });
 
-  test('a missing page answers 404 with the theme’s page', async () => {
-    const response = await fetch(server.url + '/no/such/page/');
-    assert.equal(response.status, 404);
-    assert.match(await response.text(), /页面不存在/);
+  test('herald serve answers a missing page with 404 and the theme’s page', { timeout: 120_000 }, async () => {
+    // Herald itself, not the test's static server: `herald serve` on the portal.
+    const herald = await serveWithHerald(siteRoot());
+    const context = await newContext({ origin: herald.url });
+    try {
+      const page = await context.newPage();
+      const problems = [];
+      page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
+      // Everything the page loads (stylesheets, scripts, the live-reload script) is there.
+      page.on('response', (r) => {
+        if (r.status() >= 400 && r.url() !== `${herald.url}/no/such/page/`) problems.push(`${r.status()} ${r.url()}`);
+      });
+      const response = await page.goto(`${herald.url}/no/such/page/`, { waitUntil: 'load' });
+      assert.equal(response.status(), 404);
+      assert.match(response.headers()['content-type'], /^text\/html/);
+      assert.equal((await page.locator('main h1').innerText()).trim(), '页面不存在');
+      assert.match(await page.locator('.not-found').innerText(), /您访问的页面可能已被删除、更名或暂时不可用/);
+      const home = page.locator('.not-found__links a', { hasText: '返回首页' });
+      assert.equal(await home.evaluate((a) => a.href), `${herald.url}/`);
+      // The theme's stylesheet, served by Herald too, applies: the big red 404.
+      const code = await page.locator('.not-found__code').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+      const body = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+      assert.ok(code >= 4 * body, `the theme’s stylesheet did not apply (404 at ${code}px, text at ${body}px)`);
+      assert.ok(await page.evaluate(() => !!document.querySelector('script[src="/__herald/livereload.js"]')), 'served by herald serve, with its live-reload script');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+      await herald.close();
+    }
   });
 
   test('no page asked any other host for anything', () => {
