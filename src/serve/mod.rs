@@ -221,9 +221,14 @@ fn base_url(address: SocketAddr) -> String {
 
 /// The changed paths in a few words for the terminal.
 fn describe(root: &Path, paths: &[PathBuf]) -> String {
+    // Herald's own cache and editors' temporary files are not what the editor saved.
     let shown: Vec<String> = paths
         .iter()
         .filter_map(|p| p.strip_prefix(root).ok())
+        .filter(|p| {
+            !p.components()
+                .any(|c| crate::fs::is_ignored_name(&c.as_os_str().to_string_lossy()))
+        })
         .map(|p| p.display().to_string())
         .collect();
     match shown.len() {
