@@ -68,7 +68,7 @@ pub fn svg(text: &str, label: &str) -> Result<String, String> {
         ),
         side = side,
         px = side * 3,
-        label = escape(label),
+        label = crate::markdown::escape_html(label),
         path = path,
     ))
 }
@@ -91,22 +91,6 @@ fn encode(text: &str) -> Result<QrCode, String> {
             text.len()
         )
     })
-}
-
-/// Escapes text for an attribute value.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
