@@ -200,8 +200,9 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
         text = String::new();
     }
     problems.extend(unclosed_bold(&events, &line_of, source.file));
-    problems.extend(raw_html::unclosed(&events, &line_of, source.file));
-    let raw_links = raw_html::urls(&events, &line_of, source.file, resolver, &mut problems);
+    let raw = raw_html::pieces(&events);
+    problems.extend(raw_html::unclosed(&raw, &line_of, source.file));
+    let raw_links = raw_html::urls(&raw, &line_of, source.file, resolver, &mut problems);
     site_links.extend(raw_links);
     let mut images = Vec::new();
     let mut files = Vec::new();

@@ -29,55 +29,76 @@ const RUNS_TO: &[(&str, &str)] = &[
     ("<pre", "</pre"),
 ];
 
-/// Errors for raw HTML blocks whose closing mark is missing.
-pub fn unclosed(
-    events: &[(Event<'_>, Range<usize>)],
-    line_of: &dyn Fn(usize) -> usize,
-    file: &Path,
-) -> Vec<Diagnostic> {
-    let mut found = Vec::new();
-    let mut block: Option<(usize, String)> = None;
+/// A piece of raw HTML in the body: an HTML block whole (a tag may span its lines),
+/// or one inline tag.
+pub struct Piece {
+    /// The offset in the body where it starts.
+    start: usize,
+    /// Its HTML.
+    html: String,
+    /// True for an HTML block.
+    block: bool,
+}
+
+/// The raw HTML of the body, in order.
+pub fn pieces(events: &[(Event<'_>, Range<usize>)]) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut block: Option<Piece> = None;
     for (event, range) in events {
+        let piece = |html: &str, block| Piece {
+            start: range.start,
+            html: html.to_string(),
+            block,
+        };
         match event {
-            Event::Start(Tag::HtmlBlock) => block = Some((range.start, String::new())),
-            Event::Html(html) => {
-                if let Some((_, text)) = &mut block {
-                    text.push_str(html);
-                }
-            }
-            Event::End(TagEnd::HtmlBlock) => {
-                if let Some((start, text)) = block.take()
-                    && let Some((open, close)) = unclosed_in(&text)
-                {
-                    found.push(
-                        Diagnostic::error(format!(
-                            "`{open}` is never closed with `{close}`: the rest of the article and the page after it (its footer too) would be swallowed by it"
-                        ))
-                        .in_file(file)
-                        .at_line(line_of(start))
-                        .with_help(format!("add `{close}` where it should end, or write the text without `{open}`")),
-                    );
-                }
-            }
+            Event::Start(Tag::HtmlBlock) => block = Some(piece("", true)),
+            Event::Html(html) => match &mut block {
+                Some(open) => open.html.push_str(html),
+                None => pieces.push(piece(html, false)),
+            },
+            Event::End(TagEnd::HtmlBlock) => pieces.extend(block.take()),
+            Event::InlineHtml(html) => pieces.push(piece(html, false)),
             _ => {}
         }
     }
-    found
+    pieces
+}
+
+/// Errors for raw HTML blocks whose closing mark is missing.
+pub fn unclosed(
+    pieces: &[Piece],
+    line_of: &dyn Fn(usize) -> usize,
+    file: &Path,
+) -> Vec<Diagnostic> {
+    let blocks = pieces.iter().filter(|p| p.block);
+    blocks
+        .filter_map(|piece| {
+            let (open, close) = unclosed_in(&piece.html)?;
+            Some(
+                Diagnostic::error(format!(
+                    "`{open}` is never closed with `{close}`: the rest of the article and the page after it (its footer too) would be swallowed by it"
+                ))
+                .in_file(file)
+                .at_line(line_of(piece.start))
+                .with_help(format!("add `{close}` where it should end, or write the text without `{open}`")),
+            )
+        })
+        .collect()
 }
 
 /// The site links of the raw HTML, with their lines; loads from other hosts that
 /// `resolver` does not allow go to `problems`.
 pub fn urls(
-    events: &[(Event<'_>, Range<usize>)],
+    pieces: &[Piece],
     line_of: &dyn Fn(usize) -> usize,
     file: &Path,
     resolver: &dyn Resolver,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<SiteLink> {
     let mut links = Vec::new();
-    for (start, html) in pieces(events) {
-        let first_line = line_of(start);
-        for found in crate::html::urls(&html) {
+    for piece in pieces {
+        let first_line = line_of(piece.start);
+        for found in crate::html::urls(&piece.html) {
             let line = first_line + found.line.saturating_sub(1);
             let url = found.url.as_str();
             if url.starts_with(['#', '@']) || url.starts_with("data:") {
@@ -107,26 +128,6 @@ pub fn urls(
         }
     }
     links
-}
-
-/// The raw HTML of the body: each HTML block whole (a tag may span its lines), and
-/// each inline tag, with the offset where it starts.
-fn pieces(events: &[(Event<'_>, Range<usize>)]) -> Vec<(usize, String)> {
-    let mut pieces = Vec::new();
-    let mut block: Option<(usize, String)> = None;
-    for (event, range) in events {
-        match event {
-            Event::Start(Tag::HtmlBlock) => block = Some((range.start, String::new())),
-            Event::Html(html) => match &mut block {
-                Some((_, text)) => text.push_str(html),
-                None => pieces.push((range.start, html.to_string())),
-            },
-            Event::End(TagEnd::HtmlBlock) => pieces.extend(block.take()),
-            Event::InlineHtml(html) => pieces.push((range.start, html.to_string())),
-            _ => {}
-        }
-    }
-    pieces
 }
 
 /// The host of an absolute or scheme-relative URL; `None` for `mailto:` and the like.
@@ -161,7 +162,7 @@ mod tests {
             .into_offset_iter()
             .collect();
         let line_of = |offset: usize| md[..offset].matches('\n').count() + 1;
-        unclosed(&events, &line_of, Path::new("a.md"))
+        unclosed(&pieces(&events), &line_of, Path::new("a.md"))
             .into_iter()
             .map(|d| (d.line, d.message))
             .collect()
@@ -199,7 +200,7 @@ mod tests {
         let line_of = |offset: usize| md[..offset].matches('\n').count() + 1;
         let mut problems = Vec::new();
         let links = urls(
-            &events,
+            &pieces(&events),
             &line_of,
             Path::new("a.md"),
             &Allow(allow),
