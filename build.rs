@@ -37,30 +37,34 @@ fn source_hashes(theme_files: Vec<(String, PathBuf)>) {
         println!("cargo::rerun-if-changed={name}");
         sources.push((name.to_string(), PathBuf::from(name)));
     }
-    let images: Vec<_> = sources
-        .iter()
-        .filter(|(rel, abs)| rel == "Cargo.lock" || abs.starts_with(Path::new("src/images")))
-        .cloned()
-        .collect();
-    let source = hash_files(&sources);
-    println!("cargo::rustc-env=HERALD_SOURCE_HASH={source:016x}");
-    let images = hash_files(&images);
-    println!("cargo::rustc-env=HERALD_IMAGES_HASH={images:016x}");
-}
-
-/// A hash of the files' paths and bytes. FNV-1a: the build script has no dependencies,
-/// and this needs no strength, only change detection.
-fn hash_files(files: &[(String, PathBuf)]) -> u64 {
-    let mut files = files.to_vec();
-    files.sort();
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for (rel, path) in &files {
+    // One read of each file feeds both hashes; the images' hash sees only its subset.
+    sources.sort();
+    let (mut source, mut images) = (Fnv::new(), Fnv::new());
+    for (rel, path) in &sources {
         let bytes = fs::read(path).unwrap_or_default();
-        for byte in rel.bytes().chain([0]).chain(bytes).chain([0]) {
-            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        source.file(rel, &bytes);
+        if rel == "Cargo.lock" || path.starts_with(Path::new("src/images")) {
+            images.file(rel, &bytes);
         }
     }
-    hash
+    println!("cargo::rustc-env=HERALD_SOURCE_HASH={:016x}", source.0);
+    println!("cargo::rustc-env=HERALD_IMAGES_HASH={:016x}", images.0);
+}
+
+/// FNV-1a over files' paths and bytes: the build script has no dependencies, and this
+/// needs no strength, only change detection.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn file(&mut self, rel: &str, bytes: &[u8]) {
+        for &byte in rel.as_bytes().iter().chain(&[0]).chain(bytes).chain(&[0]) {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 /// `HERALD_VERSION`: `0.1.0 (3f2a9c1)`, or just `0.1.0` when not built from git.

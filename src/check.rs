@@ -165,6 +165,12 @@ pub fn site_path_of(href: &str, output: &str, config: &Config) -> Option<String>
     }
 }
 
+/// True when `href` is an image or `@/` link of Markdown left as written: the Markdown
+/// check has already said why, at its line (`reported` is [`checked_in_markdown`]).
+pub fn reported_in_markdown(reported: &BTreeSet<String>, href: &str) -> bool {
+    reported.contains(&*percent_decode(href))
+}
+
 /// Why a link on the page at `output` is broken, or `None` when it works or leads
 /// elsewhere.
 pub fn why_broken(
@@ -201,14 +207,11 @@ pub fn check_links(
     for page in pages {
         let mut seen = BTreeSet::new();
         for href in &page.hrefs {
-            if !seen.insert(href) || reported.contains(&*percent_decode(href)) {
+            if !seen.insert(href) || reported_in_markdown(&reported, href) {
                 continue;
             }
-            let why = match target(href, &page.output, &site.config) {
-                Target::Elsewhere => continue,
-                Target::Site(path) if is_published(&path, published) => continue,
-                Target::Site(path) => format!("nothing is published at /{path}"),
-                Target::Broken(why) => why,
+            let Some(why) = why_broken(href, &page.output, &site.config, published) else {
+                continue;
             };
             broken.entry((href.clone(), why)).or_default().push(page);
         }

@@ -251,11 +251,9 @@ fn build_locked(
 
 /// A redirects map inside the output folder would be published: an error.
 fn check_map_path(map_path: &Path, output: &Path) -> Result<(), Diagnostic> {
-    let inside = |a: &Path, b: &Path| {
-        let (a, b) = (std::path::absolute(a), std::path::absolute(b));
-        a.ok().zip(b.ok()).is_some_and(|(a, b)| a.starts_with(b))
-    };
-    if inside(map_path, output) {
+    // `output` is resolved already; `..` in the map's path is read as the user meant.
+    let inside = crate::output::absolute(map_path).is_ok_and(|m| m.starts_with(output));
+    if inside {
         return Err(Diagnostic::error(format!(
             "the redirects map {} would be inside the output folder, where readers could download it",
             map_path.display()
@@ -326,7 +324,6 @@ impl Build<'_> {
     fn remember(&self, site: &Site, summary: &Summary, output_print: u64) {
         let Some(inputs) = self.inputs else { return };
         LastBuild {
-            key: self.key,
             inputs,
             output: output_print,
             next_due: site.next_due.map(|d| d.to_rfc3339()),
@@ -339,7 +336,7 @@ impl Build<'_> {
             ],
             warnings: summary.warnings.clone(),
         }
-        .save(&site.root);
+        .save(&site.root, self.key);
     }
 
     /// Nothing would change in the output: it is left as it is.

@@ -20,8 +20,6 @@ use crate::output::modified_ns;
 /// What the fast path needs to know about the last successful build.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LastBuild {
-    /// Herald, the options and the output folder (see `BuildState::key`).
-    pub key: u64,
     /// The site folder's fingerprint when that build started.
     pub inputs: u64,
     /// The fingerprint of the output that build left.
@@ -44,9 +42,10 @@ impl LastBuild {
         crate::cache_file::load(&Self::path(root), key)
     }
 
-    /// Saves the record; a failure only costs the next build its fast path.
-    pub fn save(&self, root: &Path) {
-        let _ = crate::cache_file::save(&Self::path(root), self.key, self);
+    /// Saves the record under `key` (Herald, the options and the output folder, see
+    /// `BuildState::key`); a failure only costs the next build its fast path.
+    pub fn save(&self, root: &Path, key: u64) {
+        let _ = crate::cache_file::save(&Self::path(root), key, self);
     }
 
     /// True when a build now, with site fingerprint `inputs`, would make what the

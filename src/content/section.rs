@@ -132,14 +132,9 @@ impl Section {
             weight: fields.integer("weight").unwrap_or(0),
             featured: fields.flag("featured"),
             pinned: fields.text_list("pinned"),
-            column_type: None,
             archived: fields.flag("archived"),
+            column_type: read_column_type(&mut fields),
             extra: Map::new(),
-        };
-        let column_type = read_column_type(&mut fields);
-        let meta = SectionMeta {
-            column_type,
-            ..meta
         };
         if meta.title.is_none() && fields.line_of("title").is_some() {
             let d = fields

@@ -16,7 +16,9 @@ pub mod rules;
 pub mod score;
 pub mod settings;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -148,7 +150,7 @@ pub struct Inspected<'a> {
     /// Text attachments: (output path, source file).
     pub attachments: Vec<(String, PathBuf)>,
     /// Site paths of pages and sections to what they are.
-    pub items: HashMap<String, Item>,
+    pub items: FxHashMap<String, Item>,
 }
 
 impl Inspected<'_> {
@@ -262,9 +264,9 @@ fn render(site: &Arc<Site>, capture: &Capture) -> Vec<Diagnostic> {
     pipeline::run(site, capture, options).outcome.errors
 }
 
-fn items_of(site: &Site) -> HashMap<String, Item> {
+fn items_of(site: &Site) -> FxHashMap<String, Item> {
     let lib = &site.library;
-    let mut items = HashMap::new();
+    let mut items = FxHashMap::default();
     for (id, section) in lib.sections.iter().enumerate() {
         items.insert(section.path.clone(), Item::Section(id));
     }
@@ -312,7 +314,7 @@ fn scan_pages(inspected: &Inspected<'_>, pages: Vec<(String, PageScan)>) -> Vec<
 }
 
 /// The section of the nearest folder above `folder` that has one (not the landing page).
-fn nearest_section(items: &HashMap<String, Item>, folder: &str) -> Option<Item> {
+fn nearest_section(items: &FxHashMap<String, Item>, folder: &str) -> Option<Item> {
     let mut path = folder.trim_end_matches('/');
     while let Some((parent, _)) = path.rsplit_once('/') {
         if let Some(item @ Item::Section(_)) = items.get(&format!("{parent}/")) {

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use super::score::WEIGHTS;
 use super::settings::RULES;
 use super::{Level, Report};
+use crate::markdown::escape_html as escape;
 
 /// The text report.
 pub fn text(report: &Report) -> String {
@@ -101,13 +102,6 @@ fn label(rule: &str) -> &'static str {
         "review-missing" => "三审三校",
         _ => "构建错误",
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 const STYLE: &str = "body{font:16px/1.6 system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;color:#1a1a1a;max-width:60rem;margin:2rem auto;padding:0 1rem}

@@ -104,11 +104,7 @@ pub fn footnote_ids(events: &mut [(Event<'_>, Range<usize>)]) -> Vec<String> {
 /// Gives every heading an id, in place, and returns the headings in order. Ids in
 /// `taken` (footnotes') and the theme's are never given.
 pub fn assign_ids(events: &mut [(Event<'_>, Range<usize>)], taken: &[String]) -> Vec<TocEntry> {
-    let mut seen: HashMap<String, usize> = THEME_IDS
-        .iter()
-        .map(|id| (id.to_string(), 1))
-        .chain(taken.iter().map(|id| (id.clone(), 1)))
-        .collect();
+    let mut seen: HashMap<String, usize> = taken.iter().map(|id| (id.clone(), 1)).collect();
     let mut headings = Vec::new();
     let mut i = 0;
     while i < events.len() {
@@ -134,6 +130,11 @@ pub fn assign_ids(events: &mut [(Event<'_>, Range<usize>)], taken: &[String]) ->
                 slug
             }
         });
+        // A theme's id counts as taken (no theme id ends in `-N`, so checking the
+        // written base is enough).
+        if THEME_IDS.contains(&base.as_str()) {
+            seen.entry(base.clone()).or_insert(1);
+        }
         let unique = unique_id(&mut seen, base);
         if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
             *id = Some(unique.clone().into());

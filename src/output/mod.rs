@@ -409,7 +409,8 @@ fn parent_and_name(output: &Path) -> Result<(&Path, String), Diagnostic> {
     Ok((parent, name))
 }
 
-fn absolute(path: &Path) -> Result<PathBuf, Diagnostic> {
+/// `path` made absolute, with `.` and `..` dropped lexically.
+pub(crate) fn absolute(path: &Path) -> Result<PathBuf, Diagnostic> {
     let path = std::path::absolute(path).map_err(|e| io_error(path, "cannot resolve", &e))?;
     // Drop `.` and `..` lexically, so the parent and name are what the user meant.
     let mut out = PathBuf::new();

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::pagination::{page_count, pager_path};
 use crate::content::{PageId, SectionId, SectionKind};
@@ -345,7 +345,7 @@ fn check_plan(site: &Site, planned: &mut Vec<Planned>) -> Vec<Diagnostic> {
     let nested = nested_outputs(site, &owners, &mut errors);
     drop(owners);
     for (p, keep) in planned.iter().zip(&mut keep) {
-        if nested.contains(&p.output) {
+        if nested.contains(p.output.as_str()) {
             *keep = false;
         }
     }
@@ -383,12 +383,12 @@ fn check_plan(site: &Site, planned: &mut Vec<Planned>) -> Vec<Diagnostic> {
 /// (`slug: index.html` puts a page at `articles/index.html/index.html`, while the
 /// archive writes `articles/index.html`): the file system cannot hold both.
 /// Returns those outputs, and reports each at its page.
-fn nested_outputs(
+fn nested_outputs<'a>(
     site: &Site,
-    owners: &FxHashMap<&str, Job>,
+    owners: &FxHashMap<&'a str, Job>,
     errors: &mut Vec<Diagnostic>,
-) -> std::collections::HashSet<String> {
-    let mut nested = std::collections::HashSet::new();
+) -> FxHashSet<&'a str> {
+    let mut nested = FxHashSet::default();
     let mut found = Vec::new();
     for (&output, &job) in owners {
         let mut folder = output;
@@ -403,7 +403,7 @@ fn nested_outputs(
                     owner_error(site, job, message)
                         .with_help("choose another `slug` or file name: this one names a file the site already writes"),
                 );
-                nested.insert(output.to_string());
+                nested.insert(output);
                 break;
             }
         }

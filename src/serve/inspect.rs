@@ -85,11 +85,7 @@ fn make(options: &LoadOptions) -> String {
                 .iter()
                 .map(|d| d.display_relative(&options.root).to_string())
                 .collect();
-            let escaped = text
-                .join("\n")
-                .replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;");
+            let escaped = crate::markdown::escape_html(&text.join("\n"));
             format!(
                 "<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>网站检查报告</title><h1>无法检查</h1><pre>{escaped}</pre></html>"
             )

@@ -62,8 +62,8 @@ impl Site {
         let Some(templates) = self.templates.as_ref() else {
             return Ok(ShortcodeOutput::default());
         };
-        let known = shortcodes::known(templates);
-        if !known.contains(&call.name) {
+        if !templates.has(&shortcodes::template_name(call.name)) {
+            let known = shortcodes::known(templates);
             let help = if known.is_empty() {
                 "this site and its theme have no shortcodes".to_string()
             } else {

@@ -19,7 +19,7 @@ pub fn broken(site: &Inspected<'_>, external: &mut Vec<(String, usize)>) -> Vec<
         let landing = page.kind == PageKind::Landing;
         let mut seen = BTreeSet::new();
         for href in &page.scan.links {
-            if !seen.insert(href) || written.contains(href.as_str()) {
+            if !seen.insert(href) || check::reported_in_markdown(&written, href) {
                 continue;
             }
             if let Some(host) = external_host(href, &config.origin) {
