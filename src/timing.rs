@@ -1,5 +1,6 @@
 //! Phase timings for finding where time goes: with `HERALD_TIMINGS=1` in the
-//! environment, each timed phase prints its duration to stderr.
+//! environment, each timed phase prints its duration to stderr, and on Linux the
+//! process's resident memory when it ended (peak memory is a goal of its own).
 
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -27,10 +28,18 @@ impl Drop for Phase {
     fn drop(&mut self) {
         if let Some(started) = self.started {
             eprintln!(
-                "  {:>8.2} ms  {}",
+                "  {:>8.2} ms {:>6} MB  {}",
                 started.elapsed().as_secs_f64() * 1000.0,
+                resident_mb().map_or_else(|| "?".to_string(), |mb| mb.to_string()),
                 self.name
             );
         }
     }
+}
+
+/// The resident memory of this process, in MB, where the system tells it.
+fn resident_mb() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096 / 1_000_000)
 }
