@@ -75,8 +75,9 @@ pub struct PageLinks {
     pub output: String,
     /// The template it was rendered with.
     pub template: String,
-    /// Every `href`, `src`, `srcset` and `action` URL, as written in the HTML.
-    pub hrefs: Vec<String>,
+    /// Every `href`, `src`, `srcset` and `action` URL, as written in the HTML; shared
+    /// with the build state, which keeps them for the next build's link check.
+    pub hrefs: std::sync::Arc<[String]>,
 }
 
 /// Every URL of an HTML page (see [`crate::html`]): links and what it loads, as
@@ -206,7 +207,7 @@ pub fn check_links(
     let mut broken: BTreeMap<(String, String), Vec<&PageLinks>> = BTreeMap::new();
     for page in pages {
         let mut seen = BTreeSet::new();
-        for href in &page.hrefs {
+        for href in page.hrefs.iter() {
             if !seen.insert(href) || reported_in_markdown(&reported, href) {
                 continue;
             }

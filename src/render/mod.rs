@@ -204,6 +204,7 @@ fn record(
     for (planned, result) in results {
         match result {
             Ok((recorded, hrefs)) => {
+                let hrefs: Arc<[String]> = hrefs.into();
                 if track {
                     outcome.update.rendered(
                         &planned.output,
@@ -240,7 +241,7 @@ fn kept_links(plan: &[Planned], written: &[String], previous: &RenderState) -> V
             Some(PageLinks {
                 output: planned.output.clone(),
                 template: template.to_string(),
-                hrefs: hrefs.to_vec(),
+                hrefs: hrefs.clone(),
             })
         })
         .collect()

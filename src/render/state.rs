@@ -22,7 +22,7 @@ pub struct JobRecord {
     pub(super) deps: Vec<Dep>,
     pub(super) files: Vec<String>,
     /// Every link of the page written, for the link check of later builds that keep it.
-    pub(super) links: Vec<String>,
+    pub(super) links: Arc<[String]>,
 }
 
 /// What the last applied render made.
@@ -106,10 +106,10 @@ impl RenderState {
     }
 
     /// The template and links of an output as last rendered.
-    pub fn links_of(&self, output: &str) -> Option<(&str, &[String])> {
+    pub fn links_of(&self, output: &str) -> Option<(&str, &Arc<[String]>)> {
         self.records
             .get(output)
-            .map(|r| (r.template.as_str(), r.links.as_slice()))
+            .map(|r| (r.template.as_str(), &r.links))
     }
 
     /// The extra files (image variants) that the output `output` refers to.
@@ -217,7 +217,7 @@ impl StateUpdate {
         output: &str,
         template: &str,
         recorded: super::deps::Recorded,
-        links: Vec<String>,
+        links: Arc<[String]>,
         versions: &mut Versions<'_>,
     ) {
         for dep in &recorded.deps {

@@ -41,7 +41,7 @@ impl MarkdownCache {
     /// (a missing or damaged file is not an error: the cache only saves time).
     pub fn load(root: &Path, key: u64) -> MarkdownCache {
         let key = hash::of(&(key, FORMAT));
-        let loaded = crate::cache_file::load::<Vec<(String, Entry)>>(&Self::path(root), key);
+        let loaded = crate::cache_file::load_list::<(String, Entry)>(&Self::path(root), key);
         match loaded {
             Some(entries) => MarkdownCache {
                 key,
@@ -89,7 +89,7 @@ impl MarkdownCache {
         pages: impl Iterator<Item = (&'a str, u64, u64, &'a Rendered, &'a [Diagnostic])>,
     ) {
         let entries: Vec<_> = pages.collect();
-        let _ = crate::cache_file::save(&Self::path(root), self.key, &entries);
+        let _ = crate::cache_file::save_list(&Self::path(root), self.key, &entries);
     }
 }
 
