@@ -3,6 +3,7 @@
 //!
 //! Lists are computed once here, sorted once, and only read afterwards.
 
+use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
@@ -15,6 +16,11 @@ use crate::error::Diagnostic;
 
 /// How many related articles an article gets.
 const RELATED: usize = 5;
+
+/// How many articles on either side of an article, in each of its topics and tags
+/// (newest first), are weighed as its related articles: nearness in time breaks ties
+/// anyway, and weighing every member made the lists cost O(n²).
+const RELATED_WINDOW: usize = 16;
 
 /// A page or a section, as named by its path inside `content/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -153,7 +159,7 @@ impl Library {
             &mut errors,
         );
         let t = crate::timing::phase("library: related articles");
-        let related = related_articles(&pages, &chronological, &links, &tags, &topics);
+        let related = related_articles(&chronological, &links, &tags, &topics);
         for (id, related) in related {
             links[id].related = related;
         }
@@ -400,62 +406,65 @@ fn unknown_topic(page: &Page, name: &str, known: &[String]) -> Diagnostic {
     }
 }
 
-/// For every article, the articles sharing the most topics (worth 3) and tags (1),
-/// newest first among equals.
+/// Each article's related articles: those sharing the most of its topics (3 each) and
+/// tags (1 each); among equals, the nearest in time, then the newer.
+///
+/// Candidates are sought only near the article in each of its lists (see
+/// [`RELATED_WINDOW`]), so the cost grows with the number of articles, not with its
+/// square: scoring every member of every list took 29 s at 100,000 articles. A small
+/// site's lists fit in the window whole, and every member is weighed.
 fn related_articles(
-    pages: &[Page],
     chronological: &[PageId],
     links: &[PageLinks],
     tags: &[Tag],
     topics: &[Topic],
 ) -> Vec<(PageId, Vec<PageId>)> {
     // Rank of each article in newest-first order: a smaller rank is newer.
-    let mut rank = vec![usize::MAX; pages.len()];
+    let mut rank = vec![usize::MAX; links.len()];
     for (r, &id) in chronological.iter().enumerate() {
         rank[id] = r;
     }
+    let near = |list: &[PageId], id: PageId, found: &mut Vec<PageId>| {
+        let at = list.partition_point(|&p| rank[p] < rank[id]);
+        let from = at.saturating_sub(RELATED_WINDOW);
+        let to = (at + RELATED_WINDOW + 1).min(list.len());
+        found.extend(&list[from..to]);
+    };
     chronological
         .par_iter()
-        .map_init(
-            || (vec![0u32; pages.len()], Vec::<PageId>::new()),
-            |(scores, touched), &id| {
-                let mut add = |members: &[PageId], weight: u32| {
-                    for &other in members {
-                        if other != id {
-                            if scores[other] == 0 {
-                                touched.push(other);
-                            }
-                            scores[other] += weight;
-                        }
-                    }
-                };
-                for &t in &links[id].topics {
-                    add(&topics[t].pages, 3);
-                }
-                for &t in &links[id].tags {
-                    add(&tags[t].pages, 1);
-                }
-                // Only the top few are kept: one pass that keeps them in order, where
-                // almost every candidate is turned away by one comparison with the last.
-                let key = |other: PageId| (std::cmp::Reverse(scores[other]), rank[other]);
-                let mut best: Vec<PageId> = Vec::with_capacity(RELATED + 1);
-                for &other in touched.iter() {
-                    if best.len() == RELATED && key(other) >= key(best[RELATED - 1]) {
-                        continue;
-                    }
-                    let at = best.partition_point(|&b| key(b) < key(other));
-                    best.insert(at, other);
-                    best.truncate(RELATED);
-                }
-                for &other in touched.iter() {
-                    scores[other] = 0;
-                }
-                touched.clear();
-                (id, best)
-            },
-        )
+        .map_init(Vec::<(RelatedKey, PageId)>::new, |ranked, &id| {
+            let me = &links[id];
+            let mut found = Vec::with_capacity(RELATED_WINDOW * 4);
+            for &t in &me.topics {
+                let topic = &topics[t];
+                found.extend(&topic.pages[..topic.pinned]);
+                near(&topic.pages[topic.pinned..], id, &mut found);
+            }
+            for &t in &me.tags {
+                near(&tags[t].pages, id, &mut found);
+            }
+            found.sort_unstable();
+            found.dedup();
+            let shared = |a: &[usize], b: &[usize]| a.iter().filter(|x| b.contains(x)).count();
+            ranked.clear();
+            ranked.extend(found.iter().filter(|&&other| other != id).map(|&other| {
+                let score = 3 * shared(&me.topics, &links[other].topics)
+                    + shared(&me.tags, &links[other].tags);
+                let key = (Reverse(score), rank[other].abs_diff(rank[id]), rank[other]);
+                (key, other)
+            }));
+            if ranked.len() > RELATED {
+                ranked.select_nth_unstable(RELATED);
+                ranked.truncate(RELATED);
+            }
+            ranked.sort_unstable();
+            (id, ranked.iter().map(|&(_, other)| other).collect())
+        })
         .collect()
 }
+
+/// How an article ranks as related to another: more shared, nearer, newer first.
+type RelatedKey = (Reverse<usize>, usize, usize);
 
 #[cfg(test)]
 mod tests;

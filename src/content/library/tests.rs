@@ -130,3 +130,34 @@ fn parent_sections() {
     let parent = lib.links[about].parent.unwrap();
     assert_eq!(lib.sections[parent].kind, SectionKind::Landing);
 }
+
+#[test]
+fn related_are_the_most_shared_then_the_nearest_in_time() {
+    // 300 articles a day apart share one tag; the first and the 151st also share a
+    // topic, so the first is the most related to the 151st though far from it in time.
+    let mut pages: Vec<Page> = (0..300)
+        .map(|n| {
+            let topic = if n == 0 || n == 150 {
+                "\ntopics: [week]"
+            } else {
+                ""
+            };
+            let date = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Days::new(n);
+            page(
+                &format!("articles/{n:03}.md"),
+                &format!("title: '{n}'\ndate: {date}\ntags: [网络安全]{topic}"),
+            )
+        })
+        .collect();
+    pages.push(page("about.md", "title: 关于"));
+    let sections = vec![section("topics/week/_index.md", "title: 宣传周")];
+    let lib = Library::new(pages, sections, HashSet::new(), &HashSet::new()).0;
+    let Item::Page(middle) = lib.by_rel["articles/150.md"] else {
+        panic!()
+    };
+    // Then the nearest in time on either side, the newer first at equal distance.
+    assert_eq!(
+        titles(&lib, &lib.links[middle].related),
+        ["0", "151", "149", "152", "148"]
+    );
+}
