@@ -11,7 +11,7 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::inputs::{LastBuild, fingerprint_of_manifest};
 use crate::output::compress::CompressStats;
 use crate::output::{
-    Discard, OutputLock, Sink, Staging, check_output_folder, manifest, manifest_of, resolve_output,
+    Committed, Discard, OutputLock, Sink, Staging, check_output_folder, manifest, resolve_output,
 };
 use crate::render::{self, RenderCounts, RenderState};
 use crate::site::{LoadOptions, Site};
@@ -96,11 +96,12 @@ fn split_warnings(diagnostics: Diagnostics) -> Vec<Diagnostic> {
     diagnostics.into_iter().filter(|d| !d.is_error()).collect()
 }
 
-/// The saved form of a [`BuildState`]: render state, published, manifest.
+/// The saved form of a [`BuildState`]: render state, published, manifest, `.gz` made.
 type SavedState = (
     render::state::LoadedState,
     HashMap<String, u64>,
     HashMap<String, (u64, u128)>,
+    Vec<String>,
 );
 
 /// What a build leaves for the next build of the same site into the same folder.
@@ -110,6 +111,8 @@ struct BuildState {
     published: HashMap<String, u64>,
     /// The output as written: path → (size, modification time).
     manifest: HashMap<String, (u64, u128)>,
+    /// Of those, the `.gz` files Herald made (`--compress`).
+    gzipped: Vec<String>,
 }
 
 impl BuildState {
@@ -130,12 +133,13 @@ impl BuildState {
     }
 
     fn load(root: &Path, key: u64) -> Option<BuildState> {
-        let (render, published, manifest): SavedState =
+        let (render, published, manifest, gzipped): SavedState =
             crate::cache_file::load(&Self::path(root), key)?;
         Some(BuildState {
             render: RenderState::from_saved(render),
             published,
             manifest,
+            gzipped,
         })
     }
 
@@ -144,13 +148,14 @@ impl BuildState {
         key: u64,
         render: render::state::SavedState<'_>,
         published: &HashMap<String, u64>,
-        manifest: &HashMap<String, (u64, u128)>,
+        output: &Committed,
     ) {
-        let _ = crate::cache_file::save(&Self::path(root), key, &(render, published, manifest));
+        let saved = (render, published, &output.files, &output.gzipped);
+        let _ = crate::cache_file::save(&Self::path(root), key, &saved);
     }
 }
 
-/// `herald build`: renders into a staging folder and swaps it in only if there was no
+/// `herald build`: renders into a staging folder and commits it only if there was no
 /// error. Pages and files that did not change since the last build into the same
 /// folder are carried over instead of made again; when nothing changed at all and the
 /// output is as that build left it, the output is not touched. With `compress`, every
@@ -200,6 +205,7 @@ fn build_locked(
         kept_previous_output: output.is_dir(),
         key: BuildState::key(options, output, compress),
         inputs: None,
+        output_differs: false,
     };
     check_output_folder(&options.root, output).map_err(|d| build.fail(d.into()))?;
     check_map_path(map_path, output).map_err(|d| build.fail(d.into()))?;
@@ -241,9 +247,11 @@ fn build_locked(
         let _t = crate::timing::phase("check for changes");
         if previous.published == beside.published
             && let Some(counts) = render::up_to_date(&site, &previous.render)
-            && manifest(output) == previous.manifest
         {
-            return build.unchanged(&site, counts, previous, &beside, diagnostics);
+            if manifest(output) == previous.manifest {
+                return build.unchanged(&site, counts, previous, &beside, diagnostics);
+            }
+            build.output_differs = true;
         }
     }
     build.write(&site, previous, &beside, diagnostics)
@@ -286,6 +294,8 @@ struct Build<'a> {
     key: u64,
     /// The site folder's fingerprint, when it could be taken.
     inputs: Option<u64>,
+    /// The output was compared with the last build's manifest and differs from it.
+    output_differs: bool,
 }
 
 impl Build<'_> {
@@ -358,7 +368,7 @@ impl Build<'_> {
         Ok(summary)
     }
 
-    /// Runs the pipeline into a staging folder and swaps it in if there was no error.
+    /// Runs the pipeline into a staging folder and commits it if there was no error.
     fn write(
         &self,
         site: &Arc<Site>,
@@ -368,17 +378,26 @@ impl Build<'_> {
     ) -> Result<Summary, Failure> {
         let mut staging = Staging::begin(self.output).map_err(|d| self.fail(d.into()))?;
         crate::pause::point("build-staging");
-        let (state, manifest_before) = match previous {
-            Some(previous) => (previous.render, previous.manifest),
-            None => (RenderState::default(), HashMap::new()),
+        let (state, before) = match previous {
+            Some(previous) => (
+                previous.render,
+                Committed {
+                    files: previous.manifest,
+                    gzipped: previous.gzipped,
+                },
+            ),
+            None => (RenderState::default(), Committed::default()),
         };
-        staging.expect(manifest_before);
+        staging.expect(before);
+        if self.output_differs {
+            staging.distrust_output();
+        }
         let options = render::pipeline::Options {
             report: render::Report::StateAndLinks,
             ..render::pipeline::Options::everything(&state)
         };
         let built = render::pipeline::run(site, &staging, options);
-        let (mut outcome, written) = (built.outcome, built.published);
+        let mut outcome = built.outcome;
         diagnostics.extend(std::mem::take(&mut outcome.errors));
         diagnostics.sort();
         if diagnostics.has_errors() {
@@ -398,27 +417,22 @@ impl Build<'_> {
         } else {
             None
         };
-        let mut manifest = staging.staged();
         crate::pause::point("build-compressed");
         let t = crate::timing::phase("staging: commit");
-        staging.commit().map_err(|d| self.fail(d.into()))?;
+        let committed = staging.commit().map_err(|d| self.fail(d.into()))?;
         drop(t);
         crate::aliases::write_map(self.map_path, &beside.map).map_err(|d| self.fail(d.into()))?;
         beside.urls.save(&site.root);
         let t = crate::timing::phase("save build state");
-        if self.compress {
-            let gz = written.iter().map(|p| format!("{p}.gz"));
-            manifest.extend(manifest_of(self.output, gz));
-        }
         let saved = state.saved_with(&outcome.update);
-        BuildState::save(&site.root, self.key, saved, &beside.published, &manifest);
+        BuildState::save(&site.root, self.key, saved, &beside.published, &committed);
         drop(t);
         let _t = crate::timing::phase("save markdown cache");
         site.save_markdown_cache();
         let warnings = split_warnings(diagnostics);
         let mut summary = Summary::new(site, outcome.counts, self.started, warnings);
         summary.compressed = compressed;
-        self.remember(site, &summary, fingerprint_of_manifest(&manifest));
+        self.remember(site, &summary, fingerprint_of_manifest(&committed.files));
         Ok(summary)
     }
 }

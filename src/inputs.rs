@@ -62,14 +62,29 @@ impl LastBuild {
 }
 
 /// The fingerprint of the site folder: every file's path, size and modification time,
-/// following symbolic links, leaving out the output folder, `.herald-cache` and `.git`.
+/// following symbolic links, leaving out the output folder and what builds write beside
+/// it, `.herald-cache` and `.git`.
 /// Also covers the Herald binary, so that a rebuilt Herald is never "up to date".
 /// `None` when something could not be read.
 pub fn fingerprint_of_site(root: &Path, output: &Path) -> Option<u64> {
     let output = std::path::absolute(output).ok()?;
     let root_abs = std::path::absolute(root).ok()?;
-    // The redirects map beside the output is written by the build, like the output.
+    // The redirects map beside the output is written by the build, like the output,
+    // and so are the build's own files beside it (lock, stamp, commit journal).
     let map = crate::aliases::default_map_path(&output);
+    let own_prefix = output.file_name().map(|name| {
+        let mut prefix = std::ffi::OsString::from(".");
+        prefix.push(name);
+        prefix.push(".herald-");
+        prefix
+    });
+    let is_own = |path: &Path| {
+        path.parent() == output.parent()
+            && own_prefix.as_ref().is_some_and(|prefix| {
+                path.file_name()
+                    .is_some_and(|n| n.as_encoded_bytes().starts_with(prefix.as_encoded_bytes()))
+            })
+    };
     let mut hasher = Xxh3::new();
     let exe = std::env::current_exe().and_then(std::fs::metadata).ok()?;
     hasher.write_u64(exe.len());
@@ -83,6 +98,7 @@ pub fn fingerprint_of_site(root: &Path, output: &Path) -> Option<u64> {
             !(e.depth() == 1 && (name == ".herald-cache" || name == ".git"))
                 && e.path() != output
                 && e.path() != map
+                && !is_own(e.path())
         });
     for entry in walk {
         let entry = entry.ok()?;
@@ -131,6 +147,8 @@ mod tests {
         std::fs::write(root.join("public/index.html"), "out").unwrap();
         std::fs::create_dir_all(root.join(".herald-cache")).unwrap();
         std::fs::write(root.join(".herald-cache/x.bin"), "cache").unwrap();
+        std::fs::write(root.join(".public.herald-lock"), "").unwrap();
+        std::fs::write(root.join(".public.herald-stamp"), "1 2").unwrap();
         assert_eq!(fingerprint_of_site(root, &output), Some(first));
 
         std::fs::write(root.join("content/a.md"), "two").unwrap();

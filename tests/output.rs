@@ -259,19 +259,24 @@ fn compress_writes_a_deterministic_gz_beside_every_text_file() {
     );
 }
 
+/// One article of [`big_site`], with `body`.
+fn big_article(site: &TestSite, i: usize, body: &str) {
+    site.article(
+        &format!("{}/a{i}.md", 2020 + i % 6),
+        &format!("文章{i}"),
+        &format!("2026-0{}-1{}", 1 + i % 9, i % 10),
+        &format!("tags: [标签{}]\ntopics: [week]\n", i % 25),
+        body,
+    );
+}
+
 /// A site with enough pages that writing them takes a while.
 fn big_site(articles: usize) -> TestSite {
     let site = TestSite::new();
     site.file("content/topics/week/_index.md", "---\ntitle: 宣传周\n---\n");
     let body = "网络安全为人民，网络安全靠人民。".repeat(40);
     for i in 0..articles {
-        site.article(
-            &format!("{}/a{i}.md", 2020 + i % 6),
-            &format!("文章{i}"),
-            &format!("2026-0{}-1{}", 1 + i % 9, i % 10),
-            &format!("tags: [标签{}]\ntopics: [week]\n", i % 25),
-            &body,
-        );
+        big_article(&site, i, &body);
     }
     site
 }
@@ -286,77 +291,284 @@ fn build_fresh(site: &TestSite, args: &[&str]) -> BTreeMap<String, FileState> {
     files
 }
 
-fn staging_folders(parent: &Path) -> Vec<PathBuf> {
+/// What interrupted builds can leave beside the output.
+fn leftovers(parent: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(parent)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| {
             let name = p.file_name().unwrap().to_string_lossy().to_string();
-            name.contains("herald-staging") || name.contains("herald-old")
+            ["herald-staging", "herald-old", "herald-journal"]
+                .iter()
+                .any(|mark| name.contains(mark))
         })
         .collect()
 }
 
-#[test]
-fn a_build_killed_at_any_moment_leaves_the_previous_output_complete() {
-    let site = big_site(400);
-    let old_args = ["build", "--compress"];
-    // The new build differs on every page, so any mix of old and new would show.
-    let new_args = [
-        "build",
-        "--compress",
-        "--base-url",
-        "https://new.example.gov.cn/campaign/",
-    ];
-    site.run(&old_args).ok();
-    let public = site.path("public");
-    let mut old = snapshot(&public);
+/// `herald ARGS` in the site folder, taking the portable commit path if `portable`
+/// (`HERALD_PORTABLE_FS=1`: no `renameat2`, as on macOS and Windows), pausing at
+/// `pause_at`, with stdin and stderr piped.
+fn herald_paused(
+    site: &TestSite,
+    args: &[&str],
+    portable: bool,
+    pause_at: &str,
+) -> (
+    std::process::Child,
+    std::io::Lines<BufReader<std::process::ChildStderr>>,
+) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_herald"));
+    command
+        .args(args)
+        .current_dir(site.root())
+        .env("HERALD_NOW", common::NOW)
+        .env("HERALD_PAUSE_AT", pause_at)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    if portable {
+        command.env("HERALD_PORTABLE_FS", "1");
+    }
+    let mut child = command.spawn().unwrap();
+    let lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    (child, lines)
+}
 
-    // Kill at each named point of a build (see `HERALD_PAUSE_AT`): just after the
-    // staging folder is made, while pages are being written, when everything is
-    // written, after compressing, and after the swap while the previous output is
-    // being removed. The kill lands exactly there, however busy the machine.
-    let new_output = build_fresh(&site, &new_args);
-    for point in [
-        "build-staging",
-        "build-writing",
-        "build-written",
-        "build-compressed",
-        "build-swapped",
-    ] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_herald"))
-            .args(new_args)
-            .current_dir(site.root())
-            .env("HERALD_NOW", common::NOW)
-            .env("HERALD_PAUSE_AT", point)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = BufReader::new(child.stderr.take().unwrap());
-        let paused = stderr
-            .lines()
-            .map_while(Result::ok)
-            .any(|line| line == format!("paused at {point}"));
-        assert!(paused, "the build never reached {point}");
+/// Reads stderr lines until `paused at POINT`; false if the build ended first.
+fn reaches(lines: &mut impl Iterator<Item = std::io::Result<String>>, point: &str) -> bool {
+    let expected = format!("paused at {point}");
+    lines.map_while(Result::ok).any(|line| line == expected)
+}
+
+/// Lets a paused build go on.
+fn resume(child: &mut std::process::Child) {
+    use std::io::Write as _;
+    let stdin = child.stdin.as_mut().unwrap();
+    stdin.write_all(b"\n").unwrap();
+    stdin.flush().unwrap();
+}
+
+/// `herald ARGS`, with the portable commit path if `portable`.
+fn herald_in(site: &TestSite, args: &[&str], portable: bool) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_herald"));
+    command
+        .args(args)
+        .current_dir(site.root())
+        .env("HERALD_NOW", common::NOW);
+    if portable {
+        command.env("HERALD_PORTABLE_FS", "1");
+    }
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "herald {args:?} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Two versions of a site and the arguments that build each: the kill tests build
+/// the old one, then kill a build of the new one.
+struct Versions<'a> {
+    site: &'a TestSite,
+    old_args: &'a [&'a str],
+    new_args: &'a [&'a str],
+    /// Writes the old (false) or the new (true) content.
+    content: fn(&TestSite, bool),
+    /// Forces the portable commit path.
+    portable: bool,
+}
+
+/// Where a build is killed: before its commit is decided (the old output must be
+/// untouched), and after (the next build must finish it).
+const BEFORE_COMMIT: &[&str] = &[
+    "build-staging",
+    "build-writing",
+    "build-written",
+    "build-compressed",
+];
+const JOURNAL_COMMIT: &[&str] = &[
+    "build-journal",
+    "build-moving",
+    "build-moved",
+    "build-removed",
+];
+
+/// Kills a build of the new version at each of `points` (`HERALD_PAUSE_AT`: the kill
+/// lands exactly there, however busy the machine), then checks the output: killed
+/// before the commit, it is the complete old output, untouched (bytes, times,
+/// inodes); killed during the commit, no file the old and new sites share is missing,
+/// and the next build first finishes the commit (at its first pause the output is
+/// already the new site, byte for byte), then ends with the new site.
+fn kill_at_points(v: &Versions<'_>, points: &[&str]) {
+    let (site, public) = (v.site, v.site.path("public"));
+    (v.content)(site, true);
+    let new_output = build_fresh(site, v.new_args);
+    (v.content)(site, false);
+    let old_output = build_fresh(site, v.old_args);
+    for point in points {
+        (v.content)(site, false);
+        herald_in(site, v.old_args, v.portable);
+        let old = snapshot(&public);
+        assert_eq!(bytes_only(&old), bytes_only(&old_output), "before {point}");
+        (v.content)(site, true);
+        let (mut child, mut lines) = herald_paused(site, v.new_args, v.portable, point);
+        assert!(
+            reaches(&mut lines, point),
+            "the build never reached {point}"
+        );
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         let now = snapshot(&public);
-        if point == "build-swapped" {
-            // Killed after the swap: the new output is in place, complete.
-            assert_eq!(
-                bytes_only(&now),
-                bytes_only(&new_output),
-                "killed at {point}"
-            );
-            site.run(&old_args).ok();
-            old = snapshot(&public);
-        } else {
+        if BEFORE_COMMIT.contains(point) {
             assert!(now == old, "killed at {point}: the previous output changed");
+            herald_in(site, v.new_args, v.portable);
+        } else {
+            assert_nothing_missing(&old, &now, &new_output, point);
+            let (mut next, mut lines) =
+                herald_paused(site, v.new_args, v.portable, "build-staging");
+            assert!(reaches(&mut lines, "build-staging"));
+            assert_eq!(
+                bytes_only(&snapshot(&public)),
+                bytes_only(&new_output),
+                "killed at {point}: the next build did not finish the commit"
+            );
+            resume(&mut next);
+            assert!(next.wait().unwrap().success());
         }
+        assert_eq!(
+            bytes_only(&snapshot(&public)),
+            bytes_only(&new_output),
+            "after the build that followed a kill at {point}"
+        );
+        assert_eq!(leftovers(site.root()), Vec::<PathBuf>::new(), "{point}");
     }
-    // And a few kills at moments spread over a whole build, wherever they land.
+}
+
+/// During a commit: every file the old and new outputs share is there, with its old
+/// bytes or its new ones.
+fn assert_nothing_missing(
+    old: &BTreeMap<String, FileState>,
+    now: &BTreeMap<String, FileState>,
+    new: &BTreeMap<String, FileState>,
+    point: &str,
+) {
+    for (path, new_state) in new {
+        let Some(old_state) = old.get(path) else {
+            continue;
+        };
+        let now_state = now
+            .get(path)
+            .unwrap_or_else(|| panic!("killed at {point}: {path} is missing"));
+        assert!(
+            now_state.bytes == old_state.bytes || now_state.bytes == new_state.bytes,
+            "killed at {point}: {path} is neither old nor new"
+        );
+    }
+}
+
+const NEW_BASE: [&str; 2] = ["--base-url", "https://new.example.gov.cn/campaign/"];
+
+/// The same content; only the arguments differ.
+fn same_content(_: &TestSite, _: bool) {}
+
+/// A new base URL changes every page: the build stages the whole site.
+fn whole_site_replaced(portable: bool) {
+    let site = big_site(100);
+    let new_args = ["build", "--compress", NEW_BASE[0], NEW_BASE[1]];
+    let versions = Versions {
+        site: &site,
+        old_args: &["build", "--compress"],
+        new_args: &new_args,
+        content: same_content,
+        portable,
+    };
+    let mut points = BEFORE_COMMIT.to_vec();
+    // Linux exchanges the two folders in one step; elsewhere a journal commits.
+    points.extend(if portable {
+        JOURNAL_COMMIT
+    } else {
+        &["build-swapped"][..]
+    });
+    kill_at_points(&versions, &points);
+}
+
+#[test]
+fn a_build_replacing_the_whole_output_killed_at_any_point_leaves_a_complete_site() {
+    whole_site_replaced(false);
+}
+
+#[test]
+fn the_portable_whole_replace_killed_at_any_point_leaves_a_complete_site() {
+    whole_site_replaced(true);
+}
+
+/// The old and new content of the changes tests: three articles edited, one removed,
+/// one added, a stylesheet changed.
+fn edited_content(site: &TestSite, new: bool) {
+    let body = if new {
+        "改过的正文。"
+    } else {
+        "原来的正文。"
+    };
+    for i in [3, 17, 40] {
+        big_article(site, i, &body.repeat(30));
+    }
+    let removed = site.path("content/articles/2025/a5.md");
+    let added = site.path("content/articles/2026/added.md");
+    if new {
+        let _ = std::fs::remove_file(removed);
+        site.article(
+            "2026/added.md",
+            "新增文章",
+            "2026-09-14",
+            "tags: [新标签]\n",
+            "新的",
+        );
+    } else {
+        big_article(site, 5, "第五篇");
+        let _ = std::fs::remove_file(added);
+    }
+    let color = if new { "blue" } else { "red" };
+    site.file("static/css/extra.css", &format!("p {{ color: {color} }}\n"));
+}
+
+/// A few articles edited: only the changed files are staged and committed.
+fn changes_committed(portable: bool) {
+    let site = big_site(60);
+    let args = ["build", "--compress"];
+    let versions = Versions {
+        site: &site,
+        old_args: &args,
+        new_args: &args,
+        content: edited_content,
+        portable,
+    };
+    let mut points = BEFORE_COMMIT.to_vec();
+    points.extend(JOURNAL_COMMIT);
+    kill_at_points(&versions, &points);
+}
+
+#[test]
+fn a_commit_of_changes_killed_at_any_point_is_finished_by_the_next_build() {
+    changes_committed(false);
+}
+
+#[test]
+fn the_portable_commit_of_changes_killed_at_any_point_is_finished_by_the_next_build() {
+    changes_committed(true);
+}
+
+#[test]
+fn a_build_killed_at_moments_spread_over_it_leaves_a_complete_site() {
+    let site = big_site(400);
+    let old_args = ["build", "--compress"];
+    // The new build differs on every page, so any mix of old and new would show.
+    let new_args = ["build", "--compress", NEW_BASE[0], NEW_BASE[1]];
+    site.run(&old_args).ok();
+    let public = site.path("public");
+    let mut old = snapshot(&public);
+    let new_output = build_fresh(&site, &new_args);
+    // Kills at moments spread over a whole build, wherever they land.
     let started = Instant::now();
     build_fresh(&site, &new_args);
     let full = started.elapsed().as_millis() as u64;
@@ -387,9 +599,114 @@ fn a_build_killed_at_any_moment_leaves_the_previous_output_complete() {
     // Leftovers of the killed builds are removed by the next build.
     site.run(&old_args).ok();
     assert!(
-        staging_folders(site.root()).is_empty(),
+        leftovers(site.root()).is_empty(),
         "{:?}",
-        staging_folders(site.root())
+        leftovers(site.root())
     );
     assert_eq!(bytes_only(&snapshot(&public)), bytes_only(&old));
+}
+
+/// Reads every file of `paths` under `dir` over and over until `stop`, sending the
+/// number of each finished pass; returns what it found wrong: a file missing, or
+/// with bytes that are neither its old nor its new ones.
+fn read_in_a_loop(
+    dir: PathBuf,
+    paths: Vec<(String, Vec<u8>, Vec<u8>)>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    passes: std::sync::mpsc::Sender<usize>,
+) -> Vec<String> {
+    let mut wrong = Vec::new();
+    let mut pass = 0;
+    while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+        for (path, old, new) in &paths {
+            match std::fs::read(dir.join(path)) {
+                Ok(bytes) if bytes == *old || bytes == *new => {}
+                Ok(_) => wrong.push(format!("{path}: neither old nor new")),
+                Err(e) => wrong.push(format!("{path}: {e}")),
+            }
+        }
+        pass += 1;
+        let _ = passes.send(pass);
+    }
+    wrong
+}
+
+/// Runs the new version's build while a reader reads every shared file in a loop;
+/// at each pause point of the commit, lets the reader finish two whole passes before
+/// the build goes on. Returns what the reader found wrong.
+fn read_during_commit(v: &Versions<'_>, points: &[&str]) -> Vec<String> {
+    use std::sync::{Arc, atomic::AtomicBool, mpsc};
+    let site = v.site;
+    (v.content)(site, true);
+    let new_output = build_fresh(site, v.new_args);
+    (v.content)(site, false);
+    herald_in(site, v.old_args, v.portable);
+    let old = snapshot(&site.path("public"));
+    let shared = old
+        .iter()
+        .filter_map(|(path, state)| {
+            let new = new_output.get(path)?;
+            Some((path.clone(), state.bytes.clone(), new.bytes.clone()))
+        })
+        .collect();
+    (v.content)(site, true);
+    let stop = Arc::new(AtomicBool::new(false));
+    let (send, passes) = mpsc::channel();
+    let reader = {
+        let (dir, stop) = (site.path("public"), Arc::clone(&stop));
+        std::thread::spawn(move || read_in_a_loop(dir, shared, stop, send))
+    };
+    let (mut child, lines) = herald_paused(site, v.new_args, v.portable, &points.join(","));
+    let mut last = 0;
+    for line in lines.map_while(Result::ok) {
+        if line.starts_with("paused at ") {
+            last = passes.try_iter().last().unwrap_or(last);
+            let target = last + 2;
+            while last < target {
+                last = passes.recv().unwrap();
+            }
+            resume(&mut child);
+        }
+    }
+    assert!(child.wait().unwrap().success());
+    let target = passes.try_iter().last().unwrap_or(last) + 2;
+    while last < target {
+        last = passes.recv().unwrap();
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let wrong = reader.join().unwrap();
+    assert_eq!(
+        bytes_only(&snapshot(&site.path("public"))),
+        bytes_only(&new_output)
+    );
+    wrong
+}
+
+#[test]
+fn a_reader_never_finds_a_file_missing_while_a_build_commits() {
+    let site = big_site(60);
+    let base_args = ["build", "--compress"];
+    let new_base = ["build", "--compress", NEW_BASE[0], NEW_BASE[1]];
+    let mut points = vec!["build-compressed", "build-swapped"];
+    points.extend(JOURNAL_COMMIT);
+    for portable in [false, true] {
+        for (new_args, content) in [
+            (&base_args[..], edited_content as fn(&TestSite, bool)),
+            (&new_base[..], same_content as fn(&TestSite, bool)),
+        ] {
+            let versions = Versions {
+                site: &site,
+                old_args: &base_args,
+                new_args,
+                content,
+                portable,
+            };
+            let wrong = read_during_commit(&versions, &points);
+            assert!(
+                wrong.is_empty(),
+                "portable: {portable}, {new_args:?}: {:?}",
+                &wrong[..wrong.len().min(10)]
+            );
+        }
+    }
 }

@@ -2,19 +2,20 @@
 //! (`herald build --compress`).
 //!
 //! The gzip header carries no file name and no time, so the same bytes always give the
-//! same `.gz`. A file unchanged since the previous build keeps its previous `.gz`
-//! (hard-linked, with its time), so `rsync` skips both. A `.gz` the site publishes
-//! itself (in `static/`) wins over the one Herald would make.
+//! same `.gz`. Only new and changed files are compressed: an unchanged file keeps its
+//! previous `.gz`, untouched, with its time, so `rsync` skips both; the `.gz` of a
+//! file the site no longer has goes with it. A `.gz` the site publishes itself (in
+//! `static/`) wins over the one Herald would make.
 
 use std::fs as stdfs;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use flate2::{Compression, GzBuilder};
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
-use super::{Staging, link_or_copy};
+use super::staging::Noted;
+use super::{Staging, Stat, modified_ns};
 use crate::error::Diagnostic;
 use crate::fs::io_error;
 
@@ -50,19 +51,22 @@ pub fn is_compressible(path: &Path) -> bool {
 }
 
 impl Staging {
-    /// Writes a `.gz` beside every compressible staged file, in parallel.
+    /// Gives every compressible file of this build a `.gz` beside it, in parallel:
+    /// made anew for new and changed files, carried over for the others.
     pub fn compress(&self) -> Result<CompressStats, Diagnostic> {
-        let mut files: Vec<PathBuf> = WalkDir::new(&self.dir)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file() && is_compressible(e.path()))
-            .map(walkdir::DirEntry::into_path)
-            .collect();
-        files.sort();
+        let files: Vec<(String, Noted)> = {
+            let noted = self.noted.lock().unwrap_or_else(|e| e.into_inner());
+            noted
+                .iter()
+                .filter(|(path, _)| {
+                    is_compressible(Path::new(path)) && !noted.contains_key(&gz_path(path))
+                })
+                .map(|(path, file)| (path.clone(), *file))
+                .collect()
+        };
         let made: Vec<bool> = files
             .par_iter()
-            .filter(|file| !gz_path(file).exists())
-            .map(|file| self.compress_one(file))
+            .map(|(path, file)| self.compress_one(path, *file))
             .collect::<Result<_, _>>()?;
         Ok(CompressStats {
             files: made.len(),
@@ -70,54 +74,56 @@ impl Staging {
         })
     }
 
-    /// Gives `file` its `.gz`; true if it had to be compressed anew.
-    fn compress_one(&self, file: &Path) -> Result<bool, Diagnostic> {
-        let target = gz_path(file);
-        if let Some(previous_gz) = self.unchanged_gz(file)
-            && link_or_copy(&previous_gz, &target).is_ok()
+    /// Gives `path` its `.gz`; true if it had to be written anew.
+    fn compress_one(&self, path: &str, file: Noted) -> Result<bool, Diagnostic> {
+        let gz = gz_path(path);
+        // The file is unchanged, and so is the `.gz` Herald made of it last time.
+        if !file.fresh
+            && self.expected_gz.contains(&gz)
+            && let Some((old, stat)) = self.in_output(&gz)
+            && self.expected.get(&gz) == Some(&stat)
+            && self.carry_over(&gz, &old)?
         {
+            self.note_gz(&gz, stat, false);
             return Ok(false);
         }
-        let bytes = stdfs::read(file).map_err(|e| io_error(file, "cannot read", &e))?;
-        stdfs::write(&target, gzip(&bytes)).map_err(|e| io_error(&target, "cannot write", &e))?;
+        // A file that is not fresh is the output's (and, in a whole staging, a link to it).
+        let source = if file.fresh {
+            self.dir.join(path)
+        } else {
+            self.output.join(path)
+        };
+        let bytes = stdfs::read(&source).map_err(|e| io_error(&source, "cannot read", &e))?;
+        let packed = gzip(&bytes);
+        // The same bytes as the `.gz` in the output (the site's own, or a file written
+        // again unchanged): keep that one, with its time.
+        if let Some((old, stat)) = self.in_output(&gz)
+            && stat.0 == packed.len() as u64
+            && stdfs::read(&old).is_ok_and(|old_bytes| old_bytes == packed)
+            && self.carry_over(&gz, &old)?
+        {
+            self.note_gz(&gz, stat, false);
+            return Ok(false);
+        }
+        let target = self.target(&gz)?;
+        let written = (|| {
+            let mut file = stdfs::File::create(&target)?;
+            file.write_all(&packed)?;
+            file.metadata()
+        })();
+        let meta = written.map_err(|e| io_error(&target, "cannot write", &e))?;
+        self.note_gz(&gz, (meta.len(), modified_ns(&meta)), true);
         Ok(true)
     }
 
-    /// The previous output's `.gz` of `file`, if `file` did not change since then.
-    fn unchanged_gz(&self, file: &Path) -> Option<PathBuf> {
-        let rel = file.strip_prefix(&self.dir).ok()?;
-        let previous = self.previous.as_ref()?.join(rel);
-        let previous_gz = gz_path(&previous);
-        if !stdfs::symlink_metadata(&previous_gz).ok()?.is_file() {
-            return None;
-        }
-        let old = stdfs::symlink_metadata(&previous).ok()?;
-        let new = stdfs::metadata(file).ok()?;
-        if !old.is_file() || old.len() != new.len() {
-            return None;
-        }
-        // Unchanged files are hard links of the previous ones; compare bytes otherwise.
-        let same =
-            same_inode(&old, &new) || stdfs::read(&previous).ok()? == stdfs::read(file).ok()?;
-        same.then_some(previous_gz)
+    fn note_gz(&self, gz: &str, stat: Stat, fresh: bool) {
+        let mut gzipped = self.gzipped.lock().unwrap_or_else(|e| e.into_inner());
+        gzipped.insert(gz.to_string(), Noted { stat, fresh });
     }
 }
 
-fn gz_path(file: &Path) -> PathBuf {
-    let mut name = file.as_os_str().to_owned();
-    name.push(".gz");
-    PathBuf::from(name)
-}
-
-#[cfg(unix)]
-fn same_inode(a: &stdfs::Metadata, b: &stdfs::Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    a.dev() == b.dev() && a.ino() == b.ino()
-}
-
-#[cfg(not(unix))]
-fn same_inode(_: &stdfs::Metadata, _: &stdfs::Metadata) -> bool {
-    false
+fn gz_path(path: &str) -> String {
+    format!("{path}.gz")
 }
 
 #[cfg(test)]
@@ -146,11 +152,13 @@ mod tests {
         assert!(a.len() < text.len() / 5);
     }
 
-    #[test]
-    fn unchanged_files_keep_their_gz_and_site_gz_wins() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        let first = Staging::begin(&out).unwrap();
+    fn time(path: &Path) -> std::time::SystemTime {
+        std::fs::metadata(path).unwrap().modified().unwrap()
+    }
+
+    /// Two builds staging the whole site; returns what the second committed.
+    fn two_whole_builds(out: &Path) -> crate::output::Committed {
+        let first = Staging::begin(out).unwrap();
         first.write("a/index.html", b"<p>same</p>").unwrap();
         first.write("b.css", b"p{color:red}").unwrap();
         first.write("c.png", b"not text").unwrap();
@@ -166,21 +174,66 @@ mod tests {
             std::fs::read(out.join("d.json.gz")).unwrap(),
             b"the site's own"
         );
-        let time = |p: &str| std::fs::metadata(out.join(p)).unwrap().modified().unwrap();
-        let before = time("a/index.html.gz");
+        let before = time(&out.join("a/index.html.gz"));
         std::thread::sleep(std::time::Duration::from_millis(20));
 
-        let second = Staging::begin(&out).unwrap();
+        let second = Staging::begin(out).unwrap();
         second.write("a/index.html", b"<p>same</p>").unwrap();
         second.write("b.css", b"p{color:blue}").unwrap();
         assert_eq!(
             second.compress().unwrap(),
             CompressStats { files: 2, made: 1 }
         );
-        second.commit().unwrap();
-        assert_eq!(time("a/index.html.gz"), before);
+        let committed = second.commit().unwrap();
+        assert_eq!(time(&out.join("a/index.html.gz")), before);
         let css = gunzip(&std::fs::read(out.join("b.css.gz")).unwrap());
         assert_eq!(css, b"p{color:blue}");
         assert!(!out.join("d.json.gz").exists());
+        assert_eq!(committed.gzipped, ["a/index.html.gz", "b.css.gz"]);
+        committed
+    }
+
+    #[test]
+    fn unchanged_files_keep_their_gz_and_site_gz_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        two_whole_builds(&dir.path().join("public"));
+    }
+
+    #[test]
+    fn staging_only_changes_compresses_only_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let committed = two_whole_builds(&out);
+        let before = time(&out.join("a/index.html.gz"));
+        // The unchanged file's `.gz` stays, a removed file's goes, and a file whose
+        // own `.gz` the site stopped shipping gets Herald's.
+        let mut third = Staging::begin(&out).unwrap();
+        third.expect(committed);
+        assert!(third.stages_changes_only());
+        third.write("a/index.html", b"<p>same</p>").unwrap();
+        third.write("e.txt", b"new text").unwrap();
+        third.write("e.txt.gz", b"the site's own").unwrap();
+        assert_eq!(
+            third.compress().unwrap(),
+            CompressStats { files: 1, made: 0 }
+        );
+        let committed = third.commit().unwrap();
+        assert!(!out.join("b.css.gz").exists());
+        assert_eq!(committed.gzipped, ["a/index.html.gz"]);
+        assert_eq!(committed.files, crate::output::manifest(&out));
+
+        let mut fourth = Staging::begin(&out).unwrap();
+        fourth.expect(committed);
+        assert!(fourth.keep("a/index.html") && fourth.keep("e.txt"));
+        assert_eq!(
+            fourth.compress().unwrap(),
+            CompressStats { files: 2, made: 1 }
+        );
+        fourth.commit().unwrap();
+        assert_eq!(
+            gunzip(&std::fs::read(out.join("e.txt.gz")).unwrap()),
+            b"new text"
+        );
+        assert_eq!(time(&out.join("a/index.html.gz")), before);
     }
 }

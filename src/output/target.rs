@@ -1,5 +1,9 @@
 //! Which folder a build replaces, and the lock that makes two builds into it take turns.
 //!
+//! Only the build holding the lock touches the output and what lies beside it (the
+//! staging folder, the commit journal, the stamp), so whatever such files the lock's
+//! new holder finds were left by a build that no longer runs.
+//!
 //! Deploy layouts often make the served folder a symbolic link (`/srv/www/current →
 //! releases/2026-09-14`). A build into such a link replaces the folder the link points
 //! to and keeps the link: replacing the link with a folder would leave the target,
@@ -44,8 +48,16 @@ pub struct OutputLock {
 
 impl OutputLock {
     /// Takes the lock of `output` (already resolved), waiting for another build that
-    /// holds it, and saying so on stderr.
+    /// holds it, and saying so on stderr. Then, before anything reads the output,
+    /// finishes the commit of a build that was killed during it, and removes what
+    /// builds killed earlier left (no other build can be running: the lock is ours).
     pub fn take(output: &Path) -> Result<OutputLock, Diagnostic> {
+        let lock = Self::wait_for(output)?;
+        super::journal::recover(output)?;
+        Ok(lock)
+    }
+
+    fn wait_for(output: &Path) -> Result<OutputLock, Diagnostic> {
         let (parent, name) = super::parent_and_name(output)?;
         let path = parent.join(format!(".{name}.herald-lock"));
         let mut said = false;
