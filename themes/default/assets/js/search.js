@@ -3,7 +3,8 @@
  * Plain JavaScript, nothing from another host. A query fetches the manifest, the
  * shards of its terms, then the document files of the results shown (src/search/
  * in Herald describes the files; src/search/query.rs does the same in Rust, and the
- * tokenizer below must stay identical to src/search/tokenizer.rs).
+ * tokenizer below must stay identical to src/search/tokenizer.rs). Every file is
+ * plain JSON, which the server may send compressed.
  *
  * The page: <div id="search-results" data-index="/search/" data-root="/">, a form
  * with input#search-q, and p#search-status (aria-live) for the count. */
@@ -132,21 +133,24 @@
     if (!shardCache[path]) shardCache[path] = get(path).then(function (r) { return r.json(); });
     return shardCache[path];
   }
-  /** A document file: gzip, inflated here (unless the server already did). Its
-   *  folder is named after its block's hash, in the manifest. */
+  /** Article `id` from its document file: a JSON array of `per_file` articles, in a
+   *  folder of `block` articles named after their hash (in the manifest). A file
+   *  holding several results is fetched once. */
+  var docCache = {};
   function loadDoc(m, id) {
-    var n = Math.floor(id / m.block);
-    return get("docs/" + n + "." + m.blocks[n] + "/" + (id % m.block) + ".json.gz").then(function (r) {
-      return r.arrayBuffer();
-    }).then(function (buffer) {
-      var bytes = new Uint8Array(buffer);
-      if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-        if (typeof DecompressionStream === "undefined") throw new Error("old browser");
-        var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-        return new Response(stream).text();
-      }
-      return new TextDecoder().decode(bytes);
-    }).then(JSON.parse);
+    var group = Math.floor(id / m.block);
+    var within = id % m.block;
+    var perFile = m.per_file || 1;
+    var path = "docs/" + group + "." + m.blocks[group] + "/" + Math.floor(within / perFile) + ".json";
+    if (!docCache[path]) {
+      docCache[path] = get(path).then(function (r) { return r.json(); });
+      docCache[path].catch(function () { delete docCache[path]; });
+    }
+    return docCache[path].then(function (docs) {
+      var doc = docs[within % perFile];
+      if (!doc) throw new Error(path + ": no article " + id);
+      return doc;
+    });
   }
 
   /* ---- Matching and ranking: the same as src/search/query.rs ---- */
