@@ -1,7 +1,6 @@
 //! Runs queries against a built site's search index the way `search.js` does and
 //! prints, per query, the files read with their sizes as a web server would send
-//! them (gzip level 6; the document files are gzip already) and every matching
-//! article's URL. Used by `scripts/bench_search.sh`.
+//! them (gzip level 6 where that is smaller) and every matching article's URL. Used by `scripts/bench_search.sh`.
 //!
 //! ```sh
 //! cargo run --release --example search_bench -- public/search 诈骗 "Wi-Fi 密码"
@@ -41,22 +40,20 @@ fn main() {
             .iter()
             .map(|(path, size)| {
                 let bytes = std::fs::read(std::path::Path::new(&dir).join(path)).expect("read");
-                let sent = if path.ends_with(".gz") {
-                    *size
-                } else {
-                    gzip_size(&bytes)
-                };
+                let sent = gzip_size(&bytes).min(*size);
                 serde_json::json!({ "path": path, "bytes": size, "sent": sent })
             })
             .collect();
         // Every match's URL, for recall (not part of what the page downloads).
         let mut all = Folder::new(&dir);
         let manifest = query::manifest(&mut all).expect("manifest");
+        let mut documents = query::Documents::default();
         let urls: Vec<String> = results
             .hits
             .iter()
             .map(|hit| {
-                query::document(&mut all, &manifest, hit.id)
+                documents
+                    .get(&mut all, &manifest, hit.id)
                     .expect("document")
                     .url
             })

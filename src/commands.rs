@@ -392,8 +392,10 @@ impl Build<'_> {
         if self.output_differs {
             staging.distrust_output();
         }
+        let mut search = crate::search::SearchIndex::load(&site.root);
         let options = render::pipeline::Options {
             report: render::Report::StateAndLinks,
+            search: render::pipeline::Search::Kept(&mut search),
             ..render::pipeline::Options::everything(&state)
         };
         let built = render::pipeline::run(site, &staging, options);
@@ -427,6 +429,7 @@ impl Build<'_> {
         let saved = state.saved_with(&outcome.update);
         BuildState::save(&site.root, self.key, saved, &beside.published, &committed);
         drop(t);
+        search.save(&site.root);
         let _t = crate::timing::phase("save markdown cache");
         site.save_markdown_cache();
         let warnings = split_warnings(diagnostics);

@@ -10,6 +10,14 @@ fn enabled() -> bool {
     *ENABLED.get_or_init(|| std::env::var_os("HERALD_TIMINGS").is_some_and(|v| v != "0"))
 }
 
+/// Prints a line about the work done (with `HERALD_TIMINGS=1`), such as how much of
+/// it an incremental step could skip.
+pub fn note(what: std::fmt::Arguments<'_>) {
+    if enabled() {
+        eprintln!("  {what}");
+    }
+}
+
 /// Times a phase until dropped.
 pub struct Phase {
     name: &'static str,

@@ -3,11 +3,12 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use common::TestSite;
 use herald::search::query::{self, Folder};
-use herald::search::writer::{Manifest, paths, shard_of};
+use herald::search::writer::{GROUP, Manifest, PER_FILE, paths, shard_of};
 
 fn site() -> TestSite {
     let site = TestSite::new();
@@ -111,6 +112,13 @@ fn a_query_reads_only_its_shards_and_its_results() {
     let manifest: Manifest = serde_json::from_str(&site.read("search/index.json")).unwrap();
     let (found, folder) = search(&site, "个人信息");
     assert_eq!(found.len(), 2);
+    let hits = query::search(&mut Folder::new(site.path("public/search")), "个人信息", 10)
+        .unwrap()
+        .hits;
+    let doc_files: BTreeSet<String> = hits
+        .iter()
+        .map(|h| manifest.doc_path(h.id as usize).unwrap().0)
+        .collect();
     let shards: BTreeSet<usize> = ["个人", "人信", "信息"]
         .iter()
         .map(|t| shard_of(t, manifest.shards.len()))
@@ -121,12 +129,12 @@ fn a_query_reads_only_its_shards_and_its_results() {
         .collect();
     expected.insert(paths::MANIFEST.into());
     let read: Vec<&str> = folder.read.iter().map(|(p, _)| p.as_str()).collect();
-    let docs: Vec<&&str> = read.iter().filter(|p| p.starts_with("docs/")).collect();
-    assert_eq!(
-        docs.len(),
-        2,
-        "one document file per result shown: {read:?}"
-    );
+    let docs: BTreeSet<String> = read
+        .iter()
+        .filter(|p| p.starts_with("docs/"))
+        .map(|p| p.to_string())
+        .collect();
+    assert_eq!(docs, doc_files, "the document files of the results shown");
     let others: BTreeSet<String> = read
         .iter()
         .filter(|p| !p.starts_with("docs/"))
@@ -174,9 +182,9 @@ fn index_is_deterministic_and_names_follow_content() {
     assert_eq!(manifest.blocks.len(), 3);
     site.build().ok();
     assert_eq!(first, files(&site), "same input, same bytes");
-    // A new article (the newest) changes its block, the shards of its terms and the
+    // A new article (the newest, one term) changes its group, the shard of its term and the
     // manifest; the other files keep their names and bytes.
-    site.article("new.md", "新文章", "2026-10-01", "", "全新的内容。");
+    site.article("new.md", "新", "2026-10-01", "", "新");
     site.build().ok();
     let second = files(&site);
     let names = |files: &[(String, Vec<u8>)]| -> BTreeSet<String> {
@@ -187,7 +195,11 @@ fn index_is_deterministic_and_names_follow_content() {
         .intersection(&b)
         .filter(|f| f.starts_with("search/docs/"))
         .count();
-    assert_eq!(docs_kept, 128, "the first two blocks are untouched");
+    assert_eq!(
+        docs_kept,
+        2 * GROUP / PER_FILE,
+        "the first two groups are untouched"
+    );
     let terms = |set: &BTreeSet<String>| {
         set.iter()
             .filter(|f| f.starts_with("search/terms/"))
@@ -203,7 +215,7 @@ fn index_is_deterministic_and_names_follow_content() {
             assert_eq!(bytes, now, "{path} kept its name, so its bytes");
         }
     }
-    assert_eq!(titles(&site, "全新"), ["新文章"]);
+    assert_eq!(titles(&site, "新"), ["新"]);
 }
 
 #[test]
@@ -242,4 +254,215 @@ fn search_off_writes_nothing() {
     assert!(search.is_empty(), "{search:?}");
     // No search box in the header either.
     common::assert_lacks(&site.read("index.html"), "role=\"search\"");
+}
+
+/// The index files of a build (`search/` but the page), path → bytes.
+fn index_files(public: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(public.join("search"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.file_name() != "index.html")
+        .map(|e| {
+            let rel = e.path().strip_prefix(public).unwrap();
+            (
+                rel.to_string_lossy().replace('\\', "/"),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The index a build of `site`'s sources from nothing (no cache, no output) writes.
+fn fresh_index(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
+    let copy = TestSite::empty();
+    for entry in walkdir::WalkDir::new(site.root())
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let rel = entry.path().strip_prefix(site.root()).unwrap();
+        if rel.starts_with(".herald-cache")
+            || rel.starts_with("public")
+            || !entry.file_type().is_file()
+        {
+            continue;
+        }
+        copy.bytes(
+            &rel.to_string_lossy(),
+            &std::fs::read(entry.path()).unwrap(),
+        );
+    }
+    copy.build().ok();
+    index_files(&copy.path("public"))
+}
+
+/// `herald build` with timings, returning what the index said it did.
+fn build_noting(site: &TestSite) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+        .arg("build")
+        .current_dir(site.root())
+        .env("HERALD_NOW", "2026-11-22T12:00:00+08:00")
+        .env("HERALD_TIMINGS", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{stderr}");
+    stderr
+        .lines()
+        .find(|l| l.contains("articles tokenised"))
+        .unwrap_or("nothing tokenised")
+        .trim()
+        .to_string()
+}
+
+/// Each index file's inode: a file kept from the previous output keeps its inode.
+#[cfg(unix)]
+fn inodes(public: &Path) -> BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(public.join("search"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().to_string_lossy().into_owned(),
+                e.metadata().unwrap().ino(),
+            )
+        })
+        .collect()
+}
+
+/// One edit of the site between two builds.
+struct Step {
+    what: &'static str,
+    edit: fn(&TestSite),
+    /// What the build says it tokenised: "N of M".
+    tokenised: &'static str,
+    /// Whether the articles keep their numbers, so that most files are kept.
+    in_place: bool,
+}
+
+fn body(i: u32) -> String {
+    format!("改写后的正文{i}，网络安全宣传。Wi-Fi 密码")
+}
+
+const STEPS: [Step; 7] = [
+    Step {
+        what: "an edit in place",
+        edit: |s| {
+            s.article("a7.md", "文章7", "2025-01-08", "", &body(7));
+        },
+        tokenised: "1 of 300",
+        in_place: true,
+    },
+    Step {
+        what: "a new newest article",
+        edit: |s| {
+            s.article("n1.md", "最新文章", "2026-10-01", "tags: [新]\n", &body(1));
+        },
+        tokenised: "1 of 301",
+        in_place: true,
+    },
+    Step {
+        what: "an old article added (the newer ones renumbered)",
+        edit: |s| {
+            s.article("old.md", "旧文", "2020-01-01", "", "独有的词 xyzzy");
+        },
+        tokenised: "1 of 302",
+        in_place: false,
+    },
+    Step {
+        what: "an article deleted",
+        edit: |s| std::fs::remove_file(s.path("content/articles/a100.md")).unwrap(),
+        tokenised: "0 of 301",
+        in_place: false,
+    },
+    Step {
+        what: "the newest deleted, a title and date changed",
+        edit: |s| {
+            std::fs::remove_file(s.path("content/articles/n1.md")).unwrap();
+            s.article("a3.md", "新标题", "2025-04-04", "", "");
+        },
+        tokenised: "1 of 300",
+        in_place: false,
+    },
+    Step {
+        what: "a term gone from every article",
+        edit: |s| {
+            s.article("old.md", "旧文", "2020-01-01", "", "网络");
+        },
+        tokenised: "1 of 300",
+        in_place: true,
+    },
+    Step {
+        what: "most articles edited",
+        edit: |s| {
+            for i in 0..200 {
+                s.article(
+                    &format!("a{i}.md"),
+                    &format!("文章{i}"),
+                    "2024-01-01",
+                    "",
+                    &body(i),
+                );
+            }
+        },
+        tokenised: "301 of 301",
+        in_place: false,
+    },
+];
+
+#[test]
+fn builds_after_edits_keep_the_index_and_equal_a_fresh_build() {
+    let site = many(300);
+    assert!(build_noting(&site).contains("300 of 300 articles tokenised"));
+    assert!(site.path(".herald-cache/search-index.bin").is_file());
+    assert_eq!(index_files(&site.path("public")), fresh_index(&site));
+    for step in STEPS {
+        #[cfg(unix)]
+        let before = inodes(&site.path("public"));
+        (step.edit)(&site);
+        let said = build_noting(&site);
+        let what = step.what;
+        assert!(
+            said.contains(&format!("{} articles tokenised", step.tokenised)),
+            "{what}: {said}"
+        );
+        let index = index_files(&site.path("public"));
+        assert_eq!(
+            index,
+            fresh_index(&site),
+            "{what}: the same bytes as a fresh build"
+        );
+        #[cfg(unix)]
+        if step.in_place {
+            let after = inodes(&site.path("public"));
+            let kept = after
+                .iter()
+                .filter(|(p, i)| before.get(*p) == Some(i))
+                .count();
+            assert!(
+                kept * 2 > after.len(),
+                "{what}: most index files kept ({kept} of {})",
+                after.len()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_damaged_or_missing_index_cache_is_made_again() {
+    let site = many(70);
+    site.build().ok();
+    let cache = site.path(".herald-cache/search-index.bin");
+    let mut bytes = std::fs::read(&cache).unwrap();
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&cache, &bytes).unwrap();
+    site.article("a1.md", "改了", "2025-01-02", "", "新的正文");
+    assert!(build_noting(&site).contains("70 of 70 articles tokenised"));
+    assert_eq!(index_files(&site.path("public")), fresh_index(&site));
+    // The output's files gone (another folder, say): made again from what is kept.
+    std::fs::remove_dir_all(site.path("public")).unwrap();
+    site.article("a2.md", "又改了", "2025-01-03", "", "又一个正文");
+    assert!(build_noting(&site).contains("1 of 70 articles tokenised"));
+    assert_eq!(index_files(&site.path("public")), fresh_index(&site));
 }

@@ -20,6 +20,8 @@ const { serve } = await import(path.join(browserTests, 'lib/server.js'));
 
 const [siteDir, ...queries] = process.argv.slice(2);
 const SHOWN = 10;
+// Without a Pagefind index in the site (HERALD_ONLY=1 benchmarks), Herald alone.
+const hasPagefind = fs.existsSync(path.join(siteDir, 'pagefind', 'pagefind.js'));
 
 /** Bytes a web server sends for a file: gzip level 6 when that is smaller. */
 function sent(file) {
@@ -69,6 +71,11 @@ for (const q of queries) {
       };
     });
   });
+  if (!hasPagefind) {
+    out.push({ query: q, herald });
+    process.stderr.write(`browser: ${q}: herald ${herald.total}, ${herald.ms_to_results?.toFixed(0)} ms\n`);
+    continue;
+  }
   const pagefind = await withRequests(['/pagefind/'], async (page) => {
     await page.goto(server.url + '/pagefind-bench.html');
     return page.evaluate(async ({ q, SHOWN }) => {

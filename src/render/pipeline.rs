@@ -10,10 +10,11 @@ use std::sync::Arc;
 
 use crate::assets::Body;
 use crate::check::{self, Recording};
+use crate::error::Diagnostic;
 use crate::hash;
 use crate::images::ImageStats;
 use crate::output::Sink;
-use crate::search::SearchIndex;
+use crate::search::{IndexFile, SearchIndex};
 use crate::site::{Site, Touched};
 
 use super::{RenderOutcome, RenderState, Report, jobs, publish_files, render_pages, write_files};
@@ -51,6 +52,11 @@ pub enum Search<'a> {
     Skip,
     /// Builds the whole index and writes every file of it.
     Full,
+    /// Brings `index` (kept between builds) up to date and puts every index file in
+    /// the sink: the previous output's copy when the sink still has it, else its bytes
+    /// (`build`; files are named after their bytes, so a file of the same name is the
+    /// same file).
+    Kept(&'a mut SearchIndex),
     /// Brings `index` up to date with the touched pages and writes only the index files
     /// whose version differs from `served` (`serve`).
     Update {
@@ -209,9 +215,18 @@ fn search(site: &Site, sink: &dyn Sink, how: Search<'_>, touched: &Touched, buil
     match how {
         Search::Skip => {}
         Search::Full => {
-            let files = SearchIndex::default().build(site);
+            let files = SearchIndex::build(site);
             built.outcome.counts.files += files.len();
             built.outcome.errors.extend(write_files(&files, sink));
+        }
+        Search::Kept(index) => {
+            let files = index.update(site, touched).unwrap_or_else(|| index.files());
+            built.outcome.counts.files += files.len();
+            let _t = crate::timing::phase("search: write");
+            built
+                .outcome
+                .errors
+                .extend(put_kept(index, site, &files, sink));
         }
         Search::Update { index, served } => {
             built.search_written = update_search(
@@ -223,6 +238,46 @@ fn search(site: &Site, sink: &dyn Sink, how: Search<'_>, touched: &Touched, buil
                 &mut built.outcome.removed,
             );
         }
+    }
+}
+
+/// Puts `files` into `sink`: keeps the previous output's copy of a file named after
+/// its bytes, else writes its bytes (made again when the update did not make them).
+fn put_kept(
+    index: &SearchIndex,
+    site: &Site,
+    files: &[IndexFile],
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .filter_map(|file| {
+            if file.named_by_content() && sink.keep(&file.path) {
+                return None;
+            }
+            write_index_file(index, site, file, sink).err()
+        })
+        .collect()
+}
+
+/// Writes one index file, making its bytes again if the update did not make them.
+fn write_index_file(
+    index: &SearchIndex,
+    site: &Site,
+    file: &IndexFile,
+    sink: &dyn Sink,
+) -> Result<(), Diagnostic> {
+    match &file.bytes {
+        Some(bytes) => sink.write(&file.path, bytes),
+        None => match index.bytes_of(site, &file.path) {
+            Some(bytes) => sink.write(&file.path, &bytes),
+            None => Err(Diagnostic::error(format!(
+                "the search index file {} could not be made again",
+                file.path
+            ))
+            .with_help("delete the .herald-cache folder and build again")),
+        },
     }
 }
 
@@ -243,19 +298,20 @@ fn update_search(
     // Other index files are named after their bytes: only the manifest's can change.
     let now: HashMap<String, u64> = files
         .iter()
-        .map(|(path, bytes)| {
-            let version = if path.ends_with("/index.json") {
-                hash::of_bytes(bytes)
-            } else {
-                0
+        .map(|file| {
+            let version = match &file.bytes {
+                Some(bytes) if !file.named_by_content() => hash::of_bytes(bytes),
+                _ => 0,
             };
-            (path.clone(), version)
+            (file.path.clone(), version)
         })
         .collect();
     let mut written = 0;
-    for (path, bytes) in &files {
+    for file in &files {
         // Collecting into memory cannot fail for a path the index made.
-        if served.get(path) != now.get(path) && sink.write(path, bytes).is_ok() {
+        if served.get(&file.path) != now.get(&file.path)
+            && write_index_file(index, site, file, sink).is_ok()
+        {
             written += 1;
         }
     }

@@ -8,14 +8,23 @@
 //! it shows ([`writer`] describes the files). [`query`] searches a written index
 //! exactly as the browser does, for tests and the benchmark.
 //!
-//! This module never reads the disk: it indexes what the site has loaded.
+//! [`SearchIndex`] keeps what it made between updates (in memory for `serve`, in
+//! `.herald-cache/` between builds, see [`store`]): after an edit only the edited
+//! articles are tokenised again and only the files whose bytes change are made.
+//!
+//! This module reads no site file: it indexes what the site has loaded.
 
+pub mod inverted;
+pub mod patch;
 pub mod postings;
 pub mod query;
 pub mod shards;
+mod store;
+pub mod terms;
 pub mod tokenizer;
 pub mod writer;
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -25,8 +34,11 @@ use rustc_hash::FxHashMap;
 use crate::content::{Item, PageId};
 use crate::hash;
 use crate::site::{Site, Touched};
+use patch::Plan;
 use shards::Shards;
-pub use writer::{Document, Prepared};
+use terms::Terms;
+pub use writer::Document;
+use writer::{GROUP, Manifest, PER_FILE, paths};
 
 /// The folder of the index in the output.
 pub const DIR: &str = "search/";
@@ -55,126 +67,422 @@ fn document(site: &Site, id: PageId) -> Document<'_> {
     Document {
         url: &page.path,
         title: &page.meta.title,
-        date: page
-            .meta
-            .date
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default(),
+        date: page.meta.date.map(day).unwrap_or_default(),
         summary: &page.rendered.description,
         extra,
         body: &page.rendered.text,
     }
 }
 
-/// Builds the index, keeping each article's tokens and compressed document, and the
-/// posting lists, between builds: after an edit that leaves the other articles'
-/// numbers alone (a changed text, title or tag; a new newest article), only the
-/// edited articles are tokenised again and only the shards of their terms written.
+/// A date as `2026-09-14`.
+fn day(date: chrono::DateTime<chrono::FixedOffset>) -> String {
+    use chrono::Datelike;
+    match date.year() {
+        // What `%Y-%m-%d` writes, without parsing that format for every article.
+        0..=9999 => format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day()),
+        _ => date.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// The index of a site's articles, kept between updates: each article's key (a hash of
+/// its document) and terms, every term's posting list, and the hash of every file.
+/// The files' bytes are not kept: they are made when they change (or when asked for
+/// again, [`SearchIndex::bytes_of`]).
 #[derive(Debug, Default)]
 pub struct SearchIndex {
-    keys: Vec<u64>,
-    docs: Vec<Arc<Prepared>>,
-    shards: Shards,
     built: bool,
+    /// Changed since it was loaded or saved.
+    unsaved: bool,
+    /// Per article, oldest first: the hash of its document.
+    keys: Vec<u64>,
+    /// Per article: the numbers of its terms ([`terms::encode_ids`]).
+    held: Vec<Box<[u8]>>,
+    terms: Terms,
+    /// Per term: its posting list, encoded ([`postings`]); empty when no article
+    /// holds it any more.
+    lists: Vec<String>,
+    /// Entries in all lists.
+    postings: usize,
+    shards: Shards,
+    /// Per group of articles: the hash of its document files.
+    groups: Vec<u64>,
 }
 
 /// Index files: output paths (under [`DIR`]) and bytes, sorted by path.
 pub type Files = Vec<(String, Arc<[u8]>)>;
 
-/// At most this many changed articles are patched into the shards; more are rebuilt.
-const MAX_PATCHED: usize = 256;
+/// One file of the index, as an update leaves it.
+#[derive(Debug, Clone)]
+pub struct IndexFile {
+    /// Output path, under [`DIR`].
+    pub path: String,
+    /// Its bytes, when this update made them; `None` for a file made before, which
+    /// has the same bytes under the same path (or [`SearchIndex::bytes_of`] them).
+    pub bytes: Option<Arc<[u8]>>,
+}
+
+impl IndexFile {
+    /// True for every file but the manifest: a file of that path has these bytes.
+    pub fn named_by_content(&self) -> bool {
+        self.path.strip_prefix(DIR) != Some(paths::MANIFEST)
+    }
+}
 
 impl SearchIndex {
-    /// The index files of `site` (none when search is off).
-    pub fn build(&mut self, site: &Site) -> Files {
-        self.update(site, &Touched::All).unwrap_or_default()
+    /// Every index file of `site` made from nothing (none when search is off).
+    pub fn build(site: &Site) -> Files {
+        let mut index = SearchIndex::default();
+        let files = index.update(site, &Touched::All).unwrap_or_default();
+        files
+            .into_iter()
+            .filter_map(|f| {
+                let bytes = f
+                    .bytes
+                    .or_else(|| index.bytes_of(site, &f.path).map(Arc::from))?;
+                Some((f.path, bytes))
+            })
+            .collect()
     }
 
-    /// The index files of `site`, or `None` when no indexed article changed since
-    /// the last call; `touched` says which pages may have changed since then.
-    pub fn update(&mut self, site: &Site, touched: &Touched) -> Option<Files> {
+    /// Brings the index up to date with `site`: every index file, with the bytes of
+    /// those made anew; `None` when no indexed article changed since the last call.
+    /// `touched` says which pages may have changed since then.
+    pub fn update(&mut self, site: &Site, touched: &Touched) -> Option<Vec<IndexFile>> {
         if !site.config.search.enabled {
             let was = self.built;
             *self = SearchIndex::default();
+            self.unsaved = was;
             return was.then(Vec::new);
         }
         let t = crate::timing::phase("search: documents");
         let ids: Vec<PageId> = numbered(site).collect();
-        let keys = self.keys_now(site, &ids, touched);
+        let (docs, keys) = match touched {
+            Touched::Only(rels) if self.built && ids.len() == self.keys.len() => {
+                let keys = self.keys_touched(site, &ids, rels);
+                (Docs::Lazy(site, &ids), keys)
+            }
+            _ => {
+                let docs: Vec<Document> = ids.par_iter().map(|&id| document(site, id)).collect();
+                let keys = docs.par_iter().map(Document::key).collect();
+                (Docs::All(docs), keys)
+            }
+        };
         drop(t);
         if self.built && keys == self.keys {
             return None;
         }
-        let t = crate::timing::phase("search: tokenise and compress");
-        let known: FxHashMap<u64, &Arc<Prepared>> =
-            self.keys.iter().copied().zip(&self.docs).collect();
-        let prepared: Vec<Arc<Prepared>> = ids
-            .par_iter()
-            .zip(&keys)
-            .map(|(&id, key)| match known.get(key) {
-                Some(&p) => p.clone(),
-                None => Arc::new(Prepared::new(&document(site, id))),
-            })
-            .collect();
-        drop(known);
-        drop(t);
-        let changed: Vec<usize> = (0..keys.len().max(self.keys.len()))
-            .filter(|&i| keys.get(i) != self.keys.get(i))
-            .collect();
-        let count = shards::shard_count(shards::postings_of(&prepared));
-        if self.built && changed.len() <= MAX_PATCHED && count == self.shards.len() {
-            let t = crate::timing::phase("search: patch shards");
-            let mut dirty = BTreeSet::new();
-            for &id in &changed {
-                let (old, new) = (self.docs.get(id), prepared.get(id));
-                self.shards
-                    .replace(id as u32, old.map(|p| &**p), new.map(|p| &**p), &mut dirty);
-            }
-            drop(t);
-            self.shards.rewrite(&dirty);
-        } else {
-            self.shards = Shards::build(&prepared);
-        }
-        let t = crate::timing::phase("search: assemble");
-        let files = writer::assemble(&prepared, &self.shards);
-        self.docs = prepared;
-        self.keys = keys;
-        self.built = true;
-        let files = files
-            .into_iter()
-            .map(|(path, bytes)| (format!("{DIR}{path}"), bytes))
-            .collect();
-        drop(t);
-        Some(files)
+        let plan = self.built.then(|| Plan::new(&self.keys, &keys)).flatten();
+        let made = match plan {
+            Some(plan) => self.apply(&docs, keys.clone(), plan),
+            None => Err(String::new()),
+        };
+        let made = made.unwrap_or_else(|_| {
+            // Made from nothing: also when what was kept turned out damaged.
+            *self = SearchIndex::default();
+            let plan = Plan::everything(keys.len());
+            self.apply(&docs, keys, plan).unwrap_or_default()
+        });
+        Some(self.listing(made))
     }
 
-    /// The key of each article's document, in the order of `ids`. When the lists
-    /// stayed the same and only some pages were touched, the articles keep their
-    /// numbers and only the touched ones need their documents hashed again.
-    fn keys_now(&self, site: &Site, ids: &[PageId], touched: &Touched) -> Vec<u64> {
-        match touched {
-            Touched::Only(rels) if self.built && ids.len() == self.keys.len() => {
-                let mut keys = self.keys.clone();
-                let lib = &site.library;
-                let number: FxHashMap<PageId, usize> =
-                    ids.iter().enumerate().map(|(n, &id)| (id, n)).collect();
-                let fresh: Vec<(usize, u64)> = rels
-                    .par_iter()
-                    .filter_map(|rel| match lib.by_rel.get(rel.as_str()) {
-                        Some(Item::Page(id)) => Some(*id),
-                        _ => None,
-                    })
-                    .filter_map(|id| Some((*number.get(&id)?, hash::of(&document(site, id)))))
-                    .collect();
-                for (n, key) in fresh {
-                    keys[n] = key;
-                }
-                keys
+    /// Every index file as the last update left it, none of them made anew but the
+    /// manifest.
+    pub fn files(&self) -> Vec<IndexFile> {
+        if !self.built {
+            return Vec::new();
+        }
+        self.listing(FxHashMap::default())
+    }
+
+    /// The bytes of the index file at output path `path` (under [`DIR`]), made again
+    /// from what the index keeps and `site` (the site of the last update).
+    pub fn bytes_of(&self, site: &Site, path: &str) -> Option<Vec<u8>> {
+        let rel = path.strip_prefix(DIR)?;
+        match paths::parse(rel)? {
+            paths::Named::Manifest => Some(self.manifest_bytes()),
+            paths::Named::Shard(n) => {
+                let hash = self.shards.hashes.get(n)?;
+                (rel == paths::shard(n, &hash::short_hex(*hash)))
+                    .then(|| self.shards.file(n, &self.terms, &self.lists))
             }
-            _ => ids
-                .par_iter()
-                .map(|&id| hash::of(&document(site, id)))
-                .collect(),
+            paths::Named::Doc(g, k) => {
+                let hash = self.groups.get(g)?;
+                if rel != paths::doc(g, &hash::short_hex(*hash), k) {
+                    return None;
+                }
+                let ids: Vec<PageId> = numbered(site).collect();
+                let files = group_files(&Docs::Lazy(site, &ids), g);
+                files.into_iter().nth(k)
+            }
         }
     }
+
+    /// Applies `plan`: tokenises its fresh articles, brings the lists, shards and
+    /// groups up to date; returns the files made (relative paths and bytes).
+    fn apply(
+        &mut self,
+        docs: &Docs<'_>,
+        keys: Vec<u64>,
+        plan: Plan,
+    ) -> Result<FxHashMap<String, Arc<[u8]>>, String> {
+        let old_count = self.keys.len();
+        let tokenised = inverted::tokenise(&plan.fresh, |a| docs.get(a), &mut self.terms);
+        self.lists.resize(self.terms.len(), String::new());
+        let changed = self.update_lists(&plan, &tokenised)?;
+        let mut held = vec![Box::<[u8]>::default(); keys.len()];
+        for (i, now) in plan.moved.iter().enumerate() {
+            if let Some(j) = now {
+                held[*j as usize] = std::mem::take(&mut self.held[i]);
+            }
+        }
+        for (article, terms) in tokenised.held {
+            held[article as usize] = terms;
+        }
+        self.held = held;
+        let keys_len = keys.len();
+        self.keys = keys;
+        let mut made = self.update_shards(&changed);
+        let shards = made.len();
+        made.extend(self.update_groups(docs, &plan, old_count));
+        crate::timing::note(format_args!(
+            "search: {} of {} articles tokenised, {} posting lists changed, {} shard and {} document files made",
+            plan.fresh.len(),
+            keys_len,
+            changed.len(),
+            shards,
+            made.len() - shards,
+        ));
+        self.built = true;
+        self.unsaved = true;
+        Ok(made)
+    }
+
+    /// Brings the posting lists up to date with `plan` and the entries of the
+    /// articles tokenised; returns the terms whose lists changed.
+    fn update_lists(
+        &mut self,
+        plan: &Plan,
+        tokenised: &inverted::Tokenised,
+    ) -> Result<Vec<u32>, String> {
+        let _t = crate::timing::phase("search: posting lists");
+        if self.postings == 0 && plan.moved.is_empty() {
+            // From nothing: every list written in one pass.
+            self.postings = tokenised.encode_all(&mut self.lists);
+            let changed =
+                (0..self.lists.len() as u32).filter(|&t| !self.lists[t as usize].is_empty());
+            return Ok(changed.collect());
+        }
+        let affected: Vec<u32> = if plan.renumbered {
+            (0..self.lists.len() as u32).collect()
+        } else {
+            let mut affected: Vec<bool> = (0..self.lists.len() as u32)
+                .into_par_iter()
+                .map(|t| tokenised.holds(t))
+                .collect();
+            for i in plan.dropped() {
+                for t in terms::decode_ids(&self.held[i]).ok_or("damaged")? {
+                    *affected.get_mut(t as usize).ok_or("damaged")? = true;
+                }
+            }
+            (0..affected.len() as u32)
+                .filter(|&t| affected[t as usize])
+                .collect()
+        };
+        let lists = &self.lists;
+        let updated: Vec<(u32, patch::Updated)> = affected
+            .par_iter()
+            .map(|&t| {
+                patch::update_list(&lists[t as usize], &plan.moved, tokenised.adds(t))
+                    .map(|u| (t, u))
+            })
+            .collect::<Result<_, String>>()?;
+        let mut changed = Vec::with_capacity(updated.len());
+        for (t, now) in updated {
+            let list = &mut self.lists[t as usize];
+            if now.list != *list {
+                self.postings = self.postings + now.after - now.before;
+                *list = now.list;
+                changed.push(t);
+            }
+        }
+        Ok(changed)
+    }
+
+    /// Makes the files of the shards holding `changed` terms (of every shard when
+    /// their number changes); returns those whose bytes are new.
+    fn update_shards(&mut self, changed: &[u32]) -> FxHashMap<String, Arc<[u8]>> {
+        let _t = crate::timing::phase("search: shards");
+        let count = shards::shard_count(self.postings);
+        let mut dirty: Vec<usize> = if count == self.shards.len() {
+            changed
+                .iter()
+                .map(|&t| match self.lists[t as usize].is_empty() {
+                    true => writer::shard_of(self.terms.name(t), count),
+                    false => self.shards.admit(&self.terms, t),
+                })
+                .collect()
+        } else {
+            self.shards = Shards::group(&self.terms, &self.lists, count);
+            (0..count).collect()
+        };
+        dirty.sort_unstable();
+        dirty.dedup();
+        let (shards, terms, lists) = (&self.shards, &self.terms, &self.lists);
+        let files: Vec<(usize, Vec<u8>)> = dirty
+            .par_iter()
+            .map(|&n| (n, shards.file(n, terms, lists)))
+            .collect();
+        let mut made = FxHashMap::default();
+        for (n, bytes) in files {
+            let h = hash::of_bytes(&bytes);
+            if h != self.shards.hashes[n] {
+                self.shards.hashes[n] = h;
+                made.insert(paths::shard(n, &hash::short_hex(h)), Arc::from(bytes));
+            }
+        }
+        made
+    }
+
+    /// Makes the document files of the groups whose articles changed; returns those
+    /// whose bytes are new.
+    fn update_groups(
+        &mut self,
+        docs: &Docs<'_>,
+        plan: &Plan,
+        old_count: usize,
+    ) -> FxHashMap<String, Arc<[u8]>> {
+        let _t = crate::timing::phase("search: document files");
+        let count = docs.len();
+        let mut dirty = vec![false; count.div_ceil(GROUP)];
+        for &j in &plan.fresh {
+            dirty[j as usize / GROUP] = true;
+        }
+        for (i, now) in plan.moved.iter().enumerate() {
+            if let Some(j) = *now
+                && j as usize != i
+            {
+                dirty[j as usize / GROUP] = true;
+            }
+        }
+        // The groups whose number of articles changed.
+        if old_count != count {
+            dirty[old_count.min(count) / GROUP..].fill(true);
+        }
+        self.groups.resize(dirty.len(), 0);
+        let dirty: Vec<usize> = (0..dirty.len()).filter(|&g| dirty[g]).collect();
+        let made: Vec<(usize, u64, Vec<Vec<u8>>)> = dirty
+            .par_iter()
+            .map(|&g| {
+                let files = group_files(docs, g);
+                (g, hash::of(&files), files)
+            })
+            .collect();
+        let mut out = FxHashMap::default();
+        for (g, h, files) in made {
+            if h == self.groups[g] {
+                continue;
+            }
+            self.groups[g] = h;
+            let name = hash::short_hex(h);
+            for (k, bytes) in files.into_iter().enumerate() {
+                out.insert(paths::doc(g, &name, k), Arc::from(bytes));
+            }
+        }
+        out
+    }
+
+    fn manifest(&self) -> Manifest {
+        Manifest::new(self.keys.len(), &self.shards.hashes, &self.groups)
+    }
+
+    fn manifest_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.manifest()).unwrap_or_default()
+    }
+
+    /// Every file of the index, sorted by path, with the bytes `made` holds (and the
+    /// manifest's).
+    fn listing(&self, mut made: FxHashMap<String, Arc<[u8]>>) -> Vec<IndexFile> {
+        let manifest = self.manifest();
+        let mut files = Vec::with_capacity(self.shards.len() + self.keys.len() / PER_FILE + 2);
+        let mut add = |rel: String| {
+            let bytes = made.remove(&rel);
+            files.push(IndexFile {
+                path: format!("{DIR}{rel}"),
+                bytes,
+            });
+        };
+        for (n, h) in manifest.shards.iter().enumerate() {
+            add(paths::shard(n, h));
+        }
+        for (g, h) in manifest.blocks.iter().enumerate() {
+            let in_group = (self.keys.len() - g * GROUP).min(GROUP);
+            for k in 0..in_group.div_ceil(PER_FILE) {
+                add(paths::doc(g, h, k));
+            }
+        }
+        files.push(IndexFile {
+            path: format!("{DIR}{}", paths::MANIFEST),
+            bytes: Some(Arc::from(serde_json::to_vec(&manifest).unwrap_or_default())),
+        });
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+
+    /// The key of each article's document, in the order of `ids`, when the articles
+    /// kept their numbers and only the pages `rels` may have changed: only those are
+    /// hashed again.
+    fn keys_touched(&self, site: &Site, ids: &[PageId], rels: &BTreeSet<String>) -> Vec<u64> {
+        let mut keys = self.keys.clone();
+        let lib = &site.library;
+        let number: FxHashMap<PageId, usize> =
+            ids.iter().enumerate().map(|(n, &id)| (id, n)).collect();
+        let fresh: Vec<(usize, u64)> = rels
+            .par_iter()
+            .filter_map(|rel| match lib.by_rel.get(rel.as_str()) {
+                Some(Item::Page(id)) => Some(*id),
+                _ => None,
+            })
+            .filter_map(|id| Some((*number.get(&id)?, document(site, id).key())))
+            .collect();
+        for (n, key) in fresh {
+            keys[n] = key;
+        }
+        keys
+    }
+}
+
+/// The documents of the articles indexed, by number: all made at once when most are
+/// needed, else each when it is asked for.
+enum Docs<'a> {
+    All(Vec<Document<'a>>),
+    Lazy(&'a Site, &'a [PageId]),
+}
+
+impl<'a> Docs<'a> {
+    fn get(&self, article: u32) -> Cow<'_, Document<'a>> {
+        match self {
+            Docs::All(docs) => Cow::Borrowed(&docs[article as usize]),
+            Docs::Lazy(site, ids) => Cow::Owned(document(site, ids[article as usize])),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Docs::All(docs) => docs.len(),
+            Docs::Lazy(_, ids) => ids.len(),
+        }
+    }
+}
+
+/// The document files of group `g` of the articles.
+fn group_files(docs: &Docs<'_>, g: usize) -> Vec<Vec<u8>> {
+    let start = g * GROUP;
+    let end = (start + GROUP).min(docs.len());
+    (start.min(end)..end)
+        .step_by(PER_FILE)
+        .map(|first| {
+            let last = (first + PER_FILE).min(end);
+            writer::doc_file((first..last).map(|a| docs.get(a as u32)))
+        })
+        .collect()
 }

@@ -53,53 +53,112 @@ pub fn push_number(out: &mut String, n: u32) {
 
 /// Encodes `(article, value)` pairs, articles ascending.
 pub fn encode(list: &[(u32, u32)]) -> String {
-    let mut out = String::with_capacity(list.len() * 2);
-    let mut next = 0u32;
-    for &(doc, value) in list {
-        push_number(&mut out, doc - next);
-        push_number(&mut out, value);
-        next = doc + 1;
-    }
+    let mut out = String::with_capacity(list.len() * 2 + 2);
+    encode_into(&mut out, list);
     out
 }
 
-fn digit(c: u8) -> Option<(u32, bool)> {
-    if let Some(i) = LAST.iter().position(|&d| d == c) {
-        return Some((i as u32, true));
+/// Appends the encoding of `list` (articles ascending) to `out`.
+pub fn encode_into(out: &mut String, list: &[(u32, u32)]) {
+    let mut next = 0u32;
+    for &(doc, value) in list {
+        push_number(out, doc - next);
+        push_number(out, value);
+        next = doc + 1;
     }
-    MORE.iter().position(|&d| d == c).map(|i| (i as u32, false))
 }
+
+/// Each byte's digit: `0..32` for [`MORE`], `32..64` for [`LAST`], 255 for others.
+const DIGITS: [u8; 256] = {
+    let mut table = [255u8; 256];
+    let mut i = 0;
+    while i < 32 {
+        table[MORE[i] as usize] = i as u8;
+        table[LAST[i] as usize] = 32 + i as u8;
+        i += 1;
+    }
+    table
+};
 
 /// Decodes a list written by [`encode`].
 pub fn decode(text: &str) -> Result<Vec<(u32, u32)>, String> {
-    let mut numbers = Vec::with_capacity(text.len());
-    let mut n: u32 = 0;
-    let mut open = false;
-    for &c in text.as_bytes() {
-        let (d, last) = digit(c).ok_or_else(|| format!("bad character {:?}", c as char))?;
-        n = n
-            .checked_mul(32)
-            .and_then(|n| n.checked_add(d))
-            .ok_or("number too large")?;
-        open = !last;
-        if last {
-            numbers.push(n);
-            n = 0;
+    let mut out = Vec::with_capacity(text.len() / 2);
+    let mut entries = Entries::new(text);
+    for entry in &mut entries {
+        out.push(entry);
+    }
+    entries.error.map_or(Ok(out), Err)
+}
+
+/// The entries of an encoded list, in order, without collecting them; a damaged
+/// list ends early with [`Entries::error`] set.
+#[derive(Debug)]
+pub struct Entries<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    next: u32,
+    /// Why the list ended early, if it did.
+    pub error: Option<String>,
+}
+
+impl<'a> Entries<'a> {
+    /// Reads `text`, a list written by [`encode`].
+    pub fn new(text: &'a str) -> Entries<'a> {
+        Entries {
+            bytes: text.as_bytes(),
+            at: 0,
+            next: 0,
+            error: None,
         }
     }
-    if open || numbers.len() % 2 == 1 {
-        return Err("the list ends in the middle of an entry".into());
+
+    fn number(&mut self) -> Result<u32, &'static str> {
+        let mut n: u32 = 0;
+        loop {
+            let Some(&c) = self.bytes.get(self.at) else {
+                return Err("the list ends in the middle of an entry");
+            };
+            self.at += 1;
+            let d = DIGITS[c as usize];
+            if d == 255 {
+                return Err("bad character in a posting list");
+            }
+            n = n
+                .checked_mul(32)
+                .and_then(|n| n.checked_add(u32::from(d & 31)))
+                .ok_or("number too large")?;
+            if d >= 32 {
+                return Ok(n);
+            }
+        }
     }
-    let mut out = Vec::with_capacity(numbers.len() / 2);
-    let mut next = 0u32;
-    for pair in numbers.chunks(2) {
-        let doc = next
-            .checked_add(pair[0])
-            .ok_or("article number too large")?;
-        out.push((doc, pair[1]));
-        next = doc + 1;
+}
+
+impl Iterator for Entries<'_> {
+    type Item = (u32, u32);
+
+    fn next(&mut self) -> Option<(u32, u32)> {
+        if self.at == self.bytes.len() || self.error.is_some() {
+            return None;
+        }
+        let entry = self.number().and_then(|gap| {
+            let doc = self
+                .next
+                .checked_add(gap)
+                .ok_or("article number too large")?;
+            Ok((doc, self.number()?))
+        });
+        match entry {
+            Ok((doc, value)) => {
+                self.next = doc.saturating_add(1);
+                Some((doc, value))
+            }
+            Err(e) => {
+                self.error = Some(e.to_string());
+                None
+            }
+        }
     }
-    Ok(out)
 }
 
 #[cfg(test)]

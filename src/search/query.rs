@@ -4,9 +4,7 @@
 //! benchmark uses it to count the bytes a query downloads.
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::Read;
 
-use flate2::read::GzDecoder;
 use serde::Deserialize;
 
 use super::postings;
@@ -172,25 +170,44 @@ pub fn search(fetch: &mut dyn Fetch, query: &str, shown: usize) -> Result<Result
         }
     }
     results.hits = matches(&words, &lists);
+    let mut files = Documents::default();
     for hit in results.hits.iter().take(shown) {
-        results.shown.push(document(fetch, &manifest, hit.id)?);
+        results.shown.push(files.get(fetch, &manifest, hit.id)?);
     }
     Ok(results)
 }
 
+/// Document files read, each once (several results may share one file).
+#[derive(Debug, Default)]
+pub struct Documents {
+    files: HashMap<String, Vec<Document>>,
+}
+
+impl Documents {
+    /// Article `id`'s document, reading its file unless it was read already.
+    pub fn get(
+        &mut self,
+        fetch: &mut dyn Fetch,
+        manifest: &Manifest,
+        id: u32,
+    ) -> Result<Document, String> {
+        let (path, at) = manifest
+            .doc_path(id as usize)
+            .ok_or("article out of range")?;
+        if !self.files.contains_key(&path) {
+            let docs: Vec<Document> = read_json(fetch, &path)?;
+            self.files.insert(path.clone(), docs);
+        }
+        self.files[&path]
+            .get(at)
+            .cloned()
+            .ok_or_else(|| format!("{path} has no article {at}"))
+    }
+}
+
 /// Reads article `id`'s document file.
 pub fn document(fetch: &mut dyn Fetch, manifest: &Manifest, id: u32) -> Result<Document, String> {
-    let (n, i) = (id as usize / manifest.block, id as usize % manifest.block);
-    let hash = manifest.blocks.get(n).ok_or("article out of range")?;
-    let path = paths::doc(n, hash, i);
-    let bytes = fetch
-        .fetch(&path)
-        .ok_or_else(|| format!("{path} is missing"))?;
-    let mut json = Vec::new();
-    GzDecoder::new(&bytes[..])
-        .read_to_end(&mut json)
-        .map_err(|e| format!("{path}: {e}"))?;
-    serde_json::from_slice(&json).map_err(|e| format!("{path}: {e}"))
+    Documents::default().get(fetch, manifest, id)
 }
 
 /// A folder of index files, remembering what was read.

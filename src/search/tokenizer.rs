@@ -37,8 +37,10 @@ fn fold(c: char) -> char {
 }
 
 /// True for characters indexed by bigrams.
+#[inline]
 pub fn is_cjk_char(c: char) -> bool {
-    is_cjk(c) || c == '\u{3007}'
+    // The common case first: ASCII, then the unified ideographs.
+    (c as u32) >= 0x3007 && (matches!(c as u32, 0x4e00..=0x9fff) || is_cjk(c) || c == '\u{3007}')
 }
 
 fn is_word_char(c: char) -> bool {
@@ -119,63 +121,164 @@ pub fn index_terms(text: &str) -> Vec<String> {
     out
 }
 
-/// Calls `f` with every term of `text`, in order, with repeats, allocating nothing
-/// per term (the index tokenises every article's text).
+/// Calls `f` with every term of `text`, in order, with repeats.
 pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
-    let chars: Vec<char> = text.chars().map(fold).collect();
+    let mut buffer = [0u8; 8];
+    for_each_key(text, |key| match key {
+        Key::Packed(packed) => f(unpack(packed, &mut buffer)),
+        Key::Long(word) => f(word),
+    });
+}
+
+/// A term as the index's inner loop sees it, without allocating: up to eight bytes
+/// of UTF-8 packed into a number ([`pack`]), or a longer word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key<'a> {
+    /// A term of at most eight bytes (every bigram, most words).
+    Packed(u64),
+    /// A longer word.
+    Long(&'a str),
+}
+
+/// A term of at most eight bytes as a number: its bytes big-endian, zero-padded, so
+/// that numbers order as the terms do (UTF-8 of a term holds no zero byte).
+pub fn pack(term: &str) -> Option<u64> {
+    let bytes = term.as_bytes();
+    if bytes.is_empty() || bytes.len() > 8 {
+        return None;
+    }
+    let mut packed = [0u8; 8];
+    packed[..bytes.len()].copy_from_slice(bytes);
+    Some(u64::from_be_bytes(packed))
+}
+
+/// The term packed in `packed`, written into `buffer`.
+pub fn unpack(packed: u64, buffer: &mut [u8; 8]) -> &str {
+    *buffer = packed.to_be_bytes();
+    let len = buffer.iter().position(|&b| b == 0).unwrap_or(8);
+    // Packed from a `&str` ([`pack`] or [`for_each_key`]): whole characters.
+    std::str::from_utf8(&buffer[..len]).unwrap_or_default()
+}
+
+/// The `len` bytes at `i` as a big-endian number.
+#[inline]
+fn utf8_value(bytes: &[u8], i: usize, len: usize) -> u64 {
+    bytes[i..i + len]
+        .iter()
+        .fold(0, |n, &b| (n << 8) | u64::from(b))
+}
+
+/// The character at byte `i` of `text` (a boundary) and its length in bytes, read
+/// straight from the UTF-8: the index reads every character of every article.
+#[inline]
+fn char_at(bytes: &[u8], i: usize) -> (char, usize) {
+    let b0 = u32::from(bytes[i]);
+    let more = |k: usize| u32::from(bytes[i + k] & 0x3f);
+    let (n, len) = match b0 {
+        0..=0x7f => (b0, 1),
+        0xc0..=0xdf => (((b0 & 0x1f) << 6) | more(1), 2),
+        0xe0..=0xef => (((b0 & 0x0f) << 12) | (more(1) << 6) | more(2), 3),
+        _ => (
+            ((b0 & 0x07) << 18) | (more(1) << 12) | (more(2) << 6) | more(3),
+            4,
+        ),
+    };
+    // `bytes` is a `str`'s: always a character.
+    (
+        char::from_u32(n).unwrap_or(char::REPLACEMENT_CHARACTER),
+        len,
+    )
+}
+
+/// Calls `f` with every term of `text`, in order, with repeats, allocating nothing
+/// per term: the index tokenises every article's text with it. [`index_terms`] and
+/// [`query_words`] cut text the same way.
+pub fn for_each_key(text: &str, mut f: impl FnMut(Key<'_>)) {
+    let bytes = text.as_bytes();
     let mut term = String::new();
     let mut parts: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    while i < bytes.len() {
+        let (raw, len) = char_at(bytes, i);
+        let c = fold(raw);
         if is_cjk_char(c) {
-            let start = i;
-            while i < chars.len() && is_cjk_char(chars[i]) {
-                i += 1;
-            }
-            if i - start == 1 {
-                term.clear();
-                term.push(c);
-                f(&term);
-            }
-            for pair in chars[start..i].windows(2) {
-                term.clear();
-                term.push(pair[0]);
-                term.push(pair[1]);
-                f(&term);
-            }
-        } else if is_word_char(c) {
-            // The joined word in `term`, each part's byte range in `parts`.
-            term.clear();
-            parts.clear();
-            let mut part_start = 0;
-            while i < chars.len() {
-                let c = chars[i];
-                if is_word_char(c) {
-                    term.extend(c.to_lowercase());
-                    i += 1;
-                } else if is_joiner(c) && i + 1 < chars.len() && is_word_char(chars[i + 1]) {
-                    parts.push((part_start, term.len()));
-                    part_start = term.len();
-                    i += 1;
-                } else {
+            // Folding leaves CJK characters alone: their bytes are the text's, taken
+            // as big-endian numbers and packed two by two (as [`pack`] packs them).
+            let mut previous = (utf8_value(bytes, i, len), len);
+            i += len;
+            let mut pairs = false;
+            while i < bytes.len() {
+                let (d, len) = char_at(bytes, i);
+                if !is_cjk_char(d) {
                     break;
                 }
+                let next = (utf8_value(bytes, i, len), len);
+                let shift = 64 - 8 * (previous.1 + next.1);
+                f(Key::Packed(
+                    ((previous.0 << (8 * next.1)) | next.0) << shift,
+                ));
+                previous = next;
+                i += len;
+                pairs = true;
             }
+            if !pairs {
+                f(Key::Packed(previous.0 << (64 - 8 * previous.1)));
+            }
+        } else if is_word_char(c) {
+            i = word_at(bytes, i, &mut term, &mut parts);
             if !short_enough(&term) {
                 continue;
             }
-            if !parts.is_empty() {
-                parts.push((part_start, term.len()));
+            let emit = |f: &mut dyn FnMut(Key<'_>), word: &str| match pack(word) {
+                Some(packed) => f(Key::Packed(packed)),
+                None => f(Key::Long(word)),
+            };
+            if parts.len() > 1 {
                 for &(a, b) in &parts {
-                    f(&term[a..b]);
+                    emit(&mut f, &term[a..b]);
                 }
             }
-            f(&term);
+            emit(&mut f, &term);
         } else {
-            i += 1;
+            i += len;
         }
     }
+}
+
+/// Reads the word starting at byte `i` of `bytes` into `term` (folded, lower-cased,
+/// joiners left out) with each part's byte range in `parts`; returns where it ends.
+fn word_at(
+    bytes: &[u8],
+    mut i: usize,
+    term: &mut String,
+    parts: &mut Vec<(usize, usize)>,
+) -> usize {
+    term.clear();
+    parts.clear();
+    let mut part_start = 0;
+    let folded = |i: usize| {
+        (i < bytes.len())
+            .then(|| char_at(bytes, i))
+            .map(|(c, l)| (fold(c), l))
+    };
+    while let Some((c, len)) = folded(i) {
+        if is_word_char(c) {
+            if c.is_ascii() {
+                term.push(c.to_ascii_lowercase());
+            } else {
+                term.extend(c.to_lowercase());
+            }
+            i += len;
+        } else if is_joiner(c) && folded(i + len).is_some_and(|(d, _)| is_word_char(d)) {
+            parts.push((part_start, term.len()));
+            part_start = term.len();
+            i += len;
+        } else {
+            break;
+        }
+    }
+    parts.push((part_start, term.len()));
+    i
 }
 
 /// The words of a query, each with the terms that must all be found. Words that
@@ -284,6 +387,88 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn packed_terms_order_as_strings_and_come_back() {
+        let mut buffer = [0u8; 8];
+        for term in ["网络", "a", "wifi", "abcdefgh", "股", "𠀀a"] {
+            let packed = pack(term).unwrap();
+            assert_eq!(unpack(packed, &mut buffer), term);
+        }
+        assert_eq!(pack("abcdefghi"), None);
+        assert_eq!(pack(""), None);
+        let mut terms = ["网络", "a", "ab", "b", "安全", "9", "z9"];
+        let mut packed: Vec<u64> = terms.iter().map(|t| pack(t).unwrap()).collect();
+        terms.sort_unstable();
+        packed.sort_unstable();
+        let back: Vec<String> = packed
+            .iter()
+            .map(|&p| unpack(p, &mut buffer).to_string())
+            .collect();
+        assert_eq!(back, terms);
+    }
+
+    #[test]
+    fn keys_are_the_terms_packed() {
+        let text =
+            "公共Wi-Fi使用指南：5G网络、APP与node.js A股 第1名 𠀀𠀁 internationalization-ready";
+        let mut keys = Vec::new();
+        for_each_key(text, |key| {
+            keys.push(match key {
+                Key::Packed(p) => p,
+                Key::Long(word) => {
+                    assert!(word.len() > 8, "{word}");
+                    pack(&word[..8]).unwrap()
+                }
+            })
+        });
+        let terms = index_terms(text);
+        assert_eq!(keys.len(), terms.len());
+        for (key, term) in keys.iter().zip(&terms) {
+            let head = &term[..term.len().min(8)];
+            assert_eq!(*key, pack(head).unwrap(), "{term}");
+        }
+        assert!(terms.contains(&"internationalization".to_string()));
+        assert!(terms.contains(&"𠀀𠀁".to_string()));
+    }
+
+    /// The index's terms as the query tokenizer's runs give them.
+    fn reference_terms(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for run in runs(text) {
+            match run {
+                Run::Cjk(chars) => bigrams(&chars, &mut out),
+                Run::Word(joined, parts) if short_enough(&joined) => {
+                    out.extend(parts);
+                    out.push(joined);
+                }
+                Run::Word(..) => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn index_terms_are_the_query_tokenizers_runs() {
+        let alphabet: Vec<char> = "网络安全个人信息ａＢＣ－．　aZ9-._' ,。！é€Ωß𠀀ひらㄱ보〇٣"
+            .chars()
+            .collect();
+        let mut seed = 7u64;
+        for _ in 0..3000 {
+            let len = (seed % 14) as usize;
+            let text: String = (0..len)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    alphabet[(seed >> 33) as usize % alphabet.len()]
+                })
+                .collect();
+            assert_eq!(index_terms(&text), reference_terms(&text), "{text:?}");
+        }
+        let long = format!("{} ok", "ａ".repeat(MAX_WORD_CHARS + 1));
+        assert_eq!(index_terms(&long), reference_terms(&long));
     }
 
     #[test]

@@ -1,42 +1,37 @@
-//! Writes the index files from the articles' search documents.
+//! The index files and their layout.
 //!
 //! Layout under `search/` (every name but the manifest carries a hash of its bytes,
 //! so a cache can never mix two builds):
 //!
 //! - `index.json`: the manifest: the number of articles, the hash of each term
-//!   shard and of each block of articles.
+//!   shard and of each group of articles.
 //! - `terms/<n>.<hash>.json`: shard `n`: `{"term": "<posting list>", …}` for the terms
-//!   whose [`shard_of`] is `n` (see `shards.rs`).
-//! - `docs/<n>.<hash>/<i>.json.gz`: article `n × BLOCK + i`: URL, title, date,
-//!   summary and text for the snippet, gzip-compressed (the browser inflates it with
-//!   `DecompressionStream`). Articles go in blocks of [`BLOCK`] whose folder is named
-//!   after a hash of their contents (in the manifest), so that a result's file is
-//!   known from the manifest alone: one round trip after the shards.
-//!   A changed article renames its block's folder: [`BLOCK`] small files.
+//!   whose [`shard_of`] is `n`, sorted (see `shards.rs`, and `postings.rs` for the
+//!   lists).
+//! - `docs/<g>.<hash>/<k>.json`: articles `g × GROUP + k × PER_FILE` and the next
+//!   [`PER_FILE`] − 1: a JSON array of their URL, title, date, summary and text for
+//!   the snippet. Articles go in groups of [`GROUP`] whose folder is named after a
+//!   hash of their files (in the manifest), so that a result's file is known from the
+//!   manifest alone: one round trip after the shards. A changed article renames its
+//!   group's folder: [`GROUP`] / [`PER_FILE`] small files.
+//!
+//! The files are plain JSON: servers compress them (with `--compress`, nginx's
+//! `gzip_static` sends the `.gz` beside each) and the browser reads them natively.
 //!
 //! Articles are numbered oldest first (by date; on one date, by path, last first), so
 //! a new article takes the next number and older articles keep theirs, and a higher
 //! number is a newer article.
 
-use std::collections::HashMap;
-use std::io::Write;
-use std::sync::Arc;
-
-use flate2::Compression;
-use flate2::write::GzEncoder;
 use serde::Serialize;
 
-use super::postings;
-use super::shards::Shards;
-use super::tokenizer::for_each_term;
-use crate::hash;
-
-/// Articles per block (folder) of document files.
-pub const BLOCK: usize = 64;
+/// Articles per group (folder) of document files.
+pub const GROUP: usize = 64;
+/// Articles per document file.
+pub const PER_FILE: usize = 4;
 /// Characters of an article's text kept for snippets.
 pub const SNIPPET_TEXT_CHARS: usize = 5000;
 /// Format version, in the manifest.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// What is indexed of one article (borrowed from the loaded site).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -56,20 +51,50 @@ pub struct Document<'a> {
     pub body: &'a str,
 }
 
-/// An article made ready for the index: its terms and its compressed document file.
-#[derive(Debug)]
-pub struct Prepared {
-    /// Terms, each followed by a newline.
-    terms: String,
-    /// Per term: the hash that picks its shard, and its value.
-    entries: Vec<(u32, u32)>,
-    /// A hash of the document file's contents.
-    pub name: String,
-    /// The gzip-compressed document file.
-    pub file: Arc<[u8]>,
+impl Document<'_> {
+    /// The texts indexed, each with whether it is the title.
+    pub fn texts(&self) -> [(&str, bool); 3] {
+        [(self.title, true), (&self.extra, false), (self.body, false)]
+    }
+
+    /// A hash of everything indexed and shown of the article (the body hashed where
+    /// it lies rather than copied).
+    pub fn key(&self) -> u64 {
+        let body = crate::hash::of_bytes(self.body.as_bytes());
+        crate::hash::of(&(
+            self.url,
+            self.title,
+            &self.date,
+            self.summary,
+            &self.extra,
+            body,
+        ))
+    }
+
+    /// Appends the article as its document file shows it (a JSON object).
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        // A body of fewer bytes than that has fewer characters: nothing to count.
+        let end = match self.body.len() <= SNIPPET_TEXT_CHARS {
+            true => self.body.len(),
+            false => self
+                .body
+                .char_indices()
+                .nth(SNIPPET_TEXT_CHARS)
+                .map_or(self.body.len(), |(i, _)| i),
+        };
+        let file = DocFile {
+            u: self.url,
+            t: self.title,
+            d: &self.date,
+            s: self.summary,
+            x: &self.body[..end],
+        };
+        // Writing strings to a Vec cannot fail.
+        let _ = serde_json::to_writer(out, &file);
+    }
 }
 
-/// The document file as the browser reads it.
+/// An article as the browser reads it.
 #[derive(Serialize)]
 struct DocFile<'a> {
     u: &'a str,
@@ -77,6 +102,23 @@ struct DocFile<'a> {
     d: &'a str,
     s: &'a str,
     x: &'a str,
+}
+
+/// One document file: the JSON array of `docs` (at most [`PER_FILE`]).
+pub fn doc_file<'a, D>(docs: impl IntoIterator<Item = D>) -> Vec<u8>
+where
+    D: std::ops::Deref<Target = Document<'a>>,
+{
+    let mut out = Vec::with_capacity(PER_FILE * 4096);
+    out.push(b'[');
+    for (i, doc) in docs.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        doc.write_json(&mut out);
+    }
+    out.push(b']');
+    out
 }
 
 /// FNV-1a over the term's UTF-8 bytes: the browser computes the same.
@@ -94,72 +136,6 @@ pub fn shard_of(term: &str, shards: usize) -> usize {
     term_hash(term) as usize % shards.max(1)
 }
 
-impl Prepared {
-    /// Tokenises and compresses one article.
-    pub fn new(doc: &Document<'_>) -> Prepared {
-        let mut counts: HashMap<String, (u32, bool)> = HashMap::new();
-        for (text, title) in [(doc.title, true), (&doc.extra, false), (doc.body, false)] {
-            for_each_term(text, |term| {
-                let entry = match counts.get_mut(term) {
-                    Some(entry) => entry,
-                    None => counts.entry(term.to_string()).or_default(),
-                };
-                entry.0 += 1;
-                entry.1 |= title;
-            });
-        }
-        let mut sorted: Vec<(String, (u32, bool))> = counts.into_iter().collect();
-        sorted.sort_unstable();
-        let mut terms = String::new();
-        let mut entries = Vec::with_capacity(sorted.len());
-        for (term, (tf, title)) in sorted {
-            entries.push((term_hash(&term), postings::value(tf, title)));
-            terms.push_str(&term);
-            terms.push('\n');
-        }
-        let text: String = doc.body.chars().take(SNIPPET_TEXT_CHARS).collect();
-        let json = serde_json::to_vec(&DocFile {
-            u: doc.url,
-            t: doc.title,
-            d: &doc.date,
-            s: doc.summary,
-            x: &text,
-        })
-        .unwrap_or_default();
-        Prepared {
-            terms,
-            entries,
-            name: hash::short_hex(hash::of_bytes(&json)),
-            file: gzip(&json).into(),
-        }
-    }
-
-    /// Number of distinct terms.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// True for an article without any term.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    /// Its terms with their hashes and values.
-    pub fn terms(&self) -> impl Iterator<Item = (&str, u32, u32)> {
-        self.terms
-            .split_terminator('\n')
-            .zip(&self.entries)
-            .map(|(t, &(h, v))| (t, h, v))
-    }
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 2), Compression::default());
-    // Writing to a Vec cannot fail.
-    let _ = encoder.write_all(bytes);
-    encoder.finish().unwrap_or_default()
-}
-
 /// The manifest.
 #[derive(Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Manifest {
@@ -167,12 +143,39 @@ pub struct Manifest {
     pub version: u32,
     /// Number of articles.
     pub documents: usize,
-    /// Articles per block.
+    /// Articles per group (folder of document files).
     pub block: usize,
+    /// Articles per document file.
+    pub per_file: usize,
     /// Hash of each term shard, by shard number.
     pub shards: Vec<String>,
-    /// Hash of each block of document files (its folder's name).
+    /// Hash of each group of document files (its folder's name).
     pub blocks: Vec<String>,
+}
+
+impl Manifest {
+    /// The manifest of an index with these shard and group hashes.
+    pub fn new(documents: usize, shards: &[u64], groups: &[u64]) -> Manifest {
+        Manifest {
+            version: VERSION,
+            documents,
+            block: GROUP,
+            per_file: PER_FILE,
+            shards: shards.iter().map(|&h| crate::hash::short_hex(h)).collect(),
+            blocks: groups.iter().map(|&h| crate::hash::short_hex(h)).collect(),
+        }
+    }
+
+    /// The path of article `id`'s document file and its place in that file's array.
+    pub fn doc_path(&self, id: usize) -> Option<(String, usize)> {
+        let (group, within) = (id / self.block, id % self.block);
+        let hash = self.blocks.get(group)?;
+        let per_file = self.per_file.max(1);
+        Some((
+            paths::doc(group, hash, within / per_file),
+            within % per_file,
+        ))
+    }
 }
 
 /// Paths of the index files, relative to the index folder.
@@ -185,61 +188,42 @@ pub mod paths {
         format!("terms/{n}.{hash}.json")
     }
 
-    /// The document file of article `i` of block `n`, whose hash is `hash`.
-    pub fn doc(n: usize, hash: &str, i: usize) -> String {
-        format!("docs/{n}.{hash}/{i}.json.gz")
+    /// Document file `k` of group `g`, whose hash is `hash`.
+    pub fn doc(g: usize, hash: &str, k: usize) -> String {
+        format!("docs/{g}.{hash}/{k}.json")
     }
-}
 
-/// Every index file for `docs` (numbered in order) with their term shards, as paths
-/// relative to the index folder with their bytes, sorted by path.
-pub fn assemble(docs: &[Arc<Prepared>], shards: &Shards) -> Vec<(String, Arc<[u8]>)> {
-    let mut files = Vec::with_capacity(shards.len() + docs.len() + docs.len() / BLOCK + 2);
-    let mut manifest = Manifest {
-        version: VERSION,
-        documents: docs.len(),
-        block: BLOCK,
-        shards: Vec::with_capacity(shards.len()),
-        blocks: Vec::new(),
-    };
-    for (n, (hash, bytes)) in shards.files().enumerate() {
-        files.push((paths::shard(n, hash), bytes.clone()));
-        manifest.shards.push(hash.to_string());
+    /// What an index path names.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Named {
+        /// The manifest.
+        Manifest,
+        /// Shard `n`.
+        Shard(usize),
+        /// Document file `k` of group `g`.
+        Doc(usize, usize),
     }
-    for (n, block) in docs.chunks(BLOCK).enumerate() {
-        let names: Vec<&str> = block.iter().map(|d| d.name.as_str()).collect();
-        let hash = hash::short_hex(hash::of(&names));
-        for (i, doc) in block.iter().enumerate() {
-            files.push((paths::doc(n, &hash, i), doc.file.clone()));
+
+    /// What `path` (relative to the index folder) names, hashes aside.
+    pub fn parse(path: &str) -> Option<Named> {
+        if path == MANIFEST {
+            return Some(Named::Manifest);
         }
-        manifest.blocks.push(hash);
+        if let Some(rest) = path.strip_prefix("terms/") {
+            let n = rest.split('.').next()?.parse().ok()?;
+            return Some(Named::Shard(n));
+        }
+        let rest = path.strip_prefix("docs/")?;
+        let (group, file) = rest.split_once('/')?;
+        let g = group.split('.').next()?.parse().ok()?;
+        let k = file.strip_suffix(".json")?.parse().ok()?;
+        Some(Named::Doc(g, k))
     }
-    let json = serde_json::to_vec(&manifest).unwrap_or_default();
-    files.push((paths::MANIFEST.to_string(), Arc::from(json)));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files.dedup_by(|a, b| a.0 == b.0);
-    files
-}
-
-/// Every index file for `docs`, built from scratch.
-pub fn write(docs: &[Arc<Prepared>]) -> Vec<(String, Arc<[u8]>)> {
-    assemble(docs, &Shards::build(docs))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn doc<'a>(title: &'a str, body: &'a str) -> Document<'a> {
-        Document {
-            url: "articles/x/",
-            title,
-            date: "2026-09-14".into(),
-            summary: "",
-            extra: String::new(),
-            body,
-        }
-    }
 
     #[test]
     fn term_hash_is_fnv1a() {
@@ -248,29 +232,60 @@ mod tests {
     }
 
     #[test]
-    fn prepared_counts_terms_and_marks_the_title() {
-        let p = Prepared::new(&doc("网络安全", "安全第一，安全。"));
-        let terms: Vec<(&str, u32)> = p.terms().map(|(t, _, v)| (t, v)).collect();
-        assert!(terms.contains(&("安全", postings::value(3, true))));
-        assert!(terms.contains(&("第一", postings::value(1, false))));
+    fn a_document_file_is_an_array_of_articles() {
+        let doc = |url| Document {
+            url,
+            title: "标题\"引号\"",
+            date: "2026-09-14".into(),
+            summary: "摘要",
+            extra: String::new(),
+            body: "正文",
+        };
+        let (a, b) = (doc("a/"), doc("b/"));
+        let bytes = doc_file([&a, &b]);
+        let back: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(back[1]["u"], "b/");
+        assert_eq!(back[0]["t"], "标题\"引号\"");
+        assert_eq!(back[0]["x"], "正文");
     }
 
     #[test]
-    fn output_is_deterministic_and_complete() {
-        let docs: Vec<Arc<Prepared>> = (0..100)
-            .map(|i| Arc::new(Prepared::new(&doc(&format!("标题{i}"), "正文 text"))))
-            .collect();
-        let a = write(&docs);
-        let b = write(&docs);
-        assert_eq!(a, b);
-        let manifest: Manifest =
-            serde_json::from_slice(&a.iter().find(|(p, _)| p == paths::MANIFEST).unwrap().1)
-                .unwrap();
-        assert_eq!(manifest.documents, 100);
-        assert_eq!(manifest.blocks.len(), 2);
-        assert!(
-            a.iter()
-                .any(|(p, _)| *p == paths::doc(1, &manifest.blocks[1], 35))
+    fn long_texts_are_cut_for_snippets() {
+        let body = "字".repeat(SNIPPET_TEXT_CHARS + 10);
+        let doc = Document {
+            url: "a/",
+            title: "t",
+            date: String::new(),
+            summary: "",
+            extra: String::new(),
+            body: &body,
+        };
+        let mut out = Vec::new();
+        doc.write_json(&mut out);
+        let back: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            back["x"].as_str().unwrap().chars().count(),
+            SNIPPET_TEXT_CHARS
         );
+    }
+
+    #[test]
+    fn paths_say_what_they_name() {
+        use paths::Named;
+        assert_eq!(paths::parse("index.json"), Some(Named::Manifest));
+        assert_eq!(
+            paths::parse(&paths::shard(12, "abcd1234")),
+            Some(Named::Shard(12))
+        );
+        assert_eq!(
+            paths::parse(&paths::doc(3, "abcd1234", 15)),
+            Some(Named::Doc(3, 15))
+        );
+        assert_eq!(paths::parse("docs/x"), None);
+        let manifest = Manifest::new(200, &[1], &[2, 3, 4, 5]);
+        let (path, at) = manifest.doc_path(70).unwrap();
+        assert_eq!(path, paths::doc(1, &manifest.blocks[1], 1));
+        assert_eq!(at, 2);
+        assert_eq!(manifest.doc_path(64 * 4), None);
     }
 }

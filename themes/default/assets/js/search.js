@@ -3,7 +3,8 @@
  * Plain JavaScript, nothing from another host. A query fetches the manifest, the
  * shards of its terms, then the document files of the results shown (src/search/
  * in Herald describes the files; src/search/query.rs does the same in Rust, and the
- * tokenizer below must stay identical to src/search/tokenizer.rs).
+ * tokenizer below must stay identical to src/search/tokenizer.rs). Every file is
+ * plain JSON, which the server may send compressed.
  *
  * The page: <div id="search-results" data-index="/search/" data-root="/">, a form
  * with input#search-q, and p#search-status (aria-live) for the count. */
@@ -91,7 +92,8 @@
 
   var LAST = "0123456789abcdefghijklmnopqrstuv";
   var MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
-  var DIGIT = {};
+  // Each character code's digit: 0–31 in MORE, 32–63 in LAST, 255 for others.
+  var DIGIT = new Uint8Array(128).fill(255);
   for (var k = 0; k < 32; k++) { DIGIT[LAST.charCodeAt(k)] = 32 + k; DIGIT[MORE.charCodeAt(k)] = k; }
 
   /** A posting list: article numbers (ascending) and values (frequency × 2, plus 1
@@ -101,8 +103,9 @@
     var values = new Uint32Array(text.length >> 1);
     var size = 0, n = 0, next = 0, gap = true;
     for (var i = 0; i < text.length; i++) {
-      var d = DIGIT[text.charCodeAt(i)];
-      if (d === undefined) throw new Error("bad index");
+      var c = text.charCodeAt(i);
+      var d = c < 128 ? DIGIT[c] : 255;
+      if (d === 255) throw new Error("bad index");
       if (d < 32) { n = n * 32 + d; continue; }
       n = n * 32 + (d - 32);
       if (gap) { ids[size] = next + n; } else { values[size] = n; next = ids[size] + 1; size++; }
@@ -132,21 +135,25 @@
     if (!shardCache[path]) shardCache[path] = get(path).then(function (r) { return r.json(); });
     return shardCache[path];
   }
-  /** A document file: gzip, inflated here (unless the server already did). Its
-   *  folder is named after its block's hash, in the manifest. */
-  function loadDoc(m, id) {
-    var n = Math.floor(id / m.block);
-    return get("docs/" + n + "." + m.blocks[n] + "/" + (id % m.block) + ".json.gz").then(function (r) {
-      return r.arrayBuffer();
-    }).then(function (buffer) {
-      var bytes = new Uint8Array(buffer);
-      if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-        if (typeof DecompressionStream === "undefined") throw new Error("old browser");
-        var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-        return new Response(stream).text();
-      }
-      return new TextDecoder().decode(bytes);
-    }).then(JSON.parse);
+  /** Article `id` from its document file: a JSON array of `per_file` articles, in a
+   *  folder of `block` articles named after their hash (in the manifest). A file
+   *  holding several results is fetched once. */
+  var docCache = {};
+  function loadDoc(m, id, first) {
+    var group = Math.floor(id / m.block);
+    var within = id % m.block;
+    var perFile = m.per_file || 1;
+    var path = "docs/" + group + "." + m.blocks[group] + "/" + Math.floor(within / perFile) + ".json";
+    if (!docCache[path]) {
+      // The first result's file first: the others wait behind it on a busy line.
+      docCache[path] = get(path, { priority: first ? "high" : "low" }).then(function (r) { return r.json(); });
+      docCache[path].catch(function () { delete docCache[path]; });
+    }
+    return docCache[path].then(function (docs) {
+      var doc = docs[within % perFile];
+      if (!doc) throw new Error(path + ": no article " + id);
+      return doc;
+    });
   }
 
   /* ---- Matching and ranking: the same as src/search/query.rs ---- */
@@ -157,37 +164,38 @@
   function matches(words, lists) {
     var terms = Object.keys(lists);
     if (!terms.length) return [];
-    var shortest = terms.reduce(function (a, b) { return lists[b].size < lists[a].size ? b : a; });
+    var all = terms.map(function (t) { return lists[t]; });
+    var base = all.reduce(function (a, b) { return b.size < a.size ? b : a; });
+    // Each word's terms, as places in `all`.
+    var wordTerms = words.filter(function (w) { return w.terms.length; }).map(function (w) {
+      return w.terms.map(function (t) { return terms.indexOf(t); });
+    });
     // Every list is sorted: walk them together, one cursor each.
-    var cursor = {};
-    terms.forEach(function (t) { cursor[t] = 0; });
-    var found = {};
+    var cursor = new Uint32Array(all.length);
+    var found = new Uint32Array(all.length);
     var hits = [];
-    var base = lists[shortest];
     outer: for (var k = 0; k < base.size; k++) {
       var id = base.ids[k];
-      for (var t = 0; t < terms.length; t++) {
-        var list = lists[terms[t]];
-        var c = cursor[terms[t]];
+      for (var t = 0; t < all.length; t++) {
+        var list = all[t];
+        var c = cursor[t];
         while (c < list.size && list.ids[c] < id) c++;
-        cursor[terms[t]] = c;
+        cursor[t] = c;
         if (c === list.size || list.ids[c] !== id) continue outer;
-        found[terms[t]] = list.values[c];
+        found[t] = list.values[c];
       }
-      var hit = { id: id, title: 0, freq: 0 };
-      for (var i = 0; i < words.length; i++) {
-        if (!words[i].terms.length) continue;
+      var title = 0, freq = 0;
+      for (var i = 0; i < wordTerms.length; i++) {
         var inTitle = true, tf = Infinity;
-        for (var j = 0; j < words[i].terms.length; j++) {
-          var value = found[words[i].terms[j]];
+        for (var j = 0; j < wordTerms[i].length; j++) {
+          var value = found[wordTerms[i][j]];
           inTitle = inTitle && (value & 1) === 1;
           tf = Math.min(tf, value >>> 1);
         }
-        hit.title += inTitle ? 1 : 0;
-        hit.freq += tf;
+        title += inTitle ? 1 : 0;
+        freq += tf;
       }
-      hit.rank = hit.title * 64 + frequencyClass(hit.freq);
-      hits.push(hit);
+      hits.push({ id: id, title: title, freq: freq, rank: title * 64 + frequencyClass(freq) });
     }
     hits.sort(function (a, b) { return (b.rank - a.rank) || (b.id - a.id); });
     return hits;
@@ -312,7 +320,7 @@
       return li;
     });
     return Promise.all(hits.map(function (hit, i) {
-      return loadDoc(result.manifest, hit.id).then(function (doc) {
+      return loadDoc(result.manifest, hit.id, i === 0).then(function (doc) {
         if (token !== current) return;
         fillHit(slots[i], doc, pattern);
         slots[i].hidden = false;
@@ -380,6 +388,10 @@
 
   // For tests: the tokenizer must cut queries exactly as src/search/tokenizer.rs.
   window.heraldSearch = { queryWords: queryWords, termHash: termHash };
+
+  // The manifest is the first thing any query needs: ask for it now, while the
+  // reader types (a failure is retried by the query).
+  loadManifest().catch(function () { /* retried */ });
 
   var initial = new URLSearchParams(window.location.search).get("q");
   if (initial) {

@@ -1,0 +1,201 @@
+//! What changed between two states of the index, article by article, and posting
+//! lists brought up to date with it.
+//!
+//! Articles are matched by the key of their document (a hash of everything indexed
+//! and shown of them). An article whose key is found again keeps its entries, under
+//! its new number if it has one; the others are tokenised again.
+
+use rustc_hash::FxHashMap;
+
+use super::postings::{Entries, encode, push_number};
+
+/// How the articles of the last state map to the articles now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// For each article of the last state: its number now, or `None` when it is gone
+    /// or its document changed.
+    pub moved: Vec<Option<u32>>,
+    /// The articles (numbers now) to tokenise: those without a match.
+    pub fresh: Vec<u32>,
+    /// Whether an article kept changed its number, so that every list changes.
+    pub renumbered: bool,
+}
+
+impl Plan {
+    /// Everything tokenised: `count` articles from nothing.
+    pub fn everything(count: usize) -> Plan {
+        Plan {
+            moved: Vec::new(),
+            fresh: (0..count as u32).collect(),
+            renumbered: false,
+        }
+    }
+
+    /// Matches the articles keyed `old` with those keyed `new`; `None` when the index
+    /// is better made again from nothing: keys repeat, articles kept changed their
+    /// order, or more than half the articles are new.
+    pub fn new(old: &[u64], new: &[u64]) -> Option<Plan> {
+        let mut at: FxHashMap<u64, u32> =
+            FxHashMap::with_capacity_and_hasher(old.len(), Default::default());
+        for (i, &key) in old.iter().enumerate() {
+            if at.insert(key, i as u32).is_some() {
+                return None;
+            }
+        }
+        let mut plan = Plan {
+            moved: vec![None; old.len()],
+            fresh: Vec::new(),
+            renumbered: false,
+        };
+        let mut last: Option<u32> = None;
+        for (j, key) in new.iter().enumerate() {
+            let j = j as u32;
+            match at.remove(key) {
+                Some(i) => {
+                    if last.is_some_and(|l| l > i) {
+                        return None;
+                    }
+                    last = Some(i);
+                    plan.moved[i as usize] = Some(j);
+                    plan.renumbered |= i != j;
+                }
+                None => plan.fresh.push(j),
+            }
+        }
+        (plan.fresh.len() * 2 <= new.len()).then_some(plan)
+    }
+
+    /// The articles of the last state whose entries go (gone or changed).
+    pub fn dropped(&self) -> impl Iterator<Item = usize> + '_ {
+        self.moved
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.is_none())
+            .map(|(i, _)| i)
+    }
+}
+
+/// A posting list brought up to date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Updated {
+    /// The list, encoded.
+    pub list: String,
+    /// Entries it had.
+    pub before: usize,
+    /// Entries it has.
+    pub after: usize,
+}
+
+/// The encoded list `old` with its articles renumbered by `moved` (those without a
+/// number left out) and `adds` (runs of entries, articles ascending, none of them
+/// kept) merged in.
+pub fn update_list<'a>(
+    old: &str,
+    moved: &[Option<u32>],
+    adds: impl Iterator<Item = &'a [(u32, u32)]>,
+) -> Result<Updated, String> {
+    if old.is_empty() {
+        let mut list = String::new();
+        let mut after = 0;
+        let mut next = 0;
+        for run in adds {
+            list.reserve(run.len() * 3);
+            for &(article, value) in run {
+                push_number(&mut list, article - next);
+                push_number(&mut list, value);
+                next = article + 1;
+            }
+            after += run.len();
+        }
+        return Ok(Updated {
+            list,
+            before: 0,
+            after,
+        });
+    }
+    let adds: Vec<(u32, u32)> = adds.flatten().copied().collect();
+    let mut kept = Vec::with_capacity(old.len() / 2);
+    let mut before = 0;
+    let mut entries = Entries::new(old);
+    for (article, value) in &mut entries {
+        before += 1;
+        if let Some(Some(now)) = moved.get(article as usize) {
+            kept.push((*now, value));
+        }
+    }
+    if let Some(e) = entries.error {
+        return Err(e);
+    }
+    let merged = merge(&kept, &adds);
+    Ok(Updated {
+        list: encode(&merged),
+        before,
+        after: merged.len(),
+    })
+}
+
+fn merge(a: &[(u32, u32)], b: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i].0 <= b[j].0 {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::postings::decode;
+
+    #[test]
+    fn an_edit_in_place_and_a_new_article() {
+        let plan = Plan::new(&[10, 11, 12], &[10, 99, 12, 13]).unwrap();
+        assert_eq!(plan.moved, [Some(0), None, Some(2)]);
+        assert_eq!(plan.fresh, [1, 3]);
+        assert!(!plan.renumbered);
+        assert_eq!(plan.dropped().collect::<Vec<_>>(), [1]);
+    }
+
+    #[test]
+    fn a_deletion_renumbers_the_newer_articles() {
+        let plan = Plan::new(&[10, 11, 12, 13], &[10, 12, 13]).unwrap();
+        assert_eq!(plan.moved, [Some(0), None, Some(1), Some(2)]);
+        assert!(plan.fresh.is_empty() && plan.renumbered);
+        let old = encode(&[(0, 2), (1, 4), (3, 3)]);
+        let now = update_list(&old, &plan.moved, std::iter::empty()).unwrap();
+        assert_eq!(decode(&now.list).unwrap(), [(0, 2), (2, 3)]);
+        assert_eq!((now.before, now.after), (3, 2));
+    }
+
+    #[test]
+    fn rebuilt_when_order_changes_keys_repeat_or_most_is_new() {
+        assert_eq!(Plan::new(&[1, 2, 3], &[2, 1, 3]), None);
+        assert_eq!(Plan::new(&[1, 1], &[1, 1]), None);
+        assert_eq!(Plan::new(&[1, 2, 3], &[4, 5, 3]), None);
+        assert!(Plan::new(&[], &[]).is_some());
+    }
+
+    #[test]
+    fn added_entries_are_merged_in_order() {
+        let moved = [Some(0), Some(2), Some(4)];
+        let old = encode(&[(0, 2), (1, 2), (2, 2)]);
+        let adds = [(1, 7), (3, 5), (5, 3)];
+        let now = update_list(&old, &moved, [&adds[..1], &adds[1..]].into_iter()).unwrap();
+        assert_eq!(
+            decode(&now.list).unwrap(),
+            [(0, 2), (1, 7), (2, 2), (3, 5), (4, 2), (5, 3)]
+        );
+        assert!(update_list("x", &moved, std::iter::empty()).is_err());
+        let fresh = update_list("", &[], [&adds[..]].into_iter()).unwrap();
+        assert_eq!(decode(&fresh.list).unwrap(), adds);
+    }
+}
