@@ -12,6 +12,10 @@ use std::time::{Duration, Instant};
 use herald::search::SearchIndex;
 use herald::site::{LoadOptions, Site, Touched};
 
+// As the `herald` binary allocates.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// CPU time of this process so far (all threads), from /proc (Linux), in 10 ms ticks.
 fn cpu() -> Duration {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();

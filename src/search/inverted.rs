@@ -151,17 +151,14 @@ where
 
 /// Each article of `chunk` with its terms' index numbers (`map` of the chunk's).
 fn held_terms(chunk: &Chunk, map: &[u32]) -> Vec<(u32, Box<[u8]>)> {
-    let mut ids = Vec::new();
     chunk
         .articles
         .iter()
         .enumerate()
         .map(|(n, &article)| {
             let range = chunk.held_starts[n] as usize..chunk.held_starts[n + 1] as usize;
-            ids.clear();
-            ids.extend(chunk.held[range].iter().map(|&l| map[l as usize]));
-            ids.sort_unstable();
-            (article, encode_ids(&ids))
+            let ids = chunk.held[range].iter().map(|&l| map[l as usize]);
+            (article, encode_ids(ids))
         })
         .collect()
 }

@@ -374,7 +374,8 @@ impl SearchIndex {
             .par_iter()
             .map(|&g| {
                 let files = group_files(docs, g);
-                (g, hash::of(&files), files)
+                let hashes: Vec<u64> = files.iter().map(|f| hash::of_bytes(f)).collect();
+                (g, hash::of(&hashes), files)
             })
             .collect();
         let mut out = FxHashMap::default();
