@@ -11,6 +11,8 @@ use super::writer::Document;
 
 /// Articles tokenised by one task, at least.
 const CHUNK: usize = 256;
+/// Articles tokenised by one task, at most (their places in the chunk are `u16`s).
+const MAX_CHUNK: usize = 1 << 16;
 /// Chunks of a large site, at most (each keeps a table as long as the term list).
 const MAX_CHUNKS: usize = 64;
 /// No article holds the term in that chunk.
@@ -23,8 +25,9 @@ struct Chunk {
     articles: Vec<u32>,
     /// Each term, by the chunk's number.
     keys: Vec<TermKey>,
-    /// `(article, value)` entries grouped by term, each group's articles ascending.
-    entries: Vec<(u32, u32)>,
+    /// `(article's place in the chunk, value)` entries grouped by term, each group's
+    /// articles ascending. (A value is at most `2 × MAX_TF + 1`.)
+    entries: Vec<(u16, u16)>,
     /// Where each term's group starts in `entries` (one more for the end).
     starts: Vec<u32>,
     /// Each article's terms, by the chunk's numbers: `held[held_starts[n]..]`.
@@ -33,9 +36,13 @@ struct Chunk {
 }
 
 impl Chunk {
-    fn group(&self, local: u32) -> &[(u32, u32)] {
+    /// The entries of the chunk's term `local`: `(article, value)`.
+    fn group(&self, local: u32) -> impl ExactSizeIterator<Item = (u32, u32)> + '_ {
         let l = local as usize;
-        &self.entries[self.starts[l] as usize..self.starts[l + 1] as usize]
+        let first = self.articles[0];
+        self.entries[self.starts[l] as usize..self.starts[l + 1] as usize]
+            .iter()
+            .map(move |&(n, value)| (first + u32::from(n), u32::from(value)))
     }
 }
 
@@ -53,7 +60,7 @@ pub struct Tokenised {
 
 impl Tokenised {
     /// The entries of term `t` (the index's number), articles ascending, in runs.
-    pub fn adds(&self, t: u32) -> impl Iterator<Item = &[(u32, u32)]> + '_ {
+    pub fn adds(&self, t: u32) -> impl Iterator<Item = impl ExactSizeIterator<Item = (u32, u32)> + '_> + '_ {
         self.chunks
             .iter()
             .zip(&self.locals)
@@ -89,12 +96,12 @@ impl Tokenised {
                         let group = chunk.group(local as u32);
                         let (list, next) = (&mut mine[at], &mut next[at]);
                         list.reserve(group.len() * 3);
-                        for &(article, value) in group {
+                        entries += group.len();
+                        for (article, value) in group {
                             push_number(list, article - *next);
                             push_number(list, value);
                             *next = article + 1;
                         }
-                        entries += group.len();
                     }
                 }
                 entries
@@ -118,7 +125,7 @@ where
     D: std::ops::Deref<Target = Document<'a>>,
 {
     let t = crate::timing::phase("search: tokenise");
-    let size = CHUNK.max(articles.len().div_ceil(MAX_CHUNKS));
+    let size = CHUNK.max(articles.len().div_ceil(MAX_CHUNKS)).min(MAX_CHUNK);
     let chunks: Vec<Chunk> = articles
         .par_chunks(size)
         .map(|chunk| tokenise_chunk(chunk, &document))
@@ -169,12 +176,13 @@ where
 {
     let mut lookup = Lookup::default();
     let mut keys: Vec<TermKey> = Vec::new();
-    // Per term: the last article (index in `articles`) holding it, and where its
-    // entry for that article is in `flat`.
+    // Per term: the last article (place in `articles`) holding it, and where its
+    // entry for that article is in `held` and `values`.
     let mut last: Vec<u32> = Vec::new();
     let mut slot: Vec<u32> = Vec::new();
-    // Entries `(term, value)` in article order; `held_starts` says whose.
-    let mut flat: Vec<(u32, u32)> = Vec::with_capacity(articles.len() * 768);
+    // Entries in article order: each article's terms, and their values.
+    let mut held: Vec<u32> = Vec::with_capacity(articles.len() * 640);
+    let mut values: Vec<u16> = Vec::with_capacity(articles.len() * 640);
     let mut held_starts = Vec::with_capacity(articles.len() + 1);
     held_starts.push(0u32);
     for (n, &article) in articles.iter().enumerate() {
@@ -191,55 +199,58 @@ where
                     id
                 }) as usize;
                 if last[id] == n {
-                    let value = &mut flat[slot[id] as usize].1;
-                    if *value >> 1 < MAX_TF {
+                    let value = &mut values[slot[id] as usize];
+                    if u32::from(*value >> 1) < MAX_TF {
                         *value += 2;
                     }
-                    *value |= u32::from(title);
+                    *value |= u16::from(title);
                 } else {
                     last[id] = n;
-                    slot[id] = flat.len() as u32;
-                    flat.push((id as u32, value(1, title)));
+                    slot[id] = held.len() as u32;
+                    held.push(id as u32);
+                    values.push(value(1, title) as u16);
                 }
             });
         }
-        held_starts.push(flat.len() as u32);
+        held_starts.push(held.len() as u32);
     }
-    group_by_term(articles, keys, flat, held_starts)
+    let (entries, starts) = group_by_term(keys.len(), &held, &values, &held_starts);
+    Chunk {
+        articles: articles.to_vec(),
+        keys,
+        entries,
+        starts,
+        held,
+        held_starts,
+    }
 }
 
-/// Sorts `flat`'s entries by term (counting), keeping article order within a term.
+/// Sorts the entries by term (counting), keeping article order within a term:
+/// `(place of the article, value)` and where each term's entries start.
 fn group_by_term(
-    articles: &[u32],
-    keys: Vec<TermKey>,
-    flat: Vec<(u32, u32)>,
-    held_starts: Vec<u32>,
-) -> Chunk {
-    let mut starts = vec![0u32; keys.len() + 1];
-    for &(id, _) in &flat {
+    terms: usize,
+    held: &[u32],
+    values: &[u16],
+    held_starts: &[u32],
+) -> (Vec<(u16, u16)>, Vec<u32>) {
+    let mut starts = vec![0u32; terms + 1];
+    for &id in held {
         starts[id as usize + 1] += 1;
     }
     for i in 1..starts.len() {
         starts[i] += starts[i - 1];
     }
     let mut at = starts.clone();
-    let mut entries = vec![(0, 0); flat.len()];
-    for (n, &article) in articles.iter().enumerate() {
+    let mut entries = vec![(0u16, 0u16); held.len()];
+    for n in 0..held_starts.len() - 1 {
         let range = held_starts[n] as usize..held_starts[n + 1] as usize;
-        for &(id, value) in &flat[range] {
+        for (&id, &value) in held[range.clone()].iter().zip(&values[range]) {
             let slot = &mut at[id as usize];
-            entries[*slot as usize] = (article, value);
+            entries[*slot as usize] = (n as u16, value);
             *slot += 1;
         }
     }
-    Chunk {
-        articles: articles.to_vec(),
-        keys,
-        entries,
-        starts,
-        held: flat.into_iter().map(|(id, _)| id).collect(),
-        held_starts,
-    }
+    (entries, starts)
 }
 
 #[cfg(test)]
@@ -280,7 +291,7 @@ mod tests {
         let mut lists = vec![String::new(); terms.len()];
         let mut id = |t: &str| terms.id(&TermKey::from(Key::Packed(pack(t).unwrap())));
         let safe = id("安全");
-        let list: Vec<(u32, u32)> = out.adds(safe).flatten().copied().collect();
+        let list: Vec<(u32, u32)> = out.adds(safe).flatten().collect();
         assert_eq!(list.len(), 600);
         assert!(
             list.windows(2).all(|w| w[0].0 < w[1].0),
@@ -294,7 +305,7 @@ mod tests {
         assert_eq!(out.encode_all(&mut lists), 599 * 5 + 6);
         assert_eq!(
             postings::decode(&lists[safe as usize]).unwrap(),
-            out.adds(safe).flatten().copied().collect::<Vec<_>>()
+            out.adds(safe).flatten().collect::<Vec<_>>()
         );
         let (article, held) = &out.held[300];
         assert_eq!(*article, 300);

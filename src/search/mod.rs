@@ -26,7 +26,6 @@ pub mod writer;
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -109,16 +108,16 @@ pub struct SearchIndex {
 }
 
 /// Index files: output paths (under [`DIR`]) and bytes, sorted by path.
-pub type Files = Vec<(String, Arc<[u8]>)>;
+pub type Files = Vec<(String, Vec<u8>)>;
 
 /// One file of the index, as an update leaves it.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct IndexFile {
     /// Output path, under [`DIR`].
     pub path: String,
     /// Its bytes, when this update made them; `None` for a file made before, which
     /// has the same bytes under the same path (or [`SearchIndex::bytes_of`] them).
-    pub bytes: Option<Arc<[u8]>>,
+    pub bytes: Option<Vec<u8>>,
 }
 
 impl IndexFile {
@@ -136,9 +135,7 @@ impl SearchIndex {
         files
             .into_iter()
             .filter_map(|f| {
-                let bytes = f
-                    .bytes
-                    .or_else(|| index.bytes_of(site, &f.path).map(Arc::from))?;
+                let bytes = f.bytes.or_else(|| index.bytes_of(site, &f.path))?;
                 Some((f.path, bytes))
             })
             .collect()
@@ -224,7 +221,7 @@ impl SearchIndex {
         docs: &Docs<'_>,
         keys: Vec<u64>,
         plan: Plan,
-    ) -> Result<FxHashMap<String, Arc<[u8]>>, String> {
+    ) -> Result<FxHashMap<String, Vec<u8>>, String> {
         let old_count = self.keys.len();
         let tokenised = inverted::tokenise(&plan.fresh, |a| docs.get(a), &mut self.terms);
         self.lists.resize(self.terms.len(), String::new());
@@ -310,7 +307,7 @@ impl SearchIndex {
 
     /// Makes the files of the shards holding `changed` terms (of every shard when
     /// their number changes); returns those whose bytes are new.
-    fn update_shards(&mut self, changed: &[u32]) -> FxHashMap<String, Arc<[u8]>> {
+    fn update_shards(&mut self, changed: &[u32]) -> FxHashMap<String, Vec<u8>> {
         let _t = crate::timing::phase("search: shards");
         let count = shards::shard_count(self.postings);
         let mut dirty: Vec<usize> = if count == self.shards.len() {
@@ -337,7 +334,7 @@ impl SearchIndex {
             let h = hash::of_bytes(&bytes);
             if h != self.shards.hashes[n] {
                 self.shards.hashes[n] = h;
-                made.insert(paths::shard(n, &hash::short_hex(h)), Arc::from(bytes));
+                made.insert(paths::shard(n, &hash::short_hex(h)), bytes);
             }
         }
         made
@@ -350,7 +347,7 @@ impl SearchIndex {
         docs: &Docs<'_>,
         plan: &Plan,
         old_count: usize,
-    ) -> FxHashMap<String, Arc<[u8]>> {
+    ) -> FxHashMap<String, Vec<u8>> {
         let _t = crate::timing::phase("search: document files");
         let count = docs.len();
         let mut dirty = vec![false; count.div_ceil(GROUP)];
@@ -386,7 +383,7 @@ impl SearchIndex {
             self.groups[g] = h;
             let name = hash::short_hex(h);
             for (k, bytes) in files.into_iter().enumerate() {
-                out.insert(paths::doc(g, &name, k), Arc::from(bytes));
+                out.insert(paths::doc(g, &name, k), bytes);
             }
         }
         out
@@ -402,7 +399,7 @@ impl SearchIndex {
 
     /// Every file of the index, sorted by path, with the bytes `made` holds (and the
     /// manifest's).
-    fn listing(&self, mut made: FxHashMap<String, Arc<[u8]>>) -> Vec<IndexFile> {
+    fn listing(&self, mut made: FxHashMap<String, Vec<u8>>) -> Vec<IndexFile> {
         let manifest = self.manifest();
         let mut files = Vec::with_capacity(self.shards.len() + self.keys.len() / PER_FILE + 2);
         let mut add = |rel: String| {
@@ -423,7 +420,7 @@ impl SearchIndex {
         }
         files.push(IndexFile {
             path: format!("{DIR}{}", paths::MANIFEST),
-            bytes: Some(Arc::from(serde_json::to_vec(&manifest).unwrap_or_default())),
+            bytes: Some(serde_json::to_vec(&manifest).unwrap_or_default()),
         });
         files.sort_by(|a, b| a.path.cmp(&b.path));
         files
