@@ -61,12 +61,14 @@ fn main() {
     let mut files = 0;
     let full = fastest(runs, || {
         let mut index = SearchIndex::default();
-        files = index.update(&site, &Touched::All).map_or(0, |f| f.len());
+        files = index
+            .update(&site, &Touched::All, &|_, _| {})
+            .map_or(0, |f| f.len());
     });
     let mut index = SearchIndex::default();
-    index.update(&site, &Touched::All);
+    index.update(&site, &Touched::All, &|_, _| {});
     let same = fastest(runs, || {
-        assert!(index.update(&site, &Touched::All).is_none())
+        assert!(index.update(&site, &Touched::All, &|_, _| {}).is_none())
     });
     let dir = tempfile::tempdir().expect("temp dir");
     let started = Instant::now();

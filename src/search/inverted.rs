@@ -25,7 +25,7 @@ struct Chunk {
     articles: Vec<u32>,
     /// Each term, by the chunk's number.
     keys: Vec<TermKey>,
-    /// `(article's place in the chunk, value)` entries grouped by term, each group's
+    /// `(article's place in `articles`, value)` entries grouped by term, each group's
     /// articles ascending. (A value is at most `2 × MAX_TF + 1`.)
     entries: Vec<(u16, u16)>,
     /// Where each term's group starts in `entries` (one more for the end).
@@ -39,10 +39,9 @@ impl Chunk {
     /// The entries of the chunk's term `local`: `(article, value)`.
     fn group(&self, local: u32) -> impl ExactSizeIterator<Item = (u32, u32)> + '_ {
         let l = local as usize;
-        let first = self.articles[0];
         self.entries[self.starts[l] as usize..self.starts[l + 1] as usize]
             .iter()
-            .map(move |&(n, value)| (first + u32::from(n), u32::from(value)))
+            .map(move |&(n, value)| (self.articles[n as usize], u32::from(value)))
     }
 }
 
@@ -60,7 +59,10 @@ pub struct Tokenised {
 
 impl Tokenised {
     /// The entries of term `t` (the index's number), articles ascending, in runs.
-    pub fn adds(&self, t: u32) -> impl Iterator<Item = impl ExactSizeIterator<Item = (u32, u32)> + '_> + '_ {
+    pub fn adds(
+        &self,
+        t: u32,
+    ) -> impl Iterator<Item = impl ExactSizeIterator<Item = (u32, u32)> + '_> + '_ {
         self.chunks
             .iter()
             .zip(&self.locals)
@@ -125,7 +127,9 @@ where
     D: std::ops::Deref<Target = Document<'a>>,
 {
     let t = crate::timing::phase("search: tokenise");
-    let size = CHUNK.max(articles.len().div_ceil(MAX_CHUNKS)).min(MAX_CHUNK);
+    let size = CHUNK
+        .max(articles.len().div_ceil(MAX_CHUNKS))
+        .min(MAX_CHUNK);
     let chunks: Vec<Chunk> = articles
         .par_chunks(size)
         .map(|chunk| tokenise_chunk(chunk, &document))
@@ -276,14 +280,15 @@ mod tests {
         let bodies: Vec<String> = (0..600)
             .map(|i| format!("安全第一，安全。word{}", i % 3))
             .collect();
-        let articles: Vec<u32> = (0..600).collect();
+        // Every other article, as when only some are tokenised again.
+        let articles: Vec<u32> = (0..600).map(|i| i * 2).collect();
         let mut terms = Terms::default();
         let out = tokenise(
             &articles,
             |a| {
                 Box::new(doc(
-                    if a == 5 { "网络安全" } else { "标题" },
-                    &bodies[a as usize],
+                    if a == 10 { "网络安全" } else { "标题" },
+                    &bodies[a as usize / 2],
                 ))
             },
             &mut terms,
@@ -297,8 +302,8 @@ mod tests {
             list.windows(2).all(|w| w[0].0 < w[1].0),
             "sorted by article"
         );
-        assert_eq!(list[5], (5, postings::value(3, true)));
-        assert_eq!(list[6], (6, postings::value(2, false)));
+        assert_eq!(list[5], (10, postings::value(3, true)));
+        assert_eq!(list[6], (12, postings::value(2, false)));
         assert_eq!(out.adds(id("word1")).flatten().count(), 200);
         assert!(out.holds(id("word2")));
         // 标题 or 网络 络安 安全, then 安全 全第 第一 and one word each.
@@ -308,7 +313,7 @@ mod tests {
             out.adds(safe).flatten().collect::<Vec<_>>()
         );
         let (article, held) = &out.held[300];
-        assert_eq!(*article, 300);
+        assert_eq!(*article, 600);
         let held = decode_ids(held).unwrap();
         assert!(held.contains(&safe) && held.contains(&id("word0")));
         assert!(!held.contains(&id("word1")));

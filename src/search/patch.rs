@@ -174,7 +174,12 @@ mod tests {
         assert_eq!(plan.moved, [Some(0), None, Some(1), Some(2)]);
         assert!(plan.fresh.is_empty() && plan.renumbered);
         let old = encode(&[(0, 2), (1, 4), (3, 3)]);
-        let now = update_list(&old, &plan.moved, std::iter::empty::<std::vec::IntoIter<_>>()).unwrap();
+        let now = update_list(
+            &old,
+            &plan.moved,
+            std::iter::empty::<std::vec::IntoIter<_>>(),
+        )
+        .unwrap();
         assert_eq!(decode(&now.list).unwrap(), [(0, 2), (2, 3)]);
         assert_eq!((now.before, now.after), (3, 2));
     }
@@ -192,7 +197,10 @@ mod tests {
         let moved = [Some(0), Some(2), Some(4)];
         let old = encode(&[(0, 2), (1, 2), (2, 2)]);
         let adds = [(1, 7), (3, 5), (5, 3)];
-        let runs = [adds[..1].to_vec().into_iter(), adds[1..].to_vec().into_iter()];
+        let runs = [
+            adds[..1].to_vec().into_iter(),
+            adds[1..].to_vec().into_iter(),
+        ];
         let now = update_list(&old, &moved, runs.into_iter()).unwrap();
         assert_eq!(
             decode(&now.list).unwrap(),
