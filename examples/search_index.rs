@@ -12,6 +12,10 @@ use std::time::{Duration, Instant};
 use herald::search::SearchIndex;
 use herald::site::{LoadOptions, Site, Touched};
 
+// As the `herald` binary allocates.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// CPU time of this process so far (all threads), from /proc (Linux), in 10 ms ticks.
 fn cpu() -> Duration {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
@@ -57,12 +61,14 @@ fn main() {
     let mut files = 0;
     let full = fastest(runs, || {
         let mut index = SearchIndex::default();
-        files = index.update(&site, &Touched::All).map_or(0, |f| f.len());
+        files = index
+            .update(&site, &Touched::All, &|_, _| {})
+            .map_or(0, |f| f.len());
     });
     let mut index = SearchIndex::default();
-    index.update(&site, &Touched::All);
+    index.update(&site, &Touched::All, &|_, _| {});
     let same = fastest(runs, || {
-        assert!(index.update(&site, &Touched::All).is_none())
+        assert!(index.update(&site, &Touched::All, &|_, _| {}).is_none())
     });
     let dir = tempfile::tempdir().expect("temp dir");
     let started = Instant::now();

@@ -6,7 +6,8 @@
 //! whether links are checked).
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::assets::Body;
 use crate::check::{self, Recording};
@@ -220,13 +221,23 @@ fn search(site: &Site, sink: &dyn Sink, how: Search<'_>, touched: &Touched, buil
             built.outcome.errors.extend(write_files(&files, sink));
         }
         Search::Kept(index) => {
-            let files = index.update(site, touched).unwrap_or_else(|| index.files());
+            let errors = Mutex::new(Vec::new());
+            // A file of the same name in the previous output has the same bytes.
+            let emit = |path: &str, bytes: &[u8]| {
+                if !(named_by_content(path) && sink.keep(path))
+                    && let Err(d) = sink.write(path, bytes)
+                {
+                    errors.lock().unwrap_or_else(|e| e.into_inner()).push(d);
+                }
+            };
+            let files = index
+                .update(site, touched, &emit)
+                .unwrap_or_else(|| index.files());
             built.outcome.counts.files += files.len();
-            let _t = crate::timing::phase("search: write");
-            built
-                .outcome
-                .errors
-                .extend(put_kept(index, site, &files, sink));
+            let _t = crate::timing::phase("search: keep the others");
+            let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+            errors.extend(put_kept(index, site, &files, sink));
+            built.outcome.errors.extend(errors);
         }
         Search::Update { index, served } => {
             built.search_written = update_search(
@@ -241,8 +252,13 @@ fn search(site: &Site, sink: &dyn Sink, how: Search<'_>, touched: &Touched, buil
     }
 }
 
-/// Puts `files` into `sink`: keeps the previous output's copy of a file named after
-/// its bytes, else writes its bytes (made again when the update did not make them).
+/// True for every index file but the manifest: named after its bytes.
+fn named_by_content(path: &str) -> bool {
+    !path.ends_with(crate::search::writer::paths::MANIFEST)
+}
+
+/// Puts the files the update did not make into `sink`: the previous output's copy
+/// when it has one, else their bytes made again.
 fn put_kept(
     index: &SearchIndex,
     site: &Site,
@@ -252,32 +268,24 @@ fn put_kept(
     use rayon::prelude::*;
     files
         .par_iter()
-        .filter_map(|file| {
-            if file.named_by_content() && sink.keep(&file.path) {
-                return None;
-            }
-            write_index_file(index, site, file, sink).err()
-        })
+        .filter(|file| !file.made && !(named_by_content(&file.path) && sink.keep(&file.path)))
+        .filter_map(|file| write_again(index, site, &file.path, sink).err())
         .collect()
 }
 
-/// Writes one index file, making its bytes again if the update did not make them.
-fn write_index_file(
+/// Writes an index file made before, making its bytes again.
+fn write_again(
     index: &SearchIndex,
     site: &Site,
-    file: &IndexFile,
+    path: &str,
     sink: &dyn Sink,
 ) -> Result<(), Diagnostic> {
-    match &file.bytes {
-        Some(bytes) => sink.write(&file.path, bytes),
-        None => match index.bytes_of(site, &file.path) {
-            Some(bytes) => sink.write(&file.path, &bytes),
-            None => Err(Diagnostic::error(format!(
-                "the search index file {} could not be made again",
-                file.path
-            ))
-            .with_help("delete the .herald-cache folder and build again")),
-        },
+    match index.bytes_of(site, path) {
+        Some(bytes) => sink.write(path, &bytes),
+        None => Err(Diagnostic::error(format!(
+            "the search index file {path} could not be made again"
+        ))
+        .with_help("delete the .herald-cache folder and build again")),
     }
 }
 
@@ -292,29 +300,49 @@ fn update_search(
     sink: &dyn Sink,
     removed: &mut Vec<String>,
 ) -> usize {
-    let Some(files) = index.update(site, touched) else {
+    // Other index files are named after their bytes: only the manifest's can change,
+    // so it is versioned by its bytes and the others by their names.
+    let version = |path: &str, bytes: &[u8]| match named_by_content(path) {
+        true => 0,
+        false => hash::of_bytes(bytes),
+    };
+    let written = AtomicUsize::new(0);
+    let manifest = Mutex::new(0);
+    let emit = |path: &str, bytes: &[u8]| {
+        let v = version(path, bytes);
+        if !named_by_content(path) {
+            *manifest.lock().unwrap_or_else(|e| e.into_inner()) = v;
+        }
+        // Collecting into memory cannot fail for a path the index made.
+        if served.get(path) != Some(&v) && sink.write(path, bytes).is_ok() {
+            written.fetch_add(1, Ordering::Relaxed);
+        }
+    };
+    let Some(files) = index.update(site, touched, &emit) else {
         return 0;
     };
-    // Other index files are named after their bytes: only the manifest's can change.
+    let manifest = manifest.into_inner().unwrap_or_else(|e| e.into_inner());
     let now: HashMap<String, u64> = files
         .iter()
         .map(|file| {
-            let version = match &file.bytes {
-                Some(bytes) if !file.named_by_content() => hash::of_bytes(bytes),
-                _ => 0,
+            let v = if named_by_content(&file.path) {
+                0
+            } else {
+                manifest
             };
-            (file.path.clone(), version)
+            (file.path.clone(), v)
         })
         .collect();
-    let mut written = 0;
-    for file in &files {
-        // Collecting into memory cannot fail for a path the index made.
-        if served.get(&file.path) != now.get(&file.path)
-            && write_index_file(index, site, file, sink).is_ok()
-        {
-            written += 1;
+    // Files made before but not served (after a failed write, say).
+    for file in files
+        .iter()
+        .filter(|f| !f.made && !served.contains_key(&f.path))
+    {
+        if write_again(index, site, &file.path, sink).is_ok() {
+            written.fetch_add(1, Ordering::Relaxed);
         }
     }
+    let written = written.into_inner();
     removed.extend(served.keys().filter(|p| !now.contains_key(*p)).cloned());
     *served = now;
     written

@@ -11,6 +11,8 @@ use super::writer::Document;
 
 /// Articles tokenised by one task, at least.
 const CHUNK: usize = 256;
+/// Articles tokenised by one task, at most (their places in the chunk are `u16`s).
+const MAX_CHUNK: usize = 1 << 16;
 /// Chunks of a large site, at most (each keeps a table as long as the term list).
 const MAX_CHUNKS: usize = 64;
 /// No article holds the term in that chunk.
@@ -23,8 +25,9 @@ struct Chunk {
     articles: Vec<u32>,
     /// Each term, by the chunk's number.
     keys: Vec<TermKey>,
-    /// `(article, value)` entries grouped by term, each group's articles ascending.
-    entries: Vec<(u32, u32)>,
+    /// `(article's place in `articles`, value)` entries grouped by term, each group's
+    /// articles ascending. (A value is at most `2 × MAX_TF + 1`.)
+    entries: Vec<(u16, u16)>,
     /// Where each term's group starts in `entries` (one more for the end).
     starts: Vec<u32>,
     /// Each article's terms, by the chunk's numbers: `held[held_starts[n]..]`.
@@ -33,9 +36,12 @@ struct Chunk {
 }
 
 impl Chunk {
-    fn group(&self, local: u32) -> &[(u32, u32)] {
+    /// The entries of the chunk's term `local`: `(article, value)`.
+    fn group(&self, local: u32) -> impl ExactSizeIterator<Item = (u32, u32)> + '_ {
         let l = local as usize;
-        &self.entries[self.starts[l] as usize..self.starts[l + 1] as usize]
+        self.entries[self.starts[l] as usize..self.starts[l + 1] as usize]
+            .iter()
+            .map(move |&(n, value)| (self.articles[n as usize], u32::from(value)))
     }
 }
 
@@ -53,7 +59,10 @@ pub struct Tokenised {
 
 impl Tokenised {
     /// The entries of term `t` (the index's number), articles ascending, in runs.
-    pub fn adds(&self, t: u32) -> impl Iterator<Item = &[(u32, u32)]> + '_ {
+    pub fn adds(
+        &self,
+        t: u32,
+    ) -> impl Iterator<Item = impl ExactSizeIterator<Item = (u32, u32)> + '_> + '_ {
         self.chunks
             .iter()
             .zip(&self.locals)
@@ -89,12 +98,12 @@ impl Tokenised {
                         let group = chunk.group(local as u32);
                         let (list, next) = (&mut mine[at], &mut next[at]);
                         list.reserve(group.len() * 3);
-                        for &(article, value) in group {
+                        entries += group.len();
+                        for (article, value) in group {
                             push_number(list, article - *next);
                             push_number(list, value);
                             *next = article + 1;
                         }
-                        entries += group.len();
                     }
                 }
                 entries
@@ -118,7 +127,9 @@ where
     D: std::ops::Deref<Target = Document<'a>>,
 {
     let t = crate::timing::phase("search: tokenise");
-    let size = CHUNK.max(articles.len().div_ceil(MAX_CHUNKS));
+    let size = CHUNK
+        .max(articles.len().div_ceil(MAX_CHUNKS))
+        .min(MAX_CHUNK);
     let chunks: Vec<Chunk> = articles
         .par_chunks(size)
         .map(|chunk| tokenise_chunk(chunk, &document))
@@ -151,17 +162,14 @@ where
 
 /// Each article of `chunk` with its terms' index numbers (`map` of the chunk's).
 fn held_terms(chunk: &Chunk, map: &[u32]) -> Vec<(u32, Box<[u8]>)> {
-    let mut ids = Vec::new();
     chunk
         .articles
         .iter()
         .enumerate()
         .map(|(n, &article)| {
             let range = chunk.held_starts[n] as usize..chunk.held_starts[n + 1] as usize;
-            ids.clear();
-            ids.extend(chunk.held[range].iter().map(|&l| map[l as usize]));
-            ids.sort_unstable();
-            (article, encode_ids(&ids))
+            let ids = chunk.held[range].iter().map(|&l| map[l as usize]);
+            (article, encode_ids(ids))
         })
         .collect()
 }
@@ -172,12 +180,13 @@ where
 {
     let mut lookup = Lookup::default();
     let mut keys: Vec<TermKey> = Vec::new();
-    // Per term: the last article (index in `articles`) holding it, and where its
-    // entry for that article is in `flat`.
+    // Per term: the last article (place in `articles`) holding it, and where its
+    // entry for that article is in `held` and `values`.
     let mut last: Vec<u32> = Vec::new();
     let mut slot: Vec<u32> = Vec::new();
-    // Entries `(term, value)` in article order; `held_starts` says whose.
-    let mut flat: Vec<(u32, u32)> = Vec::with_capacity(articles.len() * 768);
+    // Entries in article order: each article's terms, and their values.
+    let mut held: Vec<u32> = Vec::with_capacity(articles.len() * 640);
+    let mut values: Vec<u16> = Vec::with_capacity(articles.len() * 640);
     let mut held_starts = Vec::with_capacity(articles.len() + 1);
     held_starts.push(0u32);
     for (n, &article) in articles.iter().enumerate() {
@@ -194,55 +203,58 @@ where
                     id
                 }) as usize;
                 if last[id] == n {
-                    let value = &mut flat[slot[id] as usize].1;
-                    if *value >> 1 < MAX_TF {
+                    let value = &mut values[slot[id] as usize];
+                    if u32::from(*value >> 1) < MAX_TF {
                         *value += 2;
                     }
-                    *value |= u32::from(title);
+                    *value |= u16::from(title);
                 } else {
                     last[id] = n;
-                    slot[id] = flat.len() as u32;
-                    flat.push((id as u32, value(1, title)));
+                    slot[id] = held.len() as u32;
+                    held.push(id as u32);
+                    values.push(value(1, title) as u16);
                 }
             });
         }
-        held_starts.push(flat.len() as u32);
+        held_starts.push(held.len() as u32);
     }
-    group_by_term(articles, keys, flat, held_starts)
+    let (entries, starts) = group_by_term(keys.len(), &held, &values, &held_starts);
+    Chunk {
+        articles: articles.to_vec(),
+        keys,
+        entries,
+        starts,
+        held,
+        held_starts,
+    }
 }
 
-/// Sorts `flat`'s entries by term (counting), keeping article order within a term.
+/// Sorts the entries by term (counting), keeping article order within a term:
+/// `(place of the article, value)` and where each term's entries start.
 fn group_by_term(
-    articles: &[u32],
-    keys: Vec<TermKey>,
-    flat: Vec<(u32, u32)>,
-    held_starts: Vec<u32>,
-) -> Chunk {
-    let mut starts = vec![0u32; keys.len() + 1];
-    for &(id, _) in &flat {
+    terms: usize,
+    held: &[u32],
+    values: &[u16],
+    held_starts: &[u32],
+) -> (Vec<(u16, u16)>, Vec<u32>) {
+    let mut starts = vec![0u32; terms + 1];
+    for &id in held {
         starts[id as usize + 1] += 1;
     }
     for i in 1..starts.len() {
         starts[i] += starts[i - 1];
     }
     let mut at = starts.clone();
-    let mut entries = vec![(0, 0); flat.len()];
-    for (n, &article) in articles.iter().enumerate() {
+    let mut entries = vec![(0u16, 0u16); held.len()];
+    for n in 0..held_starts.len() - 1 {
         let range = held_starts[n] as usize..held_starts[n + 1] as usize;
-        for &(id, value) in &flat[range] {
+        for (&id, &value) in held[range.clone()].iter().zip(&values[range]) {
             let slot = &mut at[id as usize];
-            entries[*slot as usize] = (article, value);
+            entries[*slot as usize] = (n as u16, value);
             *slot += 1;
         }
     }
-    Chunk {
-        articles: articles.to_vec(),
-        keys,
-        entries,
-        starts,
-        held: flat.into_iter().map(|(id, _)| id).collect(),
-        held_starts,
-    }
+    (entries, starts)
 }
 
 #[cfg(test)]
@@ -268,14 +280,15 @@ mod tests {
         let bodies: Vec<String> = (0..600)
             .map(|i| format!("安全第一，安全。word{}", i % 3))
             .collect();
-        let articles: Vec<u32> = (0..600).collect();
+        // Every other article, as when only some are tokenised again.
+        let articles: Vec<u32> = (0..600).map(|i| i * 2).collect();
         let mut terms = Terms::default();
         let out = tokenise(
             &articles,
             |a| {
                 Box::new(doc(
-                    if a == 5 { "网络安全" } else { "标题" },
-                    &bodies[a as usize],
+                    if a == 10 { "网络安全" } else { "标题" },
+                    &bodies[a as usize / 2],
                 ))
             },
             &mut terms,
@@ -283,24 +296,24 @@ mod tests {
         let mut lists = vec![String::new(); terms.len()];
         let mut id = |t: &str| terms.id(&TermKey::from(Key::Packed(pack(t).unwrap())));
         let safe = id("安全");
-        let list: Vec<(u32, u32)> = out.adds(safe).flatten().copied().collect();
+        let list: Vec<(u32, u32)> = out.adds(safe).flatten().collect();
         assert_eq!(list.len(), 600);
         assert!(
             list.windows(2).all(|w| w[0].0 < w[1].0),
             "sorted by article"
         );
-        assert_eq!(list[5], (5, postings::value(3, true)));
-        assert_eq!(list[6], (6, postings::value(2, false)));
+        assert_eq!(list[5], (10, postings::value(3, true)));
+        assert_eq!(list[6], (12, postings::value(2, false)));
         assert_eq!(out.adds(id("word1")).flatten().count(), 200);
         assert!(out.holds(id("word2")));
         // 标题 or 网络 络安 安全, then 安全 全第 第一 and one word each.
         assert_eq!(out.encode_all(&mut lists), 599 * 5 + 6);
         assert_eq!(
             postings::decode(&lists[safe as usize]).unwrap(),
-            out.adds(safe).flatten().copied().collect::<Vec<_>>()
+            out.adds(safe).flatten().collect::<Vec<_>>()
         );
         let (article, held) = &out.held[300];
-        assert_eq!(*article, 300);
+        assert_eq!(*article, 600);
         let held = decode_ids(held).unwrap();
         assert!(held.contains(&safe) && held.contains(&id("word0")));
         assert!(!held.contains(&id("word1")));

@@ -26,10 +26,9 @@ pub mod writer;
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::content::{Item, PageId};
 use crate::hash;
@@ -109,45 +108,49 @@ pub struct SearchIndex {
 }
 
 /// Index files: output paths (under [`DIR`]) and bytes, sorted by path.
-pub type Files = Vec<(String, Arc<[u8]>)>;
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// Where an update puts each file it makes, as soon as it is made (so that the
+/// index's bytes are never all in memory at once): output path (under [`DIR`]) and
+/// bytes. Called from several threads; the manifest comes last.
+pub type Emit<'a> = dyn Fn(&str, &[u8]) + Sync + 'a;
 
 /// One file of the index, as an update leaves it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexFile {
     /// Output path, under [`DIR`].
     pub path: String,
-    /// Its bytes, when this update made them; `None` for a file made before, which
-    /// has the same bytes under the same path (or [`SearchIndex::bytes_of`] them).
-    pub bytes: Option<Arc<[u8]>>,
-}
-
-impl IndexFile {
-    /// True for every file but the manifest: a file of that path has these bytes.
-    pub fn named_by_content(&self) -> bool {
-        self.path.strip_prefix(DIR) != Some(paths::MANIFEST)
-    }
+    /// True when this update made it (and emitted it); else it was made before and
+    /// has the same bytes under the same path ([`SearchIndex::bytes_of`] makes them
+    /// again).
+    pub made: bool,
 }
 
 impl SearchIndex {
     /// Every index file of `site` made from nothing (none when search is off).
     pub fn build(site: &Site) -> Files {
         let mut index = SearchIndex::default();
-        let files = index.update(site, &Touched::All).unwrap_or_default();
+        let made = std::sync::Mutex::new(Vec::new());
+        let emit = |path: &str, bytes: &[u8]| {
+            let mut made = made.lock().unwrap_or_else(|e| e.into_inner());
+            made.push((path.to_string(), bytes.to_vec()));
+        };
+        index.update(site, &Touched::All, &emit);
+        let mut files = made.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.0.cmp(&b.0));
         files
-            .into_iter()
-            .filter_map(|f| {
-                let bytes = f
-                    .bytes
-                    .or_else(|| index.bytes_of(site, &f.path).map(Arc::from))?;
-                Some((f.path, bytes))
-            })
-            .collect()
     }
 
-    /// Brings the index up to date with `site`: every index file, with the bytes of
-    /// those made anew; `None` when no indexed article changed since the last call.
-    /// `touched` says which pages may have changed since then.
-    pub fn update(&mut self, site: &Site, touched: &Touched) -> Option<Vec<IndexFile>> {
+    /// Brings the index up to date with `site`, putting the files it makes anew
+    /// through `emit`; returns every index file, or `None` when no indexed article
+    /// changed since the last call. `touched` says which pages may have changed
+    /// since then.
+    pub fn update(
+        &mut self,
+        site: &Site,
+        touched: &Touched,
+        emit: &Emit<'_>,
+    ) -> Option<Vec<IndexFile>> {
         if !site.config.search.enabled {
             let was = self.built;
             *self = SearchIndex::default();
@@ -173,25 +176,29 @@ impl SearchIndex {
         }
         let plan = self.built.then(|| Plan::new(&self.keys, &keys)).flatten();
         let made = match plan {
-            Some(plan) => self.apply(&docs, keys.clone(), plan),
+            Some(plan) => self.apply(&docs, keys.clone(), plan, emit),
             None => Err(String::new()),
         };
         let made = made.unwrap_or_else(|_| {
             // Made from nothing: also when what was kept turned out damaged.
             *self = SearchIndex::default();
             let plan = Plan::everything(keys.len());
-            self.apply(&docs, keys, plan).unwrap_or_default()
+            self.apply(&docs, keys, plan, emit).unwrap_or_default()
         });
-        Some(self.listing(made))
+        emit(&format!("{DIR}{}", paths::MANIFEST), &self.manifest_bytes());
+        Some(self.listing(&made))
     }
 
-    /// Every index file as the last update left it, none of them made anew but the
-    /// manifest.
+    /// Every index file as the last update left it, none of them made.
     pub fn files(&self) -> Vec<IndexFile> {
         if !self.built {
             return Vec::new();
         }
-        self.listing(FxHashMap::default())
+        let mut files = self.listing(&FxHashSet::default());
+        for file in &mut files {
+            file.made = false;
+        }
+        files
     }
 
     /// The bytes of the index file at output path `path` (under [`DIR`]), made again
@@ -218,13 +225,15 @@ impl SearchIndex {
     }
 
     /// Applies `plan`: tokenises its fresh articles, brings the lists, shards and
-    /// groups up to date; returns the files made (relative paths and bytes).
+    /// groups up to date, emitting the files whose bytes are new; returns their paths
+    /// (relative to [`DIR`]).
     fn apply(
         &mut self,
         docs: &Docs<'_>,
         keys: Vec<u64>,
         plan: Plan,
-    ) -> Result<FxHashMap<String, Arc<[u8]>>, String> {
+        emit: &Emit<'_>,
+    ) -> Result<FxHashSet<String>, String> {
         let old_count = self.keys.len();
         let tokenised = inverted::tokenise(&plan.fresh, |a| docs.get(a), &mut self.terms);
         self.lists.resize(self.terms.len(), String::new());
@@ -241,9 +250,9 @@ impl SearchIndex {
         self.held = held;
         let keys_len = keys.len();
         self.keys = keys;
-        let mut made = self.update_shards(&changed);
+        let mut made = self.update_shards(&changed, emit);
         let shards = made.len();
-        made.extend(self.update_groups(docs, &plan, old_count));
+        made.extend(self.update_groups(docs, &plan, old_count, emit));
         crate::timing::note(format_args!(
             "search: {} of {} articles tokenised, {} posting lists changed, {} shard and {} document files made",
             plan.fresh.len(),
@@ -309,8 +318,8 @@ impl SearchIndex {
     }
 
     /// Makes the files of the shards holding `changed` terms (of every shard when
-    /// their number changes); returns those whose bytes are new.
-    fn update_shards(&mut self, changed: &[u32]) -> FxHashMap<String, Arc<[u8]>> {
+    /// their number changes); emits those whose bytes are new and returns their paths.
+    fn update_shards(&mut self, changed: &[u32], emit: &Emit<'_>) -> FxHashSet<String> {
         let _t = crate::timing::phase("search: shards");
         let count = shards::shard_count(self.postings);
         let mut dirty: Vec<usize> = if count == self.shards.len() {
@@ -328,29 +337,38 @@ impl SearchIndex {
         dirty.sort_unstable();
         dirty.dedup();
         let (shards, terms, lists) = (&self.shards, &self.terms, &self.lists);
-        let files: Vec<(usize, Vec<u8>)> = dirty
+        let made: Vec<(usize, u64)> = dirty
             .par_iter()
-            .map(|&n| (n, shards.file(n, terms, lists)))
+            .filter_map(|&n| {
+                let bytes = shards.file(n, terms, lists);
+                let h = hash::of_bytes(&bytes);
+                let new = h != shards.hashes[n];
+                if new {
+                    emit(
+                        &format!("{DIR}{}", paths::shard(n, &hash::short_hex(h))),
+                        &bytes,
+                    );
+                }
+                new.then_some((n, h))
+            })
             .collect();
-        let mut made = FxHashMap::default();
-        for (n, bytes) in files {
-            let h = hash::of_bytes(&bytes);
-            if h != self.shards.hashes[n] {
+        made.into_iter()
+            .map(|(n, h)| {
                 self.shards.hashes[n] = h;
-                made.insert(paths::shard(n, &hash::short_hex(h)), Arc::from(bytes));
-            }
-        }
-        made
+                paths::shard(n, &hash::short_hex(h))
+            })
+            .collect()
     }
 
-    /// Makes the document files of the groups whose articles changed; returns those
-    /// whose bytes are new.
+    /// Makes the document files of the groups whose articles changed; emits those
+    /// whose bytes are new and returns their paths.
     fn update_groups(
         &mut self,
         docs: &Docs<'_>,
         plan: &Plan,
         old_count: usize,
-    ) -> FxHashMap<String, Arc<[u8]>> {
+        emit: &Emit<'_>,
+    ) -> FxHashSet<String> {
         let _t = crate::timing::phase("search: document files");
         let count = docs.len();
         let mut dirty = vec![false; count.div_ceil(GROUP)];
@@ -370,23 +388,28 @@ impl SearchIndex {
         }
         self.groups.resize(dirty.len(), 0);
         let dirty: Vec<usize> = (0..dirty.len()).filter(|&g| dirty[g]).collect();
-        let made: Vec<(usize, u64, Vec<Vec<u8>>)> = dirty
+        let groups = &self.groups;
+        let made: Vec<(usize, u64, usize)> = dirty
             .par_iter()
-            .map(|&g| {
+            .filter_map(|&g| {
                 let files = group_files(docs, g);
-                (g, hash::of(&files), files)
+                let hashes: Vec<u64> = files.iter().map(|f| hash::of_bytes(f)).collect();
+                let h = hash::of(&hashes);
+                if h == groups[g] {
+                    return None;
+                }
+                let name = hash::short_hex(h);
+                for (k, bytes) in files.iter().enumerate() {
+                    emit(&format!("{DIR}{}", paths::doc(g, &name, k)), bytes);
+                }
+                Some((g, h, files.len()))
             })
             .collect();
-        let mut out = FxHashMap::default();
+        let mut out = FxHashSet::default();
         for (g, h, files) in made {
-            if h == self.groups[g] {
-                continue;
-            }
             self.groups[g] = h;
             let name = hash::short_hex(h);
-            for (k, bytes) in files.into_iter().enumerate() {
-                out.insert(paths::doc(g, &name, k), Arc::from(bytes));
-            }
+            out.extend((0..files).map(|k| paths::doc(g, &name, k)));
         }
         out
     }
@@ -395,20 +418,20 @@ impl SearchIndex {
         Manifest::new(self.keys.len(), &self.shards.hashes, &self.groups)
     }
 
-    fn manifest_bytes(&self) -> Vec<u8> {
+    /// The manifest's bytes.
+    pub fn manifest_bytes(&self) -> Vec<u8> {
         serde_json::to_vec(&self.manifest()).unwrap_or_default()
     }
 
-    /// Every file of the index, sorted by path, with the bytes `made` holds (and the
-    /// manifest's).
-    fn listing(&self, mut made: FxHashMap<String, Arc<[u8]>>) -> Vec<IndexFile> {
+    /// Every file of the index, sorted by path, marked made when `made` holds its
+    /// path (relative to [`DIR`]) and for the manifest.
+    fn listing(&self, made: &FxHashSet<String>) -> Vec<IndexFile> {
         let manifest = self.manifest();
         let mut files = Vec::with_capacity(self.shards.len() + self.keys.len() / PER_FILE + 2);
         let mut add = |rel: String| {
-            let bytes = made.remove(&rel);
             files.push(IndexFile {
+                made: made.contains(&rel),
                 path: format!("{DIR}{rel}"),
-                bytes,
             });
         };
         for (n, h) in manifest.shards.iter().enumerate() {
@@ -422,7 +445,7 @@ impl SearchIndex {
         }
         files.push(IndexFile {
             path: format!("{DIR}{}", paths::MANIFEST),
-            bytes: Some(Arc::from(serde_json::to_vec(&manifest).unwrap_or_default())),
+            made: true,
         });
         files.sort_by(|a, b| a.path.cmp(&b.path));
         files

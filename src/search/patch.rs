@@ -89,23 +89,26 @@ pub struct Updated {
 /// The encoded list `old` with its articles renumbered by `moved` (those without a
 /// number left out) and `adds` (runs of entries, articles ascending, none of them
 /// kept) merged in.
-pub fn update_list<'a>(
+pub fn update_list<R>(
     old: &str,
     moved: &[Option<u32>],
-    adds: impl Iterator<Item = &'a [(u32, u32)]>,
-) -> Result<Updated, String> {
+    adds: impl Iterator<Item = R>,
+) -> Result<Updated, String>
+where
+    R: ExactSizeIterator<Item = (u32, u32)>,
+{
     if old.is_empty() {
         let mut list = String::new();
         let mut after = 0;
         let mut next = 0;
         for run in adds {
             list.reserve(run.len() * 3);
-            for &(article, value) in run {
+            after += run.len();
+            for (article, value) in run {
                 push_number(&mut list, article - next);
                 push_number(&mut list, value);
                 next = article + 1;
             }
-            after += run.len();
         }
         return Ok(Updated {
             list,
@@ -113,7 +116,7 @@ pub fn update_list<'a>(
             after,
         });
     }
-    let adds: Vec<(u32, u32)> = adds.flatten().copied().collect();
+    let adds: Vec<(u32, u32)> = adds.flatten().collect();
     let mut kept = Vec::with_capacity(old.len() / 2);
     let mut before = 0;
     let mut entries = Entries::new(old);
@@ -171,7 +174,12 @@ mod tests {
         assert_eq!(plan.moved, [Some(0), None, Some(1), Some(2)]);
         assert!(plan.fresh.is_empty() && plan.renumbered);
         let old = encode(&[(0, 2), (1, 4), (3, 3)]);
-        let now = update_list(&old, &plan.moved, std::iter::empty()).unwrap();
+        let now = update_list(
+            &old,
+            &plan.moved,
+            std::iter::empty::<std::vec::IntoIter<_>>(),
+        )
+        .unwrap();
         assert_eq!(decode(&now.list).unwrap(), [(0, 2), (2, 3)]);
         assert_eq!((now.before, now.after), (3, 2));
     }
@@ -189,13 +197,17 @@ mod tests {
         let moved = [Some(0), Some(2), Some(4)];
         let old = encode(&[(0, 2), (1, 2), (2, 2)]);
         let adds = [(1, 7), (3, 5), (5, 3)];
-        let now = update_list(&old, &moved, [&adds[..1], &adds[1..]].into_iter()).unwrap();
+        let runs = [
+            adds[..1].to_vec().into_iter(),
+            adds[1..].to_vec().into_iter(),
+        ];
+        let now = update_list(&old, &moved, runs.into_iter()).unwrap();
         assert_eq!(
             decode(&now.list).unwrap(),
             [(0, 2), (1, 7), (2, 2), (3, 5), (4, 2), (5, 3)]
         );
-        assert!(update_list("x", &moved, std::iter::empty()).is_err());
-        let fresh = update_list("", &[], [&adds[..]].into_iter()).unwrap();
+        assert!(update_list("x", &moved, std::iter::empty::<std::vec::IntoIter<_>>()).is_err());
+        let fresh = update_list("", &[], [adds.to_vec().into_iter()].into_iter()).unwrap();
         assert_eq!(decode(&fresh.list).unwrap(), adds);
     }
 }

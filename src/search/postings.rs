@@ -33,7 +33,13 @@ pub fn in_title(value: u32) -> bool {
 }
 
 /// Appends `n` in the compact form.
+#[inline]
 pub fn push_number(out: &mut String, n: u32) {
+    if n < 32 {
+        // Most numbers: one digit.
+        out.push(LAST[n as usize] as char);
+        return;
+    }
     let mut digits = [0u8; 7];
     let mut len = 0;
     let mut rest = n;

@@ -125,17 +125,15 @@ impl Terms {
     }
 }
 
-/// Term numbers, ascending, as LEB128 gaps: what one article holds.
-pub fn encode_ids(ids: &[u32]) -> Box<[u8]> {
-    let mut out = Vec::with_capacity(ids.len() + 4);
-    let mut previous = 0u32;
-    for &id in ids {
-        let mut gap = id - previous;
-        previous = id;
+/// Term numbers (in any order) as LEB128: what one article holds. Left unsorted,
+/// which would make them smaller but cost a sort of every article's terms.
+pub fn encode_ids(ids: impl Iterator<Item = u32>) -> Box<[u8]> {
+    let mut out = Vec::with_capacity(ids.size_hint().0 * 2 + 4);
+    for mut id in ids {
         loop {
-            let byte = (gap & 0x7f) as u8;
-            gap >>= 7;
-            if gap == 0 {
+            let byte = (id & 0x7f) as u8;
+            id >>= 7;
+            if id == 0 {
                 out.push(byte);
                 break;
             }
@@ -147,16 +145,14 @@ pub fn encode_ids(ids: &[u32]) -> Box<[u8]> {
 
 /// The numbers written by [`encode_ids`]; `None` when the bytes are damaged.
 pub fn decode_ids(bytes: &[u8]) -> Option<Vec<u32>> {
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut previous = 0u32;
-    let mut gap = 0u32;
+    let mut out = Vec::with_capacity(bytes.len() / 2);
+    let mut id = 0u32;
     let mut shift = 0;
     for &byte in bytes {
-        gap |= u32::from(byte & 0x7f).checked_shl(shift)?;
+        id |= u32::from(byte & 0x7f).checked_shl(shift)?;
         if byte & 0x80 == 0 {
-            previous = previous.checked_add(gap)?;
-            out.push(previous);
-            gap = 0;
+            out.push(id);
+            id = 0;
             shift = 0;
         } else {
             shift += 7;
@@ -188,9 +184,12 @@ mod tests {
 
     #[test]
     fn term_numbers_round_trip() {
-        let ids = [0, 1, 5, 127, 128, 300, 70_000, u32::MAX];
-        assert_eq!(decode_ids(&encode_ids(&ids)).unwrap(), ids);
-        assert_eq!(decode_ids(&encode_ids(&[])).unwrap(), Vec::<u32>::new());
+        let ids = [300, 0, 1, 5, 127, 128, 70_000, u32::MAX, 2];
+        assert_eq!(decode_ids(&encode_ids(ids.into_iter())).unwrap(), ids);
+        assert_eq!(
+            decode_ids(&encode_ids(std::iter::empty())).unwrap(),
+            Vec::<u32>::new()
+        );
         assert_eq!(decode_ids(&[0x80]), None);
     }
 }

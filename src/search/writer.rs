@@ -27,7 +27,7 @@ use serde::Serialize;
 /// Articles per group (folder) of document files.
 pub const GROUP: usize = 64;
 /// Articles per document file.
-pub const PER_FILE: usize = 4;
+pub const PER_FILE: usize = 8;
 /// Characters of an article's text kept for snippets.
 pub const SNIPPET_TEXT_CHARS: usize = 5000;
 /// Format version, in the manifest.
@@ -283,9 +283,10 @@ mod tests {
         );
         assert_eq!(paths::parse("docs/x"), None);
         let manifest = Manifest::new(200, &[1], &[2, 3, 4, 5]);
+        // Article 70: the seventh of group 1.
         let (path, at) = manifest.doc_path(70).unwrap();
-        assert_eq!(path, paths::doc(1, &manifest.blocks[1], 1));
-        assert_eq!(at, 2);
+        assert_eq!(path, paths::doc(1, &manifest.blocks[1], 6 / PER_FILE));
+        assert_eq!(at, 6 % PER_FILE);
         assert_eq!(manifest.doc_path(64 * 4), None);
     }
 }
