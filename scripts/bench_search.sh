@@ -107,17 +107,17 @@ rm -rf "$WORK/public-off"
 echo "== one article edited, then built again (the index kept in .herald-cache)" >&2
 EDITED="$(ls "$SITE/content/articles" | grep -v '^_' | sort | sed -n "$(( (ARTICLES + 1) / 2 ))p")"
 cp "$SITE/content/articles/$EDITED" "$RUN/edited.md"
-# A first edit makes the kept index again (the build without search left none); the
-# second is the one timed.
+# Into another folder, so that public/ keeps Pagefind's index. A first edit makes the
+# kept index again (the build without search left none); the second is the one timed.
 printf '\n追加一句修订。\n' >> "$SITE/content/articles/$EDITED"
-"$HERALD" build --root "$SITE" --output "$WORK/public" > /dev/null
+"$HERALD" build --root "$SITE" --output "$WORK/public-edit" > /dev/null
 printf '\n再追加一句。\n' >> "$SITE/content/articles/$EDITED"
-HERALD_TIMINGS=1 timed herald-edit "$HERALD" build --root "$SITE" --output "$WORK/public"
+HERALD_TIMINGS=1 timed herald-edit "$HERALD" build --root "$SITE" --output "$WORK/public-edit"
 awk '/ms  search index$/ { print "herald-index-edit", $1 / 1000, 0 }
      /ms  search: load the kept index$/ { print "herald-index-load", $1 / 1000, 0 }
      /ms  search: save the index$/ { print "herald-index-save", $1 / 1000, 0 }' "$RUN/herald-edit.log" >> "$RUN/timings.txt"
 cp "$RUN/edited.md" "$SITE/content/articles/$EDITED"
-"$HERALD" build --root "$SITE" --output "$WORK/public" > /dev/null
+rm -rf "$WORK/public-edit"
 
 echo "== sizes" >&2
 python3 - "$WORK/public" "$PAGEFIND_VERSION" > "$RUN/sizes.json" <<'EOF'
