@@ -268,7 +268,7 @@ fn put_kept(
     use rayon::prelude::*;
     files
         .par_iter()
-        .filter(|file| !file.made && !(named_by_content(&file.path) && sink.keep(&file.path)))
+        .filter(|file| !(file.made || named_by_content(&file.path) && sink.keep(&file.path)))
         .filter_map(|file| write_again(index, site, &file.path, sink).err())
         .collect()
 }

@@ -197,17 +197,14 @@ mod tests {
         let moved = [Some(0), Some(2), Some(4)];
         let old = encode(&[(0, 2), (1, 2), (2, 2)]);
         let adds = [(1, 7), (3, 5), (5, 3)];
-        let runs = [
-            adds[..1].to_vec().into_iter(),
-            adds[1..].to_vec().into_iter(),
-        ];
+        let runs = [adds[..1].iter().copied(), adds[1..].iter().copied()];
         let now = update_list(&old, &moved, runs.into_iter()).unwrap();
         assert_eq!(
             decode(&now.list).unwrap(),
             [(0, 2), (1, 7), (2, 2), (3, 5), (4, 2), (5, 3)]
         );
         assert!(update_list("x", &moved, std::iter::empty::<std::vec::IntoIter<_>>()).is_err());
-        let fresh = update_list("", &[], [adds.to_vec().into_iter()].into_iter()).unwrap();
+        let fresh = update_list("", &[], [adds.iter().copied()].into_iter()).unwrap();
         assert_eq!(decode(&fresh.list).unwrap(), adds);
     }
 }
