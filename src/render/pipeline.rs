@@ -49,7 +49,8 @@ pub enum Files<'a> {
 
 /// How the search stage runs.
 pub enum Search<'a> {
-    /// No search index (`inspect`: its files are only read by the search page's script).
+    /// No search index (`inspect`: its files are only read by the search page's
+    /// script), but its manifest's path counts as written: the page preloads it.
     Skip,
     /// Builds the whole index and writes every file of it.
     Full,
@@ -214,7 +215,12 @@ fn files(site: &Site, sink: &dyn Sink, how: Files<'_>, built: &mut Built) {
 fn search(site: &Site, sink: &dyn Sink, how: Search<'_>, touched: &Touched, built: &mut Built) {
     let _t = crate::timing::phase("search index");
     match how {
-        Search::Skip => {}
+        Search::Skip => {
+            if site.config.search.enabled {
+                let manifest = crate::search::writer::paths::MANIFEST;
+                sink.keep(&format!("{}{manifest}", crate::search::DIR));
+            }
+        }
         Search::Full => {
             let files = SearchIndex::build(site);
             built.outcome.counts.files += files.len();

@@ -309,7 +309,9 @@ impl SearchIndex {
         for (t, now) in updated {
             let list = &mut self.lists[t as usize];
             if now.list != *list {
-                self.postings = self.postings + now.after - now.before;
+                self.postings = (self.postings + now.after)
+                    .checked_sub(now.before)
+                    .ok_or("damaged")?;
                 *list = now.list;
                 changed.push(t);
             }
