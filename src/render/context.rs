@@ -104,6 +104,30 @@ impl Shared {
     }
 }
 
+impl Shared {
+    /// What every template gets: `config` and `data`.
+    pub fn globals(&self) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("config", &self.config);
+        ctx.insert("data", &self.data);
+        ctx
+    }
+
+    /// The index of the menu entry the page at `path` is in: the entry of that very
+    /// path, or else the longest entry path that `path` starts with (the landing
+    /// page's entry, the empty path, only for the landing page itself).
+    fn menu_current(&self, path: &str) -> Option<usize> {
+        let entries = self.config["menu"].as_array()?;
+        let paths = entries.iter().map(|e| e["path"].as_str());
+        paths
+            .enumerate()
+            .filter_map(|(i, p)| Some((i, p?)))
+            .filter(|(_, p)| *p == path || !p.is_empty() && path.starts_with(p))
+            .max_by_key(|(i, p)| (p.len(), std::cmp::Reverse(*i)))
+            .map(|(i, _)| i)
+    }
+}
+
 /// The last change of each list, found once (a list has many pages).
 struct Newest {
     all: Option<DateTime<FixedOffset>>,
@@ -150,6 +174,7 @@ pub fn build(site: &Site, shared: &Shared, planned: &Planned) -> Result<Context,
     ctx.insert("config", &shared.config);
     ctx.insert("data", &shared.data);
     ctx.insert("current_path", &planned.path);
+    ctx.insert("menu_current", &shared.menu_current(&planned.path));
     ctx.insert("current_url", &views.permalink(&planned.path));
     match planned.job {
         Job::Page(id) => {

@@ -23,7 +23,7 @@ pub fn register(tera: &mut Tera, site: &Arc<Site>) {
     tera.register_function("qr_code", QrCodeFn);
 }
 
-fn text_arg<'a>(
+pub(super) fn text_arg<'a>(
     args: &'a HashMap<String, Value>,
     name: &str,
     function: &str,

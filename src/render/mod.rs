@@ -8,6 +8,7 @@
 pub mod context;
 pub mod deps;
 pub mod filters;
+pub mod fragments;
 pub mod functions;
 pub mod jobs;
 mod known;
@@ -114,14 +115,13 @@ pub fn render_pages(
     let dirty = to_render(&plan, &dirty_outputs, sink, previous);
     drop(t);
     let t = crate::timing::phase("render: render dirty jobs");
-    let mut tera = templates.instance();
-    functions::register(&mut tera, site);
+    let tera = instance(site, templates, &shared);
     let results: Vec<(&Planned, Result<Rendered, Diagnostic>)> = dirty
         .par_iter()
         .map(|planned| {
             (
                 *planned,
-                render_job(site, &shared, (templates, &tera), sink, planned),
+                render_job(site, &shared, (templates, &*tera), sink, planned),
             )
         })
         .collect();
@@ -145,6 +145,22 @@ pub fn render_pages(
         images: ImageStats::default(),
     };
     outcome
+}
+
+/// The build's copy of the templates, with the site's functions registered.
+fn instance(
+    site: &Arc<Site>,
+    templates: &templates::Templates,
+    shared: &context::Shared,
+) -> Arc<tera::Tera> {
+    let mut tera = templates.instance();
+    functions::register(&mut tera, site);
+    let (partial_cached, renderer) = fragments::PartialCached::new(shared.globals());
+    tera.register_function("partial_cached", partial_cached);
+    let tera = Arc::new(tera);
+    // Set once, on an instance of this build's own: cannot already be set.
+    let _ = renderer.set(Arc::downgrade(&tera));
+    tera
 }
 
 /// The jobs to render: the dirty ones, and the clean ones whose last output (with the

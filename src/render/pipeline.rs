@@ -127,29 +127,45 @@ pub fn run(site: &Arc<Site>, sink: &dyn Sink, options: Options<'_>) -> Built {
         None => sink,
     };
     let stop = options.stop_on_error;
-    let outcome = render_pages(
-        site,
-        target,
-        options.previous,
-        options.touched,
-        options.report,
-    );
-    let mut built = Built {
-        outcome,
-        ..Built::default()
+    let render = || {
+        render_pages(
+            site,
+            target,
+            options.previous,
+            options.touched,
+            options.report,
+        )
     };
-    if stop && !built.outcome.errors.is_empty() {
-        return built;
-    }
-    images(site, target, options.images, &mut built);
-    if stop && !built.outcome.errors.is_empty() {
-        return built;
-    }
-    files(site, target, options.files, &mut built);
-    if stop && !built.outcome.errors.is_empty() {
-        return built;
-    }
-    search(site, target, options.search, options.touched, &mut built);
+    let mut built = Built::default();
+    let searched = if stop {
+        // Nothing is applied after a failed stage (`serve`): the index must not move on
+        // while the pages stay behind, so the search waits for the other stages.
+        built.outcome = render();
+        let failed = |built: &Built| !built.outcome.errors.is_empty();
+        if failed(&built) {
+            return built;
+        }
+        images(site, target, options.images, &mut built);
+        if failed(&built) {
+            return built;
+        }
+        files(site, target, options.files, &mut built);
+        if failed(&built) {
+            return built;
+        }
+        search(site, target, options.search, options.touched)
+    } else {
+        // The index reads the site, not the pages: it is made while they render, on
+        // the cores the render leaves idle in its slower stretches.
+        let (outcome, searched) = rayon::join(render, || {
+            search(site, target, options.search, options.touched)
+        });
+        built.outcome = outcome;
+        images(site, target, options.images, &mut built);
+        files(site, target, options.files, &mut built);
+        searched
+    };
+    searched.apply(&mut built);
     if let Some(recording) = recording {
         let _t = crate::timing::phase("check links");
         built.published = recording.into_paths();
@@ -212,8 +228,27 @@ fn files(site: &Site, sink: &dyn Sink, how: Files<'_>, built: &mut Built) {
     *served = now;
 }
 
-fn search(site: &Site, sink: &dyn Sink, how: Search<'_>, touched: &Touched, built: &mut Built) {
+/// What the search stage did, to add to the run's [`Built`].
+#[derive(Default)]
+struct Searched {
+    files: usize,
+    errors: Vec<Diagnostic>,
+    written: usize,
+    removed: Vec<String>,
+}
+
+impl Searched {
+    fn apply(self, built: &mut Built) {
+        built.outcome.counts.files += self.files;
+        built.outcome.errors.extend(self.errors);
+        built.search_written = self.written;
+        built.outcome.removed.extend(self.removed);
+    }
+}
+
+fn search(site: &Site, sink: &dyn Sink, how: Search<'_>, touched: &Touched) -> Searched {
     let _t = crate::timing::phase("search index");
+    let mut searched = Searched::default();
     match how {
         Search::Skip => {
             if site.config.search.enabled {
@@ -223,8 +258,8 @@ fn search(site: &Site, sink: &dyn Sink, how: Search<'_>, touched: &Touched, buil
         }
         Search::Full => {
             let files = SearchIndex::build(site);
-            built.outcome.counts.files += files.len();
-            built.outcome.errors.extend(write_files(&files, sink));
+            searched.files = files.len();
+            searched.errors = write_files(&files, sink);
         }
         Search::Kept(index) => {
             let errors = Mutex::new(Vec::new());
@@ -239,23 +274,17 @@ fn search(site: &Site, sink: &dyn Sink, how: Search<'_>, touched: &Touched, buil
             let files = index
                 .update(site, touched, &emit)
                 .unwrap_or_else(|| index.files());
-            built.outcome.counts.files += files.len();
+            searched.files = files.len();
             let _t = crate::timing::phase("search: keep the others");
-            let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
-            errors.extend(put_kept(index, site, &files, sink));
-            built.outcome.errors.extend(errors);
+            searched.errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+            searched.errors.extend(put_kept(index, site, &files, sink));
         }
         Search::Update { index, served } => {
-            built.search_written = update_search(
-                index,
-                served,
-                site,
-                touched,
-                sink,
-                &mut built.outcome.removed,
-            );
+            searched.written =
+                update_search(index, served, site, touched, sink, &mut searched.removed);
         }
     }
+    searched
 }
 
 /// True for every index file but the manifest: named after its bytes.
