@@ -254,6 +254,17 @@ fn every_kind_of_edit_matches_a_full_build() {
         &["themes/default/templates/partials/card.html"],
     );
 
+    // The footer is a part rendered once per build (partial_cached): every page
+    // showing it must be rendered again.
+    s.site.file(
+        "themes/default/templates/partials/footer.html",
+        "<footer class=\"site-footer\"><p>{{ config.title }} 改过的页脚</p></footer>",
+    );
+    s.changed(
+        "cached part edit",
+        &["themes/default/templates/partials/footer.html"],
+    );
+
     s.write(
         "data/quiz.yaml",
         "title: 新竞答\nquestions:\n  - question: 一\n    options: [甲, 乙]\n    answer: B\n",

@@ -156,6 +156,32 @@ fn template_config_and_static_changes_are_seen() {
 }
 
 #[test]
+fn a_part_rendered_once_changes_on_every_page_that_shows_it() {
+    // The default theme's footer is rendered once per build (partial_cached): each
+    // page must still know it shows it, or an edit to it would change no page.
+    let site = site();
+    site.build().ok();
+    site.file(
+        "templates/partials/footer.html",
+        "<footer class=\"site-footer\">新页脚 {{ config.title }}</footer>",
+    );
+    site.build().ok();
+    assert_contains(&site.read("articles/a1/index.html"), "新页脚 测试站点");
+    site.file(
+        "templates/partials/footer.html",
+        "<footer class=\"site-footer\">又改的页脚</footer>",
+    );
+    site.build().ok();
+    for page in ["index.html", "articles/a1/index.html", "tags/index.html"] {
+        assert_contains(&site.read(page), "又改的页脚");
+    }
+    assert_eq!(
+        bytes(&tree(&site.path("public"))),
+        bytes(&from_scratch(&site))
+    );
+}
+
+#[test]
 fn a_tampered_output_or_damaged_cache_is_repaired() {
     let site = site();
     site.build().ok();
