@@ -83,7 +83,7 @@ pub struct PageLinks {
 /// Every URL of an HTML page (see [`crate::html`]): links and what it loads, as
 /// written, entities decoded; nothing inside script bodies.
 pub fn links_in_html(html: &str) -> Vec<String> {
-    crate::html::urls(html).into_iter().map(|u| u.url).collect()
+    crate::html::links(html)
 }
 
 /// `text` percent-decoded; borrowed when it holds no escape, as nearly every link and
