@@ -222,6 +222,8 @@ fn build_locked(
         return Err(build.fail(diagnostics));
     };
     diagnostics.extend(crate::inspect::review::gate(&site));
+    let mut site = site;
+    site.forget_sources();
     let site = Arc::new(site);
     if diagnostics.has_errors() {
         // Render anyway, writing nothing, so that template errors are reported too.

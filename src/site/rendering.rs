@@ -110,6 +110,18 @@ impl Site {
 
     /// Keeps this build's Markdown renderings for the next build (when caching is on
     /// and anything changed).
+    /// Drops the Markdown text of every page and section, rendered by now, for a
+    /// build that renders once (35 MB at 10,000 articles, 350 MB at 100,000).
+    /// `serve`, which renders bodies again after an edit, keeps them.
+    pub fn forget_sources(&mut self) {
+        for page in &mut self.library.pages {
+            page.body = String::new();
+        }
+        for section in &mut self.library.sections {
+            section.body = String::new();
+        }
+    }
+
     pub fn save_markdown_cache(&self) {
         let Some(cache) = self.markdown_cache.as_ref().filter(|c| c.changed) else {
             return;
