@@ -301,8 +301,12 @@ impl SearchIndex {
         let updated: Vec<(u32, patch::Updated)> = affected
             .par_iter()
             .map(|&t| {
-                patch::update_list(&lists[t as usize], &plan.moved, tokenised.adds(t))
-                    .map(|u| (t, u))
+                let (list, adds) = (&lists[t as usize], tokenised.adds(t));
+                match plan.renumbered {
+                    false => patch::update_in_place(list, &plan.moved, adds),
+                    true => patch::update_list(list, &plan.moved, adds),
+                }
+                .map(|u| (t, u))
             })
             .collect::<Result<_, String>>()?;
         let mut changed = Vec::with_capacity(updated.len());

@@ -137,6 +137,76 @@ where
     })
 }
 
+/// [`update_list`] when no article kept changes its number (each `moved` is the
+/// article's own number or `None`): the runs of entries between the changes are
+/// copied as they are written, so an edit costs a scan of the list rather than
+/// decoding and writing it again.
+pub fn update_in_place<R>(
+    old: &str,
+    moved: &[Option<u32>],
+    adds: impl Iterator<Item = R>,
+) -> Result<Updated, String>
+where
+    R: ExactSizeIterator<Item = (u32, u32)>,
+{
+    let mut adds = adds.flatten().peekable();
+    let mut out = String::with_capacity(old.len() + 16);
+    let (mut before, mut after, mut next) = (0, 0, 0u32);
+    // While `synced`, `out` followed by `old[run..]` is the list so far: the gaps
+    // of the entries from `run` on still count from the same article.
+    let (mut synced, mut run) = (true, 0);
+    let mut entries = Entries::new(old);
+    let mut start = 0;
+    while let Some((doc, value)) = entries.next() {
+        let end = entries.offset();
+        before += 1;
+        let kept = match moved.get(doc as usize) {
+            Some(Some(now)) if *now == doc => true,
+            Some(Some(_)) => return Err("an article kept changed its number".into()),
+            _ => false,
+        };
+        if (!kept || adds.peek().is_some_and(|&(a, _)| a < doc)) && synced {
+            out.push_str(&old[run..start]);
+            synced = false;
+        }
+        while let Some((article, v)) = adds.next_if(|&(a, _)| a < doc) {
+            push_entry(&mut out, &mut next, article, v);
+            after += 1;
+        }
+        if kept {
+            after += 1;
+            if !synced {
+                push_entry(&mut out, &mut next, doc, value);
+                (synced, run) = (true, end);
+            }
+            next = doc + 1;
+        }
+        start = end;
+    }
+    if let Some(e) = entries.error {
+        return Err(e);
+    }
+    if synced {
+        out.push_str(&old[run..]);
+    }
+    for (article, v) in adds {
+        push_entry(&mut out, &mut next, article, v);
+        after += 1;
+    }
+    Ok(Updated {
+        list: out,
+        before,
+        after,
+    })
+}
+
+/// Appends the entry of `article` after the entries up to `next` − 1.
+fn push_entry(out: &mut String, next: &mut u32, article: u32, value: u32) {
+    push_number(out, article - *next);
+    push_number(out, value);
+    *next = article + 1;
+}
+
 fn merge(a: &[(u32, u32)], b: &[(u32, u32)]) -> Vec<(u32, u32)> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
@@ -182,6 +252,38 @@ mod tests {
         .unwrap();
         assert_eq!(decode(&now.list).unwrap(), [(0, 2), (2, 3)]);
         assert_eq!((now.before, now.after), (3, 2));
+    }
+
+    #[test]
+    fn in_place_updates_equal_full_ones() {
+        // Articles 0..300, some in the list; every third dropped or edited, adds
+        // at the dropped places and after the end.
+        let old: Vec<(u32, u32)> = (0..300)
+            .filter(|a| a % 5 != 1)
+            .map(|a| (a, a % 9))
+            .collect();
+        let moved: Vec<Option<u32>> = (0..300).map(|a| (a % 7 != 3).then_some(a)).collect();
+        let adds: Vec<(u32, u32)> = (0..320)
+            .filter(|&a| a >= 300 || (a % 7 == 3 && a % 2 == 0))
+            .map(|a| (a, 40 + a % 3))
+            .collect();
+        let old = encode(&old);
+        for split in [0, 10, adds.len()] {
+            let runs =
+                || [adds[..split].iter().copied(), adds[split..].iter().copied()].into_iter();
+            let full = update_list(&old, &moved, runs()).unwrap();
+            let fast = update_in_place(&old, &moved, runs()).unwrap();
+            assert_eq!(fast, full);
+        }
+        let same: Vec<Option<u32>> = (0..300).map(Some).collect();
+        let none = std::iter::empty::<std::vec::IntoIter<_>>();
+        assert_eq!(update_in_place(&old, &same, none).unwrap().list, old);
+        let all_gone = update_in_place(&old, &[], std::iter::empty::<std::vec::IntoIter<_>>());
+        assert_eq!(all_gone.unwrap().list, "");
+        let renumbered = [Some(1), Some(2)];
+        let empty = std::iter::empty::<std::vec::IntoIter<_>>();
+        assert!(update_in_place("0000", &renumbered, empty).is_err());
+        assert!(update_in_place("x", &same, std::iter::empty::<std::vec::IntoIter<_>>()).is_err());
     }
 
     #[test]

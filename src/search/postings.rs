@@ -199,6 +199,11 @@ impl<'a> Entries<'a> {
         }
     }
 
+    /// Where the next entry starts, in bytes.
+    pub fn offset(&self) -> usize {
+        self.at
+    }
+
     fn number(&mut self) -> Result<u32, &'static str> {
         let mut n: u32 = 0;
         loop {
