@@ -157,6 +157,7 @@ impl SearchIndex {
                 hashes: saved.shard_hashes,
             },
             groups: saved.groups,
+            gone: Vec::new(),
         })
     }
 }

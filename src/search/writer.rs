@@ -315,10 +315,10 @@ mod tests {
         );
         assert_eq!(paths::parse("docs/x"), None);
         let manifest = Manifest::new(200, &[1], &[2, 3, 4, 5]);
-        // Article 70: the seventh of group 1.
+        // Article 70: the seventh of group 1, alone in its file.
         let (path, at) = manifest.doc_path(70).unwrap();
-        assert_eq!(path, paths::doc(1, &manifest.blocks[1], 6 / PER_FILE));
-        assert_eq!(at, 6 % PER_FILE);
+        assert_eq!(path, paths::doc(1, &manifest.blocks[1], 6));
+        assert_eq!(at, 0);
         assert_eq!(manifest.doc_path(64 * 4), None);
     }
 
