@@ -348,12 +348,13 @@ impl SearchIndex {
                 .collect()
         };
         let lists = &self.lists;
+        let last_dropped = plan.dropped().last().map(|i| i as u32);
         let updated: Vec<(u32, patch::Updated)> = affected
             .par_iter()
             .map(|&t| {
                 let (list, adds) = (&lists[t as usize], tokenised.adds(t));
                 match plan.renumbered {
-                    false => patch::update_in_place(list, &plan.moved, adds),
+                    false => patch::update_in_place(list, &plan.moved, last_dropped, adds),
                     true => patch::update_list(list, &plan.moved, adds),
                 }
                 .map(|u| (t, u))
@@ -363,8 +364,8 @@ impl SearchIndex {
         for (t, now) in updated {
             let list = &mut self.lists[t as usize];
             if now.list != *list {
-                self.postings = (self.postings + now.after)
-                    .checked_sub(now.before)
+                self.postings = (self.postings + now.added)
+                    .checked_sub(now.removed)
                     .ok_or("damaged")?;
                 *list = now.list;
                 changed.push(t);

@@ -80,10 +80,10 @@ impl Plan {
 pub struct Updated {
     /// The list, encoded.
     pub list: String,
-    /// Entries it had.
-    pub before: usize,
-    /// Entries it has.
-    pub after: usize,
+    /// Entries removed.
+    pub removed: usize,
+    /// Entries added.
+    pub added: usize,
 }
 
 /// The encoded list `old` with its articles renumbered by `moved` (those without a
@@ -112,8 +112,8 @@ where
         }
         return Ok(Updated {
             list,
-            before: 0,
-            after,
+            removed: 0,
+            added: after,
         });
     }
     let adds: Vec<(u32, u32)> = adds.flatten().collect();
@@ -132,18 +132,20 @@ where
     let merged = merge(&kept, &adds);
     Ok(Updated {
         list: encode(&merged),
-        before,
-        after: merged.len(),
+        removed: before - kept.len(),
+        added: adds.len(),
     })
 }
 
 /// [`update_list`] when no article kept changes its number (each `moved` is the
-/// article's own number or `None`): the runs of entries between the changes are
-/// copied as they are written, so an edit costs a scan of the list rather than
-/// decoding and writing it again.
+/// article's own number or `None`; `last_dropped` is the last `None`): the runs of
+/// entries between the changes are copied as they are written, and the list is read
+/// only up to its last change, so an edit costs part of a scan of the list rather
+/// than decoding and writing it again.
 pub fn update_in_place<R>(
     old: &str,
     moved: &[Option<u32>],
+    last_dropped: Option<u32>,
     adds: impl Iterator<Item = R>,
 ) -> Result<Updated, String>
 where
@@ -151,15 +153,13 @@ where
 {
     let mut adds = adds.flatten().peekable();
     let mut out = String::with_capacity(old.len() + 16);
-    let (mut before, mut after, mut next) = (0, 0, 0u32);
+    let (mut removed, mut added, mut next) = (0, 0, 0u32);
     // While `synced`, `out` followed by `old[run..]` is the list so far: the gaps
     // of the entries from `run` on still count from the same article.
-    let (mut synced, mut run) = (true, 0);
+    let (mut synced, mut run, mut start) = (true, 0, 0);
     let mut entries = Entries::new(old);
-    let mut start = 0;
     while let Some((doc, value)) = entries.next() {
         let end = entries.offset();
-        before += 1;
         let kept = match moved.get(doc as usize) {
             Some(Some(now)) if *now == doc => true,
             Some(Some(_)) => return Err("an article kept changed its number".into()),
@@ -171,17 +171,21 @@ where
         }
         while let Some((article, v)) = adds.next_if(|&(a, _)| a < doc) {
             push_entry(&mut out, &mut next, article, v);
-            after += 1;
+            added += 1;
         }
-        if kept {
-            after += 1;
-            if !synced {
-                push_entry(&mut out, &mut next, doc, value);
-                (synced, run) = (true, end);
-            }
+        if !kept {
+            removed += 1;
+        } else if !synced {
+            push_entry(&mut out, &mut next, doc, value);
+            (synced, run) = (true, end);
+        } else {
             next = doc + 1;
         }
         start = end;
+        if synced && adds.peek().is_none() && last_dropped.is_none_or(|d| d <= doc) {
+            // Nothing changes further on.
+            break;
+        }
     }
     if let Some(e) = entries.error {
         return Err(e);
@@ -191,12 +195,12 @@ where
     }
     for (article, v) in adds {
         push_entry(&mut out, &mut next, article, v);
-        after += 1;
+        added += 1;
     }
     Ok(Updated {
         list: out,
-        before,
-        after,
+        removed,
+        added,
     })
 }
 
@@ -251,7 +255,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(decode(&now.list).unwrap(), [(0, 2), (2, 3)]);
-        assert_eq!((now.before, now.after), (3, 2));
+        assert_eq!((now.removed, now.added), (1, 0));
     }
 
     #[test]
@@ -272,18 +276,23 @@ mod tests {
             let runs =
                 || [adds[..split].iter().copied(), adds[split..].iter().copied()].into_iter();
             let full = update_list(&old, &moved, runs()).unwrap();
-            let fast = update_in_place(&old, &moved, runs()).unwrap();
+            let fast = update_in_place(&old, &moved, Some(297), runs()).unwrap();
             assert_eq!(fast, full);
         }
+        // Only article 3 edited: the list is read up to it.
+        let one: Vec<Option<u32>> = (0..300).map(|a| (a != 3).then_some(a)).collect();
+        let adds = [(3, 1)];
+        let runs = || [adds.iter().copied()].into_iter();
+        let full = update_list(&old, &one, runs()).unwrap();
+        assert_eq!(update_in_place(&old, &one, Some(3), runs()).unwrap(), full);
         let same: Vec<Option<u32>> = (0..300).map(Some).collect();
-        let none = std::iter::empty::<std::vec::IntoIter<_>>();
-        assert_eq!(update_in_place(&old, &same, none).unwrap().list, old);
-        let all_gone = update_in_place(&old, &[], std::iter::empty::<std::vec::IntoIter<_>>());
-        assert_eq!(all_gone.unwrap().list, "");
-        let renumbered = [Some(1), Some(2)];
-        let empty = std::iter::empty::<std::vec::IntoIter<_>>();
-        assert!(update_in_place("0000", &renumbered, empty).is_err());
-        assert!(update_in_place("x", &same, std::iter::empty::<std::vec::IntoIter<_>>()).is_err());
+        let none = || std::iter::empty::<std::vec::IntoIter<_>>();
+        let kept = update_in_place(&old, &same, None, none()).unwrap();
+        assert_eq!((kept.list, kept.removed, kept.added), (old.clone(), 0, 0));
+        let all_gone = update_in_place(&old, &[], Some(299), none()).unwrap();
+        assert_eq!((all_gone.list.as_str(), all_gone.removed), ("", 240));
+        assert!(update_in_place("0000", &[Some(1), Some(2)], None, none()).is_err());
+        assert!(update_in_place("x", &same, None, none()).is_err());
     }
 
     #[test]
