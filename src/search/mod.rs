@@ -348,13 +348,16 @@ impl SearchIndex {
                 .collect()
         };
         let lists = &self.lists;
-        let last_dropped = plan.dropped().last().map(|i| i as u32);
+        let mut dropped = plan.dropped().map(|i| i as u32);
+        let dropped = dropped
+            .next()
+            .map(|first| (first, dropped.last().unwrap_or(first)));
         let updated: Vec<(u32, patch::Updated)> = affected
             .par_iter()
             .map(|&t| {
                 let (list, adds) = (&lists[t as usize], tokenised.adds(t));
                 match plan.renumbered {
-                    false => patch::update_in_place(list, &plan.moved, last_dropped, adds),
+                    false => patch::update_in_place(list, &plan.moved, dropped, adds),
                     true => patch::update_list(list, &plan.moved, adds),
                 }
                 .map(|u| (t, u))

@@ -138,14 +138,14 @@ where
 }
 
 /// [`update_list`] when no article kept changes its number (each `moved` is the
-/// article's own number or `None`; `last_dropped` is the last `None`): the runs of
-/// entries between the changes are copied as they are written, and the list is read
-/// only up to its last change, so an edit costs part of a scan of the list rather
-/// than decoding and writing it again.
+/// article's own number or `None`; `dropped`, the first and last `None`): the runs
+/// of entries between the changes are copied as they are written, the list is
+/// skipped through up to its first change and read only up to its last, so an edit
+/// costs part of a scan of the list rather than decoding and writing it again.
 pub fn update_in_place<R>(
     old: &str,
     moved: &[Option<u32>],
-    last_dropped: Option<u32>,
+    dropped: Option<(u32, u32)>,
     adds: impl Iterator<Item = R>,
 ) -> Result<Updated, String>
 where
@@ -153,11 +153,18 @@ where
 {
     let mut adds = adds.flatten().peekable();
     let mut out = String::with_capacity(old.len() + 16);
-    let (mut removed, mut added, mut next) = (0, 0, 0u32);
+    let first = adds
+        .peek()
+        .map(|a| a.0)
+        .into_iter()
+        .chain(dropped.map(|d| d.0));
+    let (start, next) = Entries::new(old).skip_below(first.min().unwrap_or(u32::MAX));
+    let last_dropped = dropped.map(|d| d.1);
+    let (mut removed, mut added, mut next) = (0, 0, next);
     // While `synced`, `out` followed by `old[run..]` is the list so far: the gaps
     // of the entries from `run` on still count from the same article.
-    let (mut synced, mut run, mut start) = (true, 0, 0);
-    let mut entries = Entries::new(old);
+    let (mut synced, mut run, mut start) = (true, 0, start);
+    let mut entries = Entries::resume(old, start, next);
     while let Some((doc, value)) = entries.next() {
         let end = entries.offset();
         let kept = match moved.get(doc as usize) {
@@ -276,7 +283,7 @@ mod tests {
             let runs =
                 || [adds[..split].iter().copied(), adds[split..].iter().copied()].into_iter();
             let full = update_list(&old, &moved, runs()).unwrap();
-            let fast = update_in_place(&old, &moved, Some(297), runs()).unwrap();
+            let fast = update_in_place(&old, &moved, Some((3, 297)), runs()).unwrap();
             assert_eq!(fast, full);
         }
         // Only article 3 edited: the list is read up to it.
@@ -284,14 +291,26 @@ mod tests {
         let adds = [(3, 1)];
         let runs = || [adds.iter().copied()].into_iter();
         let full = update_list(&old, &one, runs()).unwrap();
-        assert_eq!(update_in_place(&old, &one, Some(3), runs()).unwrap(), full);
+        assert_eq!(
+            update_in_place(&old, &one, Some((3, 3)), runs()).unwrap(),
+            full
+        );
+        let late: Vec<Option<u32>> = (0..300).map(|a| (a != 298).then_some(a)).collect();
+        let adds = [(298, 5), (305, 2)];
+        let runs = || [adds.iter().copied()].into_iter();
+        let full = update_list(&old, &late, runs()).unwrap();
+        assert_eq!(
+            update_in_place(&old, &late, Some((298, 298)), runs()).unwrap(),
+            full
+        );
         let same: Vec<Option<u32>> = (0..300).map(Some).collect();
         let none = || std::iter::empty::<std::vec::IntoIter<_>>();
         let kept = update_in_place(&old, &same, None, none()).unwrap();
         assert_eq!((kept.list, kept.removed, kept.added), (old.clone(), 0, 0));
-        let all_gone = update_in_place(&old, &[], Some(299), none()).unwrap();
+        let all_gone = update_in_place(&old, &[], Some((0, 299)), none()).unwrap();
         assert_eq!((all_gone.list.as_str(), all_gone.removed), ("", 240));
-        assert!(update_in_place("0000", &[Some(1), Some(2)], None, none()).is_err());
+        let renumbered = [None, Some(2)];
+        assert!(update_in_place("0000", &renumbered, Some((0, 0)), none()).is_err());
         assert!(update_in_place("x", &same, None, none()).is_err());
     }
 

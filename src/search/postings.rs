@@ -199,6 +199,52 @@ impl<'a> Entries<'a> {
         }
     }
 
+    /// Reads `text` from byte `at`, where an entry starts whose gap counts from
+    /// article `next`.
+    pub fn resume(text: &'a str, at: usize, next: u32) -> Entries<'a> {
+        Entries {
+            at,
+            next,
+            ..Entries::new(text)
+        }
+    }
+
+    /// Skips the entries of articles below `until` without reading their values;
+    /// returns where the first other entry starts and the article its gap counts
+    /// from. A damaged list stops the skip where it is damaged.
+    pub fn skip_below(&mut self, until: u32) -> (usize, u32) {
+        let bytes = self.bytes;
+        let mut at = self.at;
+        while at < bytes.len() {
+            let (mut i, mut gap) = (at, 0u32);
+            let doc = loop {
+                let Some(&d) = bytes.get(i).map(|&c| &DIGITS[c as usize]) else {
+                    return (self.at, self.next);
+                };
+                i += 1;
+                gap = gap.wrapping_mul(32).wrapping_add(u32::from(d & 31));
+                match d {
+                    255 => return (self.at, self.next),
+                    32.. => break self.next.wrapping_add(gap),
+                    _ => {}
+                }
+            };
+            if doc >= until {
+                break;
+            }
+            // The value: digits of MORE, then one of LAST.
+            while bytes.get(i).is_some_and(|&c| DIGITS[c as usize] < 32) {
+                i += 1;
+            }
+            if bytes.get(i).is_none_or(|&c| DIGITS[c as usize] == 255) {
+                break;
+            }
+            (self.at, self.next) = (i + 1, doc.wrapping_add(1));
+            at = self.at;
+        }
+        (self.at, self.next)
+    }
+
     /// Where the next entry starts, in bytes.
     pub fn offset(&self) -> usize {
         self.at
@@ -320,6 +366,20 @@ mod tests {
         assert_eq!(number_len(31), 1);
         assert_eq!(number_len(32), 2);
         assert_eq!(number_len(u32::MAX), 7);
+    }
+
+    #[test]
+    fn skipping_stops_at_the_first_entry_not_below() {
+        let list = [(0, 1), (40, 2000), (41, 3), (5000, 70), (5001, 1)];
+        let text = encode(&list);
+        for (until, from) in [(0, 0), (1, 1), (41, 2), (42, 3), (6000, 5)] {
+            let (at, next) = Entries::new(&text).skip_below(until);
+            let rest: Vec<_> = Entries::resume(&text, at, next).collect();
+            assert_eq!(rest, list[from..], "until {until}");
+        }
+        // A damaged list stops the skip where the damage is.
+        let (at, _) = Entries::new("01x").skip_below(99);
+        assert_eq!(at, 2);
     }
 
     #[test]
