@@ -153,13 +153,9 @@ where
 {
     let mut adds = adds.flatten().peekable();
     let mut out = String::with_capacity(old.len() + 16);
-    let first = adds
-        .peek()
-        .map(|a| a.0)
-        .into_iter()
-        .chain(dropped.map(|d| d.0));
-    let (start, next) = Entries::new(old).skip_below(first.min().unwrap_or(u32::MAX));
-    let last_dropped = dropped.map(|d| d.1);
+    let first = [adds.peek().map(|a| a.0), dropped.map(|d| d.0)];
+    let first = first.into_iter().flatten().min().unwrap_or(u32::MAX);
+    let (start, next) = Entries::new(old).skip_below(first);
     let (mut removed, mut added, mut next) = (0, 0, next);
     // While `synced`, `out` followed by `old[run..]` is the list so far: the gaps
     // of the entries from `run` on still count from the same article.
@@ -167,11 +163,7 @@ where
     let mut entries = Entries::resume(old, start, next);
     while let Some((doc, value)) = entries.next() {
         let end = entries.offset();
-        let kept = match moved.get(doc as usize) {
-            Some(Some(now)) if *now == doc => true,
-            Some(Some(_)) => return Err("an article kept changed its number".into()),
-            _ => false,
-        };
+        let kept = kept_in_place(moved, doc)?;
         if (!kept || adds.peek().is_some_and(|&(a, _)| a < doc)) && synced {
             out.push_str(&old[run..start]);
             synced = false;
@@ -189,7 +181,7 @@ where
             next = doc + 1;
         }
         start = end;
-        if synced && adds.peek().is_none() && last_dropped.is_none_or(|d| d <= doc) {
+        if synced && adds.peek().is_none() && dropped.is_none_or(|d| d.1 <= doc) {
             // Nothing changes further on.
             break;
         }
@@ -209,6 +201,15 @@ where
         removed,
         added,
     })
+}
+
+/// Whether article `doc` is kept in place; an error when it changed its number.
+fn kept_in_place(moved: &[Option<u32>], doc: u32) -> Result<bool, String> {
+    match moved.get(doc as usize) {
+        Some(Some(now)) if *now == doc => Ok(true),
+        Some(Some(_)) => Err("an article kept changed its number".into()),
+        _ => Ok(false),
+    }
 }
 
 /// Appends the entry of `article` after the entries up to `next` − 1.
