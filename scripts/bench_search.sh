@@ -91,7 +91,7 @@ for i in $(seq 1 "$RUNS"); do
   rm -rf "$WORK/public" "$SITE/.herald-cache"
   HERALD_TIMINGS=1 timed herald "$HERALD" build --root "$SITE" --output "$WORK/public"
   # The index phase of that build, from its timings.
-  awk '/ms  search index$/ { print "herald-index", $1 / 1000, 0 }' "$RUN/herald.log" >> "$RUN/timings.txt"
+  awk '/ ms .*  search index$/ { print "herald-index", $1 / 1000, 0 }' "$RUN/herald.log" >> "$RUN/timings.txt"
   search_enabled false
   rm -rf "$WORK/public-off"
   timed herald-nosearch "$HERALD" build --root "$SITE" --output "$WORK/public-off"
@@ -113,9 +113,9 @@ printf '\n追加一句修订。\n' >> "$SITE/content/articles/$EDITED"
 "$HERALD" build --root "$SITE" --output "$WORK/public-edit" > /dev/null
 printf '\n再追加一句。\n' >> "$SITE/content/articles/$EDITED"
 HERALD_TIMINGS=1 timed herald-edit "$HERALD" build --root "$SITE" --output "$WORK/public-edit"
-awk '/ms  search index$/ { print "herald-index-edit", $1 / 1000, 0 }
-     /ms  search: load the kept index$/ { print "herald-index-load", $1 / 1000, 0 }
-     /ms  search: save the index$/ { print "herald-index-save", $1 / 1000, 0 }' "$RUN/herald-edit.log" >> "$RUN/timings.txt"
+awk '/ ms .*  search index$/ { print "herald-index-edit", $1 / 1000, 0 }
+     / ms .*  search: load the kept index$/ { print "herald-index-load", $1 / 1000, 0 }
+     / ms .*  search: save the index$/ { print "herald-index-save", $1 / 1000, 0 }' "$RUN/herald-edit.log" >> "$RUN/timings.txt"
 cp "$RUN/edited.md" "$SITE/content/articles/$EDITED"
 rm -rf "$WORK/public-edit"
 

@@ -145,6 +145,31 @@ fn a_query_reads_only_its_shards_and_its_results() {
     assert_eq!(read.len(), read.iter().collect::<BTreeSet<_>>().len());
 }
 
+#[test]
+fn terms_in_most_articles_are_found_from_their_bitmap() {
+    let site = TestSite::new();
+    for i in 0..60u32 {
+        let text = match i % 3 {
+            0 => "普通的一天",
+            _ => "网络安全宣传",
+        };
+        let date = format!("2025-01-{:02}", 1 + i % 28);
+        site.article(&format!("a{i}.md"), &format!("标题{i}"), &date, "", text);
+    }
+    site.build().ok();
+    let manifest: Manifest = serde_json::from_str(&site.read("search/index.json")).unwrap();
+    let n = shard_of("网络", manifest.shards.len());
+    let shard: BTreeMap<String, String> = serde_json::from_str(
+        &site.read(&format!("search/{}", paths::shard(n, &manifest.shards[n]))),
+    )
+    .unwrap();
+    assert!(shard["网络"].starts_with('.'), "{}", shard["网络"]);
+    let results =
+        query::search(&mut Folder::new(site.path("public/search")), "网络安全", 10).unwrap();
+    assert_eq!(results.hits.len(), 40);
+    assert_eq!(titles(&site, "一天").len(), 10);
+}
+
 /// A site of `n` articles with varied text, big enough for several shards and blocks.
 fn many(n: u32) -> TestSite {
     let site = TestSite::new();

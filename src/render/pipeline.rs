@@ -15,7 +15,7 @@ use crate::error::Diagnostic;
 use crate::hash;
 use crate::images::ImageStats;
 use crate::output::Sink;
-use crate::search::{IndexFile, SearchIndex};
+use crate::search::{Changes, IndexFile, SearchIndex};
 use crate::site::{Site, Touched};
 
 use super::{RenderOutcome, RenderState, Report, jobs, publish_files, render_pages, write_files};
@@ -328,6 +328,7 @@ fn write_again(
 /// Writes the search index files that changed into `sink`, adds those that went
 /// to `removed`, and returns how many were written. `served` holds a version of
 /// each index file served; `touched`, the pages changed since the index was made.
+/// After an edit its cost follows the files changed, not the whole index.
 fn update_search(
     index: &mut SearchIndex,
     served: &mut HashMap<String, u64>,
@@ -343,42 +344,72 @@ fn update_search(
         false => hash::of_bytes(bytes),
     };
     let written = AtomicUsize::new(0);
+    let failed = AtomicUsize::new(0);
     let manifest = Mutex::new(0);
     let emit = |path: &str, bytes: &[u8]| {
         let v = version(path, bytes);
         if !named_by_content(path) {
             *manifest.lock().unwrap_or_else(|e| e.into_inner()) = v;
         }
-        // Collecting into memory cannot fail for a path the index made.
-        if served.get(path) != Some(&v) && sink.write(path, bytes).is_ok() {
-            written.fetch_add(1, Ordering::Relaxed);
+        if served.get(path) != Some(&v) {
+            let count = match sink.write(path, bytes) {
+                Ok(()) => &written,
+                Err(_) => &failed,
+            };
+            count.fetch_add(1, Ordering::Relaxed);
         }
     };
-    let Some(files) = index.update(site, touched, &emit) else {
+    let Some(changes) = index.update_changes(site, touched, &emit) else {
         return 0;
     };
     let manifest = manifest.into_inner().unwrap_or_else(|e| e.into_inner());
+    let version_of = |path: &str| match named_by_content(path) {
+        true => 0,
+        false => manifest,
+    };
+    let written = written.into_inner();
+    let files = match changes {
+        Changes::Some { made, gone } if failed.into_inner() == 0 => {
+            let made_now: BTreeSet<&String> = made.iter().collect();
+            for path in gone.iter().filter(|p| !made_now.contains(p)) {
+                if served.remove(path).is_some() {
+                    removed.push(path.clone());
+                }
+            }
+            for path in made {
+                let v = version_of(&path);
+                served.insert(path, v);
+            }
+            return written;
+        }
+        // A write failed, or made from nothing: every file, compared with `served`.
+        Changes::Some { .. } => index.files(),
+        Changes::All(files) => files,
+    };
+    written + reconcile(index, site, &files, served, version_of, sink, removed)
+}
+
+/// Makes `served` the index's `files` (versioned by `version`): writes those made
+/// before but not served (after a failed write, say), adds those served but gone
+/// to `removed`; returns how many were written.
+fn reconcile(
+    index: &SearchIndex,
+    site: &Site,
+    files: &[IndexFile],
+    served: &mut HashMap<String, u64>,
+    version: impl Fn(&str) -> u64,
+    sink: &dyn Sink,
+    removed: &mut Vec<String>,
+) -> usize {
     let now: HashMap<String, u64> = files
         .iter()
-        .map(|file| {
-            let v = if named_by_content(&file.path) {
-                0
-            } else {
-                manifest
-            };
-            (file.path.clone(), v)
-        })
+        .map(|file| (file.path.clone(), version(&file.path)))
         .collect();
-    // Files made before but not served (after a failed write, say).
-    for file in files
+    let written = files
         .iter()
         .filter(|f| !f.made && !served.contains_key(&f.path))
-    {
-        if write_again(index, site, &file.path, sink).is_ok() {
-            written.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-    let written = written.into_inner();
+        .filter(|f| write_again(index, site, &f.path, sink).is_ok())
+        .count();
     removed.extend(served.keys().filter(|p| !now.contains_key(*p)).cloned());
     *served = now;
     written

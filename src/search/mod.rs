@@ -105,6 +105,8 @@ pub struct SearchIndex {
     shards: Shards,
     /// Per group of articles: the hash of its document files.
     groups: Vec<u64>,
+    /// The files (paths under [`DIR`]) the last update replaced or removed.
+    gone: Vec<String>,
 }
 
 /// Index files: output paths (under [`DIR`]) and bytes, sorted by path.
@@ -114,6 +116,21 @@ pub type Files = Vec<(String, Vec<u8>)>;
 /// index's bytes are never all in memory at once): output path (under [`DIR`]) and
 /// bytes. Called from several threads; the manifest comes last.
 pub type Emit<'a> = dyn Fn(&str, &[u8]) + Sync + 'a;
+
+/// What an update changed ([`SearchIndex::update_changes`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changes {
+    /// Output paths (under [`DIR`]) of the files made, the manifest among them, and
+    /// of the files that are no longer part of the index.
+    Some {
+        /// Made (and emitted).
+        made: Vec<String>,
+        /// Gone.
+        gone: Vec<String>,
+    },
+    /// Made from nothing: every file of the index.
+    All(Vec<IndexFile>),
+}
 
 /// One file of the index, as an update leaves it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,11 +168,42 @@ impl SearchIndex {
         touched: &Touched,
         emit: &Emit<'_>,
     ) -> Option<Vec<IndexFile>> {
+        let (made, _) = self.refresh(site, touched, emit)?;
+        Some(self.listing(&made))
+    }
+
+    /// [`SearchIndex::update`], returning only what changed (when the index was not
+    /// made from nothing): its cost follows the articles changed, not the site.
+    pub fn update_changes(
+        &mut self,
+        site: &Site,
+        touched: &Touched,
+        emit: &Emit<'_>,
+    ) -> Option<Changes> {
+        let (made, from_nothing) = self.refresh(site, touched, emit)?;
+        if from_nothing {
+            return Some(Changes::All(self.listing(&made)));
+        }
+        let mut made: Vec<String> = made.into_iter().map(|p| format!("{DIR}{p}")).collect();
+        made.push(format!("{DIR}{}", paths::MANIFEST));
+        let gone = std::mem::take(&mut self.gone);
+        Some(Changes::Some { made, gone })
+    }
+
+    /// The work of [`SearchIndex::update`]: the paths (relative to [`DIR`]) of the
+    /// files made but the manifest, and whether the index was made from nothing.
+    fn refresh(
+        &mut self,
+        site: &Site,
+        touched: &Touched,
+        emit: &Emit<'_>,
+    ) -> Option<(FxHashSet<String>, bool)> {
+        self.gone.clear();
         if !site.config.search.enabled {
             let was = self.built;
             *self = SearchIndex::default();
             self.unsaved = was;
-            return was.then(Vec::new);
+            return was.then(|| (FxHashSet::default(), true));
         }
         let t = crate::timing::phase("search: documents");
         let ids: Vec<PageId> = numbered(site).collect();
@@ -175,18 +223,20 @@ impl SearchIndex {
             return None;
         }
         let plan = self.built.then(|| Plan::new(&self.keys, &keys)).flatten();
+        let mut from_nothing = plan.is_none();
         let made = match plan {
             Some(plan) => self.apply(&docs, keys.clone(), plan, emit),
             None => Err(String::new()),
         };
         let made = made.unwrap_or_else(|_| {
             // Made from nothing: also when what was kept turned out damaged.
+            from_nothing = true;
             *self = SearchIndex::default();
             let plan = Plan::everything(keys.len());
             self.apply(&docs, keys, plan, emit).unwrap_or_default()
         });
         emit(&format!("{DIR}{}", paths::MANIFEST), &self.manifest_bytes());
-        Some(self.listing(&made))
+        Some((made, from_nothing))
     }
 
     /// Every index file as the last update left it, none of them made.
@@ -298,19 +348,27 @@ impl SearchIndex {
                 .collect()
         };
         let lists = &self.lists;
+        let mut dropped = plan.dropped().map(|i| i as u32);
+        let dropped = dropped
+            .next()
+            .map(|first| (first, dropped.last().unwrap_or(first)));
         let updated: Vec<(u32, patch::Updated)> = affected
             .par_iter()
             .map(|&t| {
-                patch::update_list(&lists[t as usize], &plan.moved, tokenised.adds(t))
-                    .map(|u| (t, u))
+                let (list, adds) = (&lists[t as usize], tokenised.adds(t));
+                match plan.renumbered {
+                    false => patch::update_in_place(list, &plan.moved, dropped, adds),
+                    true => patch::update_list(list, &plan.moved, adds),
+                }
+                .map(|u| (t, u))
             })
             .collect::<Result<_, String>>()?;
         let mut changed = Vec::with_capacity(updated.len());
         for (t, now) in updated {
             let list = &mut self.lists[t as usize];
             if now.list != *list {
-                self.postings = (self.postings + now.after)
-                    .checked_sub(now.before)
+                self.postings = (self.postings + now.added)
+                    .checked_sub(now.removed)
                     .ok_or("damaged")?;
                 *list = now.list;
                 changed.push(t);
@@ -324,7 +382,8 @@ impl SearchIndex {
     fn update_shards(&mut self, changed: &[u32], emit: &Emit<'_>) -> FxHashSet<String> {
         let _t = crate::timing::phase("search: shards");
         let count = shards::shard_count(self.postings);
-        let mut dirty: Vec<usize> = if count == self.shards.len() {
+        let regrouped = count != self.shards.len();
+        let mut dirty: Vec<usize> = if !regrouped {
             changed
                 .iter()
                 .map(|&t| match self.lists[t as usize].is_empty() {
@@ -333,6 +392,8 @@ impl SearchIndex {
                 })
                 .collect()
         } else {
+            let old = self.shards.hashes.iter().enumerate();
+            self.gone.extend(old.map(|(n, &h)| shard_path(n, h)));
             self.shards = Shards::group(&self.terms, &self.lists, count);
             (0..count).collect()
         };
@@ -356,6 +417,9 @@ impl SearchIndex {
             .collect();
         made.into_iter()
             .map(|(n, h)| {
+                if !regrouped {
+                    self.gone.push(shard_path(n, self.shards.hashes[n]));
+                }
                 self.shards.hashes[n] = h;
                 paths::shard(n, &hash::short_hex(h))
             })
@@ -388,6 +452,11 @@ impl SearchIndex {
         if old_count != count {
             dirty[old_count.min(count) / GROUP..].fill(true);
         }
+        let old_groups = self.groups.len();
+        for g in dirty.len()..old_groups {
+            let files = files_in_group(old_count, g);
+            self.gone.extend(group_paths(g, self.groups[g], files));
+        }
         self.groups.resize(dirty.len(), 0);
         let dirty: Vec<usize> = (0..dirty.len()).filter(|&g| dirty[g]).collect();
         let groups = &self.groups;
@@ -409,6 +478,10 @@ impl SearchIndex {
             .collect();
         let mut out = FxHashSet::default();
         for (g, h, files) in made {
+            if g < old_groups {
+                let old = files_in_group(old_count, g);
+                self.gone.extend(group_paths(g, self.groups[g], old));
+            }
             self.groups[g] = h;
             let name = hash::short_hex(h);
             out.extend((0..files).map(|k| paths::doc(g, &name, k)));
@@ -440,8 +513,7 @@ impl SearchIndex {
             add(paths::shard(n, h));
         }
         for (g, h) in manifest.blocks.iter().enumerate() {
-            let in_group = (self.keys.len() - g * GROUP).min(GROUP);
-            for k in 0..in_group.div_ceil(PER_FILE) {
+            for k in 0..files_in_group(self.keys.len(), g) {
                 add(paths::doc(g, h, k));
             }
         }
@@ -497,6 +569,25 @@ impl<'a> Docs<'a> {
             Docs::Lazy(_, ids) => ids.len(),
         }
     }
+}
+
+/// The output path of shard `n` whose file's hash is `h`.
+fn shard_path(n: usize, h: u64) -> String {
+    format!("{DIR}{}", paths::shard(n, &hash::short_hex(h)))
+}
+
+/// The output paths of the `files` document files of group `g` whose hash is `h`.
+fn group_paths(g: usize, h: u64, files: usize) -> impl Iterator<Item = String> {
+    let name = hash::short_hex(h);
+    (0..files).map(move |k| format!("{DIR}{}", paths::doc(g, &name, k)))
+}
+
+/// The number of document files of group `g` among `count` articles.
+fn files_in_group(count: usize, g: usize) -> usize {
+    count
+        .saturating_sub(g * GROUP)
+        .min(GROUP)
+        .div_ceil(PER_FILE)
 }
 
 /// The document files of group `g` of the articles.

@@ -80,10 +80,10 @@ impl Plan {
 pub struct Updated {
     /// The list, encoded.
     pub list: String,
-    /// Entries it had.
-    pub before: usize,
-    /// Entries it has.
-    pub after: usize,
+    /// Entries removed.
+    pub removed: usize,
+    /// Entries added.
+    pub added: usize,
 }
 
 /// The encoded list `old` with its articles renumbered by `moved` (those without a
@@ -112,8 +112,8 @@ where
         }
         return Ok(Updated {
             list,
-            before: 0,
-            after,
+            removed: 0,
+            added: after,
         });
     }
     let adds: Vec<(u32, u32)> = adds.flatten().collect();
@@ -132,9 +132,91 @@ where
     let merged = merge(&kept, &adds);
     Ok(Updated {
         list: encode(&merged),
-        before,
-        after: merged.len(),
+        removed: before - kept.len(),
+        added: adds.len(),
     })
+}
+
+/// [`update_list`] when no article kept changes its number (each `moved` is the
+/// article's own number or `None`; `dropped`, the first and last `None`): the runs
+/// of entries between the changes are copied as they are written, the list is
+/// skipped through up to its first change and read only up to its last, so an edit
+/// costs part of a scan of the list rather than decoding and writing it again.
+pub fn update_in_place<R>(
+    old: &str,
+    moved: &[Option<u32>],
+    dropped: Option<(u32, u32)>,
+    adds: impl Iterator<Item = R>,
+) -> Result<Updated, String>
+where
+    R: ExactSizeIterator<Item = (u32, u32)>,
+{
+    let mut adds = adds.flatten().peekable();
+    let mut out = String::with_capacity(old.len() + 16);
+    let first = [adds.peek().map(|a| a.0), dropped.map(|d| d.0)];
+    let first = first.into_iter().flatten().min().unwrap_or(u32::MAX);
+    let (start, next) = Entries::new(old).skip_below(first);
+    let (mut removed, mut added, mut next) = (0, 0, next);
+    // While `synced`, `out` followed by `old[run..]` is the list so far: the gaps
+    // of the entries from `run` on still count from the same article.
+    let (mut synced, mut run, mut start) = (true, 0, start);
+    let mut entries = Entries::resume(old, start, next);
+    while let Some((doc, value)) = entries.next() {
+        let end = entries.offset();
+        let kept = kept_in_place(moved, doc)?;
+        if (!kept || adds.peek().is_some_and(|&(a, _)| a < doc)) && synced {
+            out.push_str(&old[run..start]);
+            synced = false;
+        }
+        while let Some((article, v)) = adds.next_if(|&(a, _)| a < doc) {
+            push_entry(&mut out, &mut next, article, v);
+            added += 1;
+        }
+        if !kept {
+            removed += 1;
+        } else if !synced {
+            push_entry(&mut out, &mut next, doc, value);
+            (synced, run) = (true, end);
+        } else {
+            next = doc + 1;
+        }
+        start = end;
+        if synced && adds.peek().is_none() && dropped.is_none_or(|d| d.1 <= doc) {
+            // Nothing changes further on.
+            break;
+        }
+    }
+    if let Some(e) = entries.error {
+        return Err(e);
+    }
+    if synced {
+        out.push_str(&old[run..]);
+    }
+    for (article, v) in adds {
+        push_entry(&mut out, &mut next, article, v);
+        added += 1;
+    }
+    Ok(Updated {
+        list: out,
+        removed,
+        added,
+    })
+}
+
+/// Whether article `doc` is kept in place; an error when it changed its number.
+fn kept_in_place(moved: &[Option<u32>], doc: u32) -> Result<bool, String> {
+    match moved.get(doc as usize) {
+        Some(Some(now)) if *now == doc => Ok(true),
+        Some(Some(_)) => Err("an article kept changed its number".into()),
+        _ => Ok(false),
+    }
+}
+
+/// Appends the entry of `article` after the entries up to `next` − 1.
+fn push_entry(out: &mut String, next: &mut u32, article: u32, value: u32) {
+    push_number(out, article - *next);
+    push_number(out, value);
+    *next = article + 1;
 }
 
 fn merge(a: &[(u32, u32)], b: &[(u32, u32)]) -> Vec<(u32, u32)> {
@@ -181,7 +263,56 @@ mod tests {
         )
         .unwrap();
         assert_eq!(decode(&now.list).unwrap(), [(0, 2), (2, 3)]);
-        assert_eq!((now.before, now.after), (3, 2));
+        assert_eq!((now.removed, now.added), (1, 0));
+    }
+
+    #[test]
+    fn in_place_updates_equal_full_ones() {
+        // Articles 0..300, some in the list; every third dropped or edited, adds
+        // at the dropped places and after the end.
+        let old: Vec<(u32, u32)> = (0..300)
+            .filter(|a| a % 5 != 1)
+            .map(|a| (a, a % 9))
+            .collect();
+        let moved: Vec<Option<u32>> = (0..300).map(|a| (a % 7 != 3).then_some(a)).collect();
+        let adds: Vec<(u32, u32)> = (0..320)
+            .filter(|&a| a >= 300 || (a % 7 == 3 && a % 2 == 0))
+            .map(|a| (a, 40 + a % 3))
+            .collect();
+        let old = encode(&old);
+        for split in [0, 10, adds.len()] {
+            let runs =
+                || [adds[..split].iter().copied(), adds[split..].iter().copied()].into_iter();
+            let full = update_list(&old, &moved, runs()).unwrap();
+            let fast = update_in_place(&old, &moved, Some((3, 297)), runs()).unwrap();
+            assert_eq!(fast, full);
+        }
+        // Only article 3 edited: the list is read up to it.
+        let one: Vec<Option<u32>> = (0..300).map(|a| (a != 3).then_some(a)).collect();
+        let adds = [(3, 1)];
+        let runs = || [adds.iter().copied()].into_iter();
+        let full = update_list(&old, &one, runs()).unwrap();
+        assert_eq!(
+            update_in_place(&old, &one, Some((3, 3)), runs()).unwrap(),
+            full
+        );
+        let late: Vec<Option<u32>> = (0..300).map(|a| (a != 298).then_some(a)).collect();
+        let adds = [(298, 5), (305, 2)];
+        let runs = || [adds.iter().copied()].into_iter();
+        let full = update_list(&old, &late, runs()).unwrap();
+        assert_eq!(
+            update_in_place(&old, &late, Some((298, 298)), runs()).unwrap(),
+            full
+        );
+        let same: Vec<Option<u32>> = (0..300).map(Some).collect();
+        let none = || std::iter::empty::<std::vec::IntoIter<_>>();
+        let kept = update_in_place(&old, &same, None, none()).unwrap();
+        assert_eq!((kept.list, kept.removed, kept.added), (old.clone(), 0, 0));
+        let all_gone = update_in_place(&old, &[], Some((0, 299)), none()).unwrap();
+        assert_eq!((all_gone.list.as_str(), all_gone.removed), ("", 240));
+        let renumbered = [None, Some(2)];
+        assert!(update_in_place("0000", &renumbered, Some((0, 0)), none()).is_err());
+        assert!(update_in_place("x", &same, None, none()).is_err());
     }
 
     #[test]

@@ -7,6 +7,13 @@
 //! written in base 32, most significant digit first: digits before the last come from
 //! [`MORE`], the last from [`LAST`]. So most numbers take one character, and no
 //! separator is needed. Both alphabets are safe in JSON strings and URLs.
+//!
+//! A shard file may hold a list in a second, denser form ([`wire`]), chosen where it
+//! is shorter (terms found in a sixth of the articles or more): `.`, a bitmap of the
+//! articles (six per digit, [`MORE`] then [`LAST`] as the digits 0–63, article
+//! `6k + b` in bit `b` of digit `k`), `.`, then the values in the compact form, one
+//! per article present. [`decode`] reads both; the index kept between builds holds
+//! the first form only.
 
 /// Digits that end a number.
 pub const LAST: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
@@ -86,14 +93,88 @@ const DIGITS: [u8; 256] = {
     table
 };
 
-/// Decodes a list written by [`encode`].
+/// The bitmap form of `list` (written by [`encode`]) when it is shorter, for a
+/// shard file.
+pub fn wire(list: &str) -> Option<String> {
+    // A bitmap costs a digit per six articles up to the last one, plus the values.
+    let (mut last, mut values) = (0u32, 0usize);
+    let mut entries = Entries::new(list);
+    for (doc, value) in &mut entries {
+        last = doc;
+        values += number_len(value);
+    }
+    let digits = (last as usize + 1).div_ceil(6);
+    if entries.error.is_some() || list.is_empty() || digits + values + 2 >= list.len() {
+        return None;
+    }
+    let mut bits = vec![0u8; digits];
+    for (doc, _) in Entries::new(list) {
+        bits[doc as usize / 6] |= 1 << (doc % 6);
+    }
+    let mut out = String::with_capacity(digits + values + 2);
+    out.push('.');
+    out.extend(bits.iter().map(|&d| digit64(d)));
+    out.push('.');
+    for (_, value) in Entries::new(list) {
+        push_number(&mut out, value);
+    }
+    Some(out)
+}
+
+/// The number of characters [`push_number`] writes for `n`.
+fn number_len(n: u32) -> usize {
+    let bits = 32 - n.leading_zeros() as usize;
+    bits.div_ceil(5).max(1)
+}
+
+/// Digit `d` (0–63) of a bitmap.
+fn digit64(d: u8) -> char {
+    match d < 32 {
+        true => MORE[d as usize] as char,
+        false => LAST[d as usize - 32] as char,
+    }
+}
+
+/// Decodes a list written by [`encode`] or [`wire`].
 pub fn decode(text: &str) -> Result<Vec<(u32, u32)>, String> {
+    if let Some(rest) = text.strip_prefix('.') {
+        return decode_bitmap(rest);
+    }
     let mut out = Vec::with_capacity(text.len() / 2);
     let mut entries = Entries::new(text);
     for entry in &mut entries {
         out.push(entry);
     }
     entries.error.map_or(Ok(out), Err)
+}
+
+/// Decodes the bitmap form, after its first `.`.
+fn decode_bitmap(text: &str) -> Result<Vec<(u32, u32)>, String> {
+    let (bits, values) = text
+        .split_once('.')
+        .ok_or("a bitmap list without its values")?;
+    let mut docs = Vec::new();
+    for (k, c) in bits.bytes().enumerate() {
+        let d = DIGITS[c as usize];
+        if d == 255 {
+            return Err("bad character in a posting list".into());
+        }
+        docs.extend(
+            (0..6)
+                .filter(|b| d >> b & 1 == 1)
+                .map(|b| (k * 6 + b) as u32),
+        );
+    }
+    let mut out = Vec::with_capacity(docs.len());
+    let mut numbers = Entries::new(values);
+    for doc in docs {
+        let value = numbers.number().map_err(str::to_string)?;
+        out.push((doc, value));
+    }
+    match numbers.at == values.len() {
+        true => Ok(out),
+        false => Err("a bitmap list with more values than articles".into()),
+    }
 }
 
 /// The entries of an encoded list, in order, without collecting them; a damaged
@@ -116,6 +197,57 @@ impl<'a> Entries<'a> {
             next: 0,
             error: None,
         }
+    }
+
+    /// Reads `text` from byte `at`, where an entry starts whose gap counts from
+    /// article `next`.
+    pub fn resume(text: &'a str, at: usize, next: u32) -> Entries<'a> {
+        Entries {
+            at,
+            next,
+            ..Entries::new(text)
+        }
+    }
+
+    /// Skips the entries of articles below `until` without reading their values;
+    /// returns where the first other entry starts and the article its gap counts
+    /// from. A damaged list stops the skip where it is damaged.
+    pub fn skip_below(&mut self, until: u32) -> (usize, u32) {
+        let bytes = self.bytes;
+        let mut at = self.at;
+        while at < bytes.len() {
+            let (mut i, mut gap) = (at, 0u32);
+            let doc = loop {
+                let Some(&d) = bytes.get(i).map(|&c| &DIGITS[c as usize]) else {
+                    return (self.at, self.next);
+                };
+                i += 1;
+                gap = gap.wrapping_mul(32).wrapping_add(u32::from(d & 31));
+                match d {
+                    255 => return (self.at, self.next),
+                    32.. => break self.next.wrapping_add(gap),
+                    _ => {}
+                }
+            };
+            if doc >= until {
+                break;
+            }
+            // The value: digits of MORE, then one of LAST.
+            while bytes.get(i).is_some_and(|&c| DIGITS[c as usize] < 32) {
+                i += 1;
+            }
+            if bytes.get(i).is_none_or(|&c| DIGITS[c as usize] == 255) {
+                break;
+            }
+            (self.at, self.next) = (i + 1, doc.wrapping_add(1));
+            at = self.at;
+        }
+        (self.at, self.next)
+    }
+
+    /// Where the next entry starts, in bytes.
+    pub fn offset(&self) -> usize {
+        self.at
     }
 
     fn number(&mut self) -> Result<u32, &'static str> {
@@ -207,7 +339,56 @@ mod tests {
     }
 
     #[test]
+    fn dense_lists_take_the_bitmap_form() {
+        let dense: Vec<(u32, u32)> = (0..600)
+            .filter(|d| d % 7 != 3)
+            .map(|d| (d, d % 40))
+            .collect();
+        let text = encode(&dense);
+        let short = wire(&text).expect("shorter");
+        assert!(
+            short.len() < text.len() * 3 / 4,
+            "{} of {}",
+            short.len(),
+            text.len()
+        );
+        assert!(short.starts_with('.'));
+        assert_eq!(decode(&short).unwrap(), dense);
+        // Sparse lists keep their form.
+        let sparse = [(3, 2), (90, 4), (5000, 2)];
+        assert_eq!(wire(&encode(&sparse)), None);
+        assert_eq!(wire(""), None);
+        // Articles 0 and 7: bits 0 of digits 0 and 1.
+        let mut odd: Vec<(u32, u32)> = (0..40).map(|d| (d * 2, 1)).collect();
+        odd.push((85, 33));
+        assert_eq!(decode(&wire(&encode(&odd)).unwrap()).unwrap(), odd);
+        assert_eq!(number_len(0), 1);
+        assert_eq!(number_len(31), 1);
+        assert_eq!(number_len(32), 2);
+        assert_eq!(number_len(u32::MAX), 7);
+    }
+
+    #[test]
+    fn skipping_stops_at_the_first_entry_not_below() {
+        let list = [(0, 1), (40, 2000), (41, 3), (5000, 70), (5001, 1)];
+        let text = encode(&list);
+        for (until, from) in [(0, 0), (1, 1), (41, 2), (42, 3), (6000, 5)] {
+            let (at, next) = Entries::new(&text).skip_below(until);
+            let rest: Vec<_> = Entries::resume(&text, at, next).collect();
+            assert_eq!(rest, list[from..], "until {until}");
+        }
+        // A damaged list stops the skip where the damage is.
+        let (at, _) = Entries::new("01x").skip_below(99);
+        assert_eq!(at, 2);
+    }
+
+    #[test]
     fn bad_input_is_an_error() {
+        assert!(decode(".x").is_err());
+        assert!(decode(".!.").is_err());
+        assert!(decode(".1.").is_err(), "a value missing");
+        assert!(decode(".1.111").is_err(), "a value too many");
+        assert_eq!(decode(".1.11").unwrap(), [(0, 1), (5, 1)]);
         assert!(decode("0").is_err());
         assert!(decode("x").is_err());
         assert!(decode("0!").is_err());

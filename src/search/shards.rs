@@ -4,6 +4,7 @@
 
 use rayon::prelude::*;
 
+use super::postings;
 use super::terms::Terms;
 use super::writer::shard_of;
 
@@ -70,7 +71,8 @@ impl Shards {
         n
     }
 
-    /// Shard `n`'s file: `{"term":"<posting list>",…}`, terms sorted.
+    /// Shard `n`'s file: `{"term":"<posting list>",…}`, terms sorted, each list in
+    /// its shorter form ([`postings::wire`]).
     pub fn file(&self, n: usize, terms: &Terms, lists: &[String]) -> Vec<u8> {
         let members = &self.members[n];
         let size: usize = members
@@ -89,7 +91,10 @@ impl Shards {
             }
             push_json_string(&mut json, terms.name(id));
             json.push_str(":\"");
-            json.push_str(list);
+            match postings::wire(list) {
+                Some(dense) => json.push_str(&dense),
+                None => json.push_str(list),
+            }
             json.push('"');
         }
         json.push('}');

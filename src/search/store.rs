@@ -17,8 +17,9 @@ use super::shards::Shards;
 use super::terms::Terms;
 use crate::cache_file;
 
-/// Bumped when what is saved changes meaning.
-const FORMAT: u64 = 1;
+/// Bumped when what is saved changes meaning (2: shard hashes of files holding
+/// bitmap lists, one article per document file).
+const FORMAT: u64 = 2;
 
 fn path(root: &Path) -> PathBuf {
     root.join(".herald-cache").join("search-index.bin")
@@ -156,6 +157,7 @@ impl SearchIndex {
                 hashes: saved.shard_hashes,
             },
             groups: saved.groups,
+            gone: Vec::new(),
         })
     }
 }

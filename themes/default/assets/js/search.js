@@ -97,8 +97,10 @@
   for (var k = 0; k < 32; k++) { DIGIT[LAST.charCodeAt(k)] = 32 + k; DIGIT[MORE.charCodeAt(k)] = k; }
 
   /** A posting list: article numbers (ascending) and values (frequency × 2, plus 1
-   *  when in the title), as typed arrays. */
+   *  when in the title), as typed arrays. Two forms (src/search/postings.rs): gaps
+   *  and values, or (starting with ".") a bitmap of the articles, then the values. */
   function decode(text) {
+    if (text.charCodeAt(0) === 46) return decodeBitmap(text);
     var ids = new Uint32Array(text.length >> 1);
     var values = new Uint32Array(text.length >> 1);
     var size = 0, n = 0, next = 0, gap = true;
@@ -114,6 +116,31 @@
     }
     return { ids: ids.subarray(0, size), values: values.subarray(0, size), size: size };
   }
+  /** ".", six articles per digit (article 6k + b in bit b of digit k), ".", values. */
+  function decodeBitmap(text) {
+    var dot = text.indexOf(".", 1);
+    if (dot < 0) throw new Error("bad index");
+    var ids = new Uint32Array((dot - 1) * 6);
+    var size = 0;
+    for (var i = 1; i < dot; i++) {
+      var c = text.charCodeAt(i);
+      var d = c < 128 ? DIGIT[c] : 255;
+      if (d === 255) throw new Error("bad index");
+      for (var b = 0; d; b++, d >>= 1) if (d & 1) ids[size++] = (i - 1) * 6 + b;
+    }
+    var values = new Uint32Array(size);
+    var k = 0, n = 0;
+    for (var j = dot + 1; j < text.length; j++) {
+      var e = text.charCodeAt(j);
+      var v = e < 128 ? DIGIT[e] : 255;
+      if (v === 255 || k === size) throw new Error("bad index");
+      if (v < 32) { n = n * 32 + v; continue; }
+      values[k++] = n * 32 + (v - 32);
+      n = 0;
+    }
+    if (k !== size) throw new Error("bad index");
+    return { ids: ids.subarray(0, size), values: values, size: size };
+  }
   var EMPTY = { ids: new Uint32Array(0), values: new Uint32Array(0), size: 0 };
 
   function get(path, init) {
@@ -125,7 +152,12 @@
   var manifest = null;
   function loadManifest() {
     // The manifest's name never changes: ask the server whether it did.
-    if (!manifest) manifest = get("index.json", { cache: "no-cache" }).then(function (r) { return r.json(); });
+    if (!manifest) manifest = get("index.json", { cache: "no-cache" }).then(function (r) { return r.json(); }).then(function (m) {
+      // Each list of hashes is one string, eight characters a hash.
+      m.shards = m.shards.match(/.{8}/g) || [];
+      m.blocks = m.blocks.match(/.{8}/g) || [];
+      return m;
+    });
     manifest.catch(function () { manifest = null; });
     return manifest;
   }
@@ -159,11 +191,11 @@
   /* ---- Matching and ranking: the same as src/search/query.rs ---- */
   function frequencyClass(f) { return 31 - Math.clz32(Math.max(f, 1)); }
 
-  /** Articles holding every term, ranked: more query words in the title first,
-   *  then by frequency class, then newest first. */
+  /** The numbers of the articles holding every term, ranked: more query words in
+   *  the title first, then by frequency class, then newest first. */
   function matches(words, lists) {
     var terms = Object.keys(lists);
-    if (!terms.length) return [];
+    if (!terms.length) return new Uint32Array(0);
     var all = terms.map(function (t) { return lists[t]; });
     var base = all.reduce(function (a, b) { return b.size < a.size ? b : a; });
     // Each word's terms, as places in `all`.
@@ -173,7 +205,7 @@
     // Every list is sorted: walk them together, one cursor each.
     var cursor = new Uint32Array(all.length);
     var found = new Uint32Array(all.length);
-    var hits = [];
+    var keys = [];
     outer: for (var k = 0; k < base.size; k++) {
       var id = base.ids[k];
       for (var t = 0; t < all.length; t++) {
@@ -195,10 +227,13 @@
         title += inTitle ? 1 : 0;
         freq += tf;
       }
-      hits.push({ id: id, title: title, freq: freq, rank: title * 64 + frequencyClass(freq) });
+      // Rank, then article number, in one number: sorted without a comparator.
+      keys.push((title * 64 + frequencyClass(freq)) * 4294967296 + id);
     }
-    hits.sort(function (a, b) { return (b.rank - a.rank) || (b.id - a.id); });
-    return hits;
+    var sorted = Float64Array.from(keys).sort();
+    var ids = new Uint32Array(sorted.length);
+    for (var r = 0; r < sorted.length; r++) ids[r] = sorted[sorted.length - 1 - r] % 4294967296;
+    return ids;
   }
 
   function search(words) {
@@ -305,9 +340,10 @@
   }
 
   /** Shows the next page of results, each as soon as its document arrives, in rank
-   *  order. */
+   *  order. The first result's file is asked for alone, the others once it came:
+   *  on a busy server they would otherwise all wait for each other. */
   function showMore(result, list, pattern, shown, focusFirst) {
-    var hits = result.hits.slice(shown, shown + PAGE);
+    var hits = Array.from(result.hits.subarray(shown, shown + PAGE));
     var token = current;
     var old = box.querySelector(".search-more");
     if (old) old.remove();
@@ -319,8 +355,12 @@
       list.appendChild(li);
       return li;
     });
-    return Promise.all(hits.map(function (hit, i) {
-      return loadDoc(result.manifest, hit.id, i === 0).then(function (doc) {
+    var first = null;
+    return Promise.all(hits.map(function (id, i) {
+      var loaded = i === 0 ? (first = loadDoc(result.manifest, id, true)) : first.then(
+        function () { return loadDoc(result.manifest, id, false); },
+        function () { return loadDoc(result.manifest, id, false); });
+      return loaded.then(function (doc) {
         if (token !== current) return;
         fillHit(slots[i], doc, pattern);
         slots[i].hidden = false;
