@@ -7,22 +7,30 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
 use super::deps::Dep;
 use super::jobs::Planned;
 use super::known::KnownVersions;
 use super::versions::Versions;
+use crate::check::PageLinks;
 use crate::site::Touched;
 
 /// What one output file was rendered from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobRecord {
     pub(super) template: String,
     pub(super) deps: Vec<Dep>,
     pub(super) files: Vec<String>,
     /// Every link of the page written, for the link check of later builds that keep it.
-    pub(super) links: Arc<[String]>,
+    pub(super) links: Links,
+}
+
+/// The links of a page: as its render found them, or as read back from a saved state
+/// (numbers into the state's table of links, turned into text only if a link check
+/// of every page needs them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Links {
+    Found(Arc<[String]>),
+    Numbered(Box<[u32]>),
 }
 
 /// What the last applied render made.
@@ -33,12 +41,23 @@ pub struct RenderState {
     users: HashMap<Dep, HashSet<Arc<str>>>,
     /// How many outputs refer to each extra published file.
     files: HashMap<String, usize>,
+    /// Every distinct link of the records read back, numbered ([`Links::Numbered`]).
+    links: Arc<[String]>,
 }
 
-/// A state in the form it is saved in: records and versions (serialisable).
-pub type SavedState<'a> = (Vec<(&'a str, &'a JobRecord)>, HashMap<&'a Dep, u64>);
+/// A record as saved: template, dependencies, files, links by number.
+pub type SavedRecord<'a> = (&'a str, &'a [Dep], &'a [String], Vec<u32>);
+/// A state in the form it is saved in: records, versions and the table of links
+/// (serialisable).
+pub type SavedState<'a> = (
+    Vec<(&'a str, SavedRecord<'a>)>,
+    HashMap<&'a Dep, u64>,
+    Vec<&'a str>,
+);
+/// A record as read back.
+type LoadedRecord = (String, Vec<Dep>, Vec<String>, Box<[u32]>);
 /// A saved state as read back.
-pub type LoadedState = (Vec<(String, JobRecord)>, HashMap<Dep, u64>);
+pub type LoadedState = (Vec<(String, LoadedRecord)>, HashMap<Dep, u64>, Vec<String>);
 
 /// Changes to a state made by one render, applied only if the render is kept.
 #[derive(Debug, Default)]
@@ -78,17 +97,31 @@ impl RenderState {
                 }
             }
         }
-        let records: Vec<(&str, &JobRecord)> = records.into_iter().collect();
-        (records, versions)
+        let mut table = LinkTable::new(&self.links, records.values().map(|r| &r.links));
+        let records: Vec<(&str, SavedRecord)> = records
+            .into_iter()
+            .map(|(output, r)| {
+                let links = table.number(&r.links, &self.links);
+                (output, (&*r.template, &*r.deps, &*r.files, links))
+            })
+            .collect();
+        (records, versions, table.texts)
     }
 
     /// A state from what [`RenderState::saved_with`] gave, read back.
-    pub fn from_saved((records, versions): LoadedState) -> RenderState {
+    pub fn from_saved((records, versions, links): LoadedState) -> RenderState {
         let mut state = RenderState {
             versions: versions.into_iter().collect(),
+            links: links.into(),
             ..RenderState::default()
         };
-        for (output, record) in records {
+        for (output, (template, deps, files, links)) in records {
+            let record = JobRecord {
+                template,
+                deps,
+                files,
+                links: Links::Numbered(links),
+            };
             let output: Arc<str> = Arc::from(output.as_str());
             for dep in &record.deps {
                 state
@@ -106,10 +139,51 @@ impl RenderState {
     }
 
     /// The template and links of an output as last rendered.
-    pub fn links_of(&self, output: &str) -> Option<(&str, &Arc<[String]>)> {
-        self.records
-            .get(output)
-            .map(|r| (r.template.as_str(), &r.links))
+    pub fn links_of(&self, output: &str) -> Option<(&str, Arc<[String]>)> {
+        let record = self.records.get(output)?;
+        let links = match &record.links {
+            Links::Found(links) => links.clone(),
+            Links::Numbered(numbers) => numbers
+                .iter()
+                .filter_map(|&n| self.links.get(n as usize).cloned())
+                .collect(),
+        };
+        Some((record.template.as_str(), links))
+    }
+
+    /// The links of the HTML pages of this state not in `written` or `removed`: those
+    /// a render kept, as they were written.
+    pub fn kept_links(&self, written: &[String], removed: &[String]) -> Vec<PageLinks> {
+        let skip: HashSet<&str> = written.iter().chain(removed).map(String::as_str).collect();
+        let mut kept: Vec<PageLinks> = self
+            .records
+            .keys()
+            .filter(|o| o.ends_with(".html") && !skip.contains(&***o))
+            .filter_map(|output| {
+                let (template, hrefs) = self.links_of(output)?;
+                Some(PageLinks {
+                    output: output.to_string(),
+                    template: template.to_string(),
+                    hrefs,
+                })
+            })
+            .collect();
+        kept.sort_by(|a, b| a.output.cmp(&b.output));
+        kept
+    }
+
+    /// True when no link of the pages read back (as numbered) can lead to a path of
+    /// `gone`: every one of them leads to the same place from any page, and none
+    /// there. (Links of pages rendered since are checked anyway.)
+    pub fn leads_nowhere_into(&self, gone: &[&str], config: &crate::config::Config) -> bool {
+        let gone: HashSet<&str> = gone.iter().copied().collect();
+        self.links.iter().all(
+            |href| match crate::check::target_from_anywhere(href, config) {
+                Some(Some(path)) => !crate::check::leads_into(&path, &gone),
+                Some(None) => true,
+                None => false,
+            },
+        )
     }
 
     /// The extra files (image variants) that the output `output` refers to.
@@ -229,7 +303,7 @@ impl StateUpdate {
             template: template.to_string(),
             deps: recorded.deps,
             files: recorded.files,
-            links,
+            links: Links::Found(links),
         };
         self.records.push((Arc::from(output), Some(record)));
     }
@@ -237,5 +311,74 @@ impl StateUpdate {
     /// Records that `output` is gone, or failed and must be rendered next time.
     pub(super) fn forget(&mut self, output: &str) {
         self.records.push((Arc::from(output), None));
+    }
+}
+
+/// The table of links of a state being saved: the table read back, with the links of
+/// pages rendered since added at its end (a link no page has any more stays in it
+/// until the table is mostly such links, and then it is made again).
+struct LinkTable<'a> {
+    texts: Vec<&'a str>,
+    numbers: HashMap<&'a str, u32>,
+    /// The table read back is still used as it is (numbers read back stay valid).
+    kept: bool,
+}
+
+impl<'a> LinkTable<'a> {
+    /// The table read back (`old`), kept unless most of it is unused by `links`.
+    fn new(old: &'a [String], links: impl Iterator<Item = &'a Links>) -> LinkTable<'a> {
+        let mut used = vec![false; old.len()];
+        for links in links {
+            if let Links::Numbered(numbers) = links {
+                for &n in numbers.iter() {
+                    if let Some(u) = used.get_mut(n as usize) {
+                        *u = true;
+                    }
+                }
+            }
+        }
+        let used = used.iter().filter(|u| **u).count();
+        let kept = old.len() <= 2 * used + 1024;
+        LinkTable {
+            texts: match kept {
+                true => old.iter().map(String::as_str).collect(),
+                false => Vec::new(),
+            },
+            numbers: HashMap::default(),
+            kept,
+        }
+    }
+
+    /// The numbers of `links`, adding new links to the table.
+    fn number(&mut self, links: &'a Links, old: &'a [String]) -> Vec<u32> {
+        match links {
+            Links::Numbered(numbers) if self.kept => numbers.to_vec(),
+            Links::Numbered(numbers) => numbers
+                .iter()
+                .filter_map(|&n| old.get(n as usize))
+                .map(|text| self.add(text))
+                .collect(),
+            Links::Found(found) => {
+                if self.numbers.is_empty() && !self.texts.is_empty() {
+                    self.index();
+                }
+                found.iter().map(|text| self.add(text)).collect()
+            }
+        }
+    }
+
+    fn index(&mut self) {
+        for (n, text) in self.texts.iter().enumerate() {
+            self.numbers.entry(text).or_insert(n as u32);
+        }
+    }
+
+    fn add(&mut self, text: &'a str) -> u32 {
+        let next = self.texts.len() as u32;
+        let n = *self.numbers.entry(text).or_insert(next);
+        if n == next {
+            self.texts.push(text);
+        }
+        n
     }
 }

@@ -156,6 +156,7 @@ impl Workspace {
                     served: &mut self.search_files,
                 },
                 check_links: false,
+                checked_before: None,
                 stop_on_error: true,
             },
         );
