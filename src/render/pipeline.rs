@@ -92,6 +92,10 @@ pub struct Options<'a> {
     /// Whether a stage with errors ends the run (`serve`, which applies nothing then),
     /// or every stage runs so that all problems are reported at once.
     pub stop_on_error: bool,
+    /// Called once the pages, image variants and files are in the sink without an
+    /// error, before the search stage: `serve` shows the pages then, while the index
+    /// is brought up to date (it cannot fail in memory).
+    pub pages_ready: Option<&'a (dyn Fn(&Built) + Sync)>,
 }
 
 impl Options<'_> {
@@ -107,6 +111,7 @@ impl Options<'_> {
             check_links: true,
             checked_before: None,
             stop_on_error: false,
+            pages_ready: None,
         }
     }
 }
@@ -176,6 +181,11 @@ pub fn run(site: &Arc<Site>, sink: &dyn Sink, options: Options<'_>) -> Built {
     files(site, target, options.files, &mut built);
     if stop && !built.outcome.errors.is_empty() {
         return built;
+    }
+    if let Some(ready) = options.pages_ready
+        && built.outcome.errors.is_empty()
+    {
+        ready(&built);
     }
     search(site, target, options.search, options.touched, &mut built);
     if let Some(recording) = recording {

@@ -38,7 +38,10 @@ pub(super) enum Links {
 pub struct RenderState {
     records: HashMap<Arc<str>, JobRecord>,
     versions: KnownVersions,
-    users: HashMap<Dep, HashSet<Arc<str>>>,
+    /// Which outputs use each dependency; made when first needed (`serve` keeps it up
+    /// to date; a build, which reads its state back and looks up a few changed
+    /// dependencies once, scans the records instead).
+    users: Option<HashMap<Dep, HashSet<Arc<str>>>>,
     /// How many outputs refer to each extra published file.
     files: HashMap<String, usize>,
     /// Every distinct link of the records read back, numbered ([`Links::Numbered`]).
@@ -123,13 +126,6 @@ impl RenderState {
                 links: Links::Numbered(links),
             };
             let output: Arc<str> = Arc::from(output.as_str());
-            for dep in &record.deps {
-                state
-                    .users
-                    .entry(dep.clone())
-                    .or_default()
-                    .insert(output.clone());
-            }
             for file in &record.files {
                 *state.files.entry(file.clone()).or_default() += 1;
             }
@@ -207,10 +203,23 @@ impl RenderState {
     ) -> HashSet<Arc<str>> {
         let changed = self.versions.changed(versions, touched);
         let mut dirty: HashSet<Arc<str>> = HashSet::default();
-        for dep in &changed {
-            if let Some(users) = self.users.get(dep) {
-                dirty.extend(users.iter().cloned());
+        match &self.users {
+            Some(users) => {
+                for dep in &changed {
+                    if let Some(users) = users.get(dep) {
+                        dirty.extend(users.iter().cloned());
+                    }
+                }
             }
+            None if !changed.is_empty() => {
+                let changed: HashSet<&Dep> = changed.iter().collect();
+                let users = self
+                    .records
+                    .iter()
+                    .filter(|(_, r)| r.deps.iter().any(|d| changed.contains(d)));
+                dirty.extend(users.map(|(output, _)| output.clone()));
+            }
+            None => {}
         }
         for planned in plan {
             match self.records.get(planned.output.as_str()) {
@@ -236,8 +245,26 @@ impl RenderState {
         removed
     }
 
+    /// Which outputs use each dependency, made from the records the first time.
+    fn users_mut(&mut self) -> &mut HashMap<Dep, HashSet<Arc<str>>> {
+        let records = &self.records;
+        self.users.get_or_insert_with(|| {
+            let mut users: HashMap<Dep, HashSet<Arc<str>>> = HashMap::default();
+            for (output, record) in records {
+                for dep in &record.deps {
+                    users.entry(dep.clone()).or_default().insert(output.clone());
+                }
+            }
+            users
+        })
+    }
+
     /// Applies the changes of a kept render.
     pub fn apply(&mut self, update: StateUpdate) {
+        self.users_mut();
+        let Some(all_users) = self.users.as_mut() else {
+            return;
+        };
         for (output, record) in update.records {
             if let Some(old) = self.records.remove(&output) {
                 for file in old.files {
@@ -249,10 +276,10 @@ impl RenderState {
                     }
                 }
                 for dep in old.deps {
-                    if let Some(users) = self.users.get_mut(&dep) {
+                    if let Some(users) = all_users.get_mut(&dep) {
                         users.remove(&output);
                         if users.is_empty() {
-                            self.users.remove(&dep);
+                            all_users.remove(&dep);
                             self.versions.remove(&dep);
                         }
                     }
@@ -263,7 +290,7 @@ impl RenderState {
                     *self.files.entry(file.clone()).or_default() += 1;
                 }
                 for dep in &record.deps {
-                    self.users
+                    all_users
                         .entry(dep.clone())
                         .or_default()
                         .insert(output.clone());
@@ -277,7 +304,7 @@ impl RenderState {
         // Dependencies whose version changed without their users being rendered again
         // cannot exist (changed versions make users dirty), so the rest stay valid.
         for (dep, version) in update.versions {
-            if self.users.contains_key(&dep) {
+            if all_users.contains_key(&dep) {
                 self.versions.insert(&dep, version);
             }
         }
