@@ -11,6 +11,7 @@ pub mod filters;
 pub mod functions;
 pub mod jobs;
 mod known;
+mod numbered;
 pub mod pagination;
 pub mod pipeline;
 pub mod qr;

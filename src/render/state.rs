@@ -10,6 +10,7 @@ use std::sync::Arc;
 use super::deps::Dep;
 use super::jobs::Planned;
 use super::known::KnownVersions;
+use super::numbered::{Listed, Table};
 use super::versions::Versions;
 use crate::check::PageLinks;
 use crate::site::Touched;
@@ -18,19 +19,10 @@ use crate::site::Touched;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobRecord {
     pub(super) template: String,
-    pub(super) deps: Vec<Dep>,
+    pub(super) deps: Listed<Dep>,
     pub(super) files: Vec<String>,
     /// Every link of the page written, for the link check of later builds that keep it.
-    pub(super) links: Links,
-}
-
-/// The links of a page: as its render found them, or as read back from a saved state
-/// (numbers into the state's table of links, turned into text only if a link check
-/// of every page needs them).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Links {
-    Found(Arc<[String]>),
-    Numbered(Box<[u32]>),
+    pub(super) links: Listed<String>,
 }
 
 /// What the last applied render made.
@@ -44,23 +36,29 @@ pub struct RenderState {
     users: Option<HashMap<Dep, HashSet<Arc<str>>>>,
     /// How many outputs refer to each extra published file.
     files: HashMap<String, usize>,
-    /// Every distinct link of the records read back, numbered ([`Links::Numbered`]).
+    /// Every distinct dependency of the records read back, numbered.
+    deps: Arc<[Dep]>,
+    /// Every distinct link of the records read back, numbered.
     links: Arc<[String]>,
 }
 
-/// A record as saved: template, dependencies, files, links by number.
-pub type SavedRecord<'a> = (&'a str, &'a [Dep], &'a [String], Vec<u32>);
-/// A state in the form it is saved in: records, versions and the table of links
-/// (serialisable).
+/// A record as saved: template, dependencies by number, files, links by number.
+pub type SavedRecord<'a> = (&'a str, Vec<u32>, &'a [String], Vec<u32>);
+/// A state in the form it is saved in (serialisable): records, the table of
+/// dependencies with their versions, the table of links.
 pub type SavedState<'a> = (
     Vec<(&'a str, SavedRecord<'a>)>,
-    HashMap<&'a Dep, u64>,
-    Vec<&'a str>,
+    Vec<(&'a Dep, Option<u64>)>,
+    Vec<&'a String>,
 );
 /// A record as read back.
-type LoadedRecord = (String, Vec<Dep>, Vec<String>, Box<[u32]>);
+type LoadedRecord = (String, Box<[u32]>, Vec<String>, Box<[u32]>);
 /// A saved state as read back.
-pub type LoadedState = (Vec<(String, LoadedRecord)>, HashMap<Dep, u64>, Vec<String>);
+pub type LoadedState = (
+    Vec<(String, LoadedRecord)>,
+    Vec<(Dep, Option<u64>)>,
+    Vec<String>,
+);
 
 /// Changes to a state made by one render, applied only if the render is kept.
 #[derive(Debug, Default)]
@@ -91,39 +89,44 @@ impl RenderState {
                 None => records.remove(&**output),
             };
         }
-        let mut versions: HashMap<&Dep, u64> = HashMap::default();
-        for record in records.values() {
-            for dep in &record.deps {
-                let known = update.versions.get(dep).copied();
-                if let Some(v) = known.or_else(|| self.versions.get(dep)) {
-                    versions.insert(dep, v);
-                }
-            }
-        }
-        let mut table = LinkTable::new(&self.links, records.values().map(|r| &r.links));
+        let mut deps = Table::new(&self.deps, records.values().map(|r| &r.deps));
+        let mut links = Table::new(&self.links, records.values().map(|r| &r.links));
         let records: Vec<(&str, SavedRecord)> = records
             .into_iter()
             .map(|(output, r)| {
-                let links = table.number(&r.links, &self.links);
-                (output, (&*r.template, &*r.deps, &*r.files, links))
+                let (d, l) = (deps.number(&r.deps), links.number(&r.links));
+                (output, (&*r.template, d, &*r.files, l))
             })
             .collect();
-        (records, versions, table.texts)
+        let versions = deps
+            .items
+            .iter()
+            .map(|&dep| {
+                let known = update.versions.get(dep).copied();
+                (dep, known.or_else(|| self.versions.get(dep)))
+            })
+            .collect();
+        (records, versions, links.items)
     }
 
     /// A state from what [`RenderState::saved_with`] gave, read back.
-    pub fn from_saved((records, versions, links): LoadedState) -> RenderState {
+    pub fn from_saved((records, deps, links): LoadedState) -> RenderState {
+        let versions = deps
+            .iter()
+            .filter_map(|(dep, version)| Some((dep.clone(), (*version)?)))
+            .collect();
         let mut state = RenderState {
-            versions: versions.into_iter().collect(),
+            versions,
+            deps: deps.into_iter().map(|(dep, _)| dep).collect(),
             links: links.into(),
             ..RenderState::default()
         };
         for (output, (template, deps, files, links)) in records {
             let record = JobRecord {
                 template,
-                deps,
+                deps: Listed::Numbered(deps),
                 files,
-                links: Links::Numbered(links),
+                links: Listed::Numbered(links),
             };
             let output: Arc<str> = Arc::from(output.as_str());
             for file in &record.files {
@@ -138,11 +141,8 @@ impl RenderState {
     pub fn links_of(&self, output: &str) -> Option<(&str, Arc<[String]>)> {
         let record = self.records.get(output)?;
         let links = match &record.links {
-            Links::Found(links) => links.clone(),
-            Links::Numbered(numbers) => numbers
-                .iter()
-                .filter_map(|&n| self.links.get(n as usize).cloned())
-                .collect(),
+            Listed::Found(links) => links.clone(),
+            numbered => numbered.iter(&self.links).cloned().collect(),
         };
         Some((record.template.as_str(), links))
     }
@@ -213,10 +213,13 @@ impl RenderState {
             }
             None if !changed.is_empty() => {
                 let changed: HashSet<&Dep> = changed.iter().collect();
-                let users = self
-                    .records
-                    .iter()
-                    .filter(|(_, r)| r.deps.iter().any(|d| changed.contains(d)));
+                let numbers: HashSet<u32> = (0..self.deps.len() as u32)
+                    .filter(|&n| changed.contains(&self.deps[n as usize]))
+                    .collect();
+                let users = self.records.iter().filter(|(_, r)| match &r.deps {
+                    Listed::Numbered(deps) => deps.iter().any(|n| numbers.contains(n)),
+                    Listed::Found(deps) => deps.iter().any(|d| changed.contains(d)),
+                });
                 dirty.extend(users.map(|(output, _)| output.clone()));
             }
             None => {}
@@ -247,11 +250,11 @@ impl RenderState {
 
     /// Which outputs use each dependency, made from the records the first time.
     fn users_mut(&mut self) -> &mut HashMap<Dep, HashSet<Arc<str>>> {
-        let records = &self.records;
+        let (records, table) = (&self.records, &self.deps);
         self.users.get_or_insert_with(|| {
             let mut users: HashMap<Dep, HashSet<Arc<str>>> = HashMap::default();
             for (output, record) in records {
-                for dep in &record.deps {
+                for dep in record.deps.iter(table) {
                     users.entry(dep.clone()).or_default().insert(output.clone());
                 }
             }
@@ -275,12 +278,12 @@ impl RenderState {
                         }
                     }
                 }
-                for dep in old.deps {
-                    if let Some(users) = all_users.get_mut(&dep) {
+                for dep in old.deps.iter(&self.deps) {
+                    if let Some(users) = all_users.get_mut(dep) {
                         users.remove(&output);
                         if users.is_empty() {
-                            all_users.remove(&dep);
-                            self.versions.remove(&dep);
+                            all_users.remove(dep);
+                            self.versions.remove(dep);
                         }
                     }
                 }
@@ -289,7 +292,7 @@ impl RenderState {
                 for file in &record.files {
                     *self.files.entry(file.clone()).or_default() += 1;
                 }
-                for dep in &record.deps {
+                for dep in record.deps.iter(&self.deps) {
                     all_users
                         .entry(dep.clone())
                         .or_default()
@@ -328,9 +331,9 @@ impl StateUpdate {
         }
         let record = JobRecord {
             template: template.to_string(),
-            deps: recorded.deps,
+            deps: Listed::Found(recorded.deps.into()),
             files: recorded.files,
-            links: Links::Found(links),
+            links: Listed::Found(links),
         };
         self.records.push((Arc::from(output), Some(record)));
     }
@@ -338,74 +341,5 @@ impl StateUpdate {
     /// Records that `output` is gone, or failed and must be rendered next time.
     pub(super) fn forget(&mut self, output: &str) {
         self.records.push((Arc::from(output), None));
-    }
-}
-
-/// The table of links of a state being saved: the table read back, with the links of
-/// pages rendered since added at its end (a link no page has any more stays in it
-/// until the table is mostly such links, and then it is made again).
-struct LinkTable<'a> {
-    texts: Vec<&'a str>,
-    numbers: HashMap<&'a str, u32>,
-    /// The table read back is still used as it is (numbers read back stay valid).
-    kept: bool,
-}
-
-impl<'a> LinkTable<'a> {
-    /// The table read back (`old`), kept unless most of it is unused by `links`.
-    fn new(old: &'a [String], links: impl Iterator<Item = &'a Links>) -> LinkTable<'a> {
-        let mut used = vec![false; old.len()];
-        for links in links {
-            if let Links::Numbered(numbers) = links {
-                for &n in numbers.iter() {
-                    if let Some(u) = used.get_mut(n as usize) {
-                        *u = true;
-                    }
-                }
-            }
-        }
-        let used = used.iter().filter(|u| **u).count();
-        let kept = old.len() <= 2 * used + 1024;
-        LinkTable {
-            texts: match kept {
-                true => old.iter().map(String::as_str).collect(),
-                false => Vec::new(),
-            },
-            numbers: HashMap::default(),
-            kept,
-        }
-    }
-
-    /// The numbers of `links`, adding new links to the table.
-    fn number(&mut self, links: &'a Links, old: &'a [String]) -> Vec<u32> {
-        match links {
-            Links::Numbered(numbers) if self.kept => numbers.to_vec(),
-            Links::Numbered(numbers) => numbers
-                .iter()
-                .filter_map(|&n| old.get(n as usize))
-                .map(|text| self.add(text))
-                .collect(),
-            Links::Found(found) => {
-                if self.numbers.is_empty() && !self.texts.is_empty() {
-                    self.index();
-                }
-                found.iter().map(|text| self.add(text)).collect()
-            }
-        }
-    }
-
-    fn index(&mut self) {
-        for (n, text) in self.texts.iter().enumerate() {
-            self.numbers.entry(text).or_insert(n as u32);
-        }
-    }
-
-    fn add(&mut self, text: &'a str) -> u32 {
-        let next = self.texts.len() as u32;
-        let n = *self.numbers.entry(text).or_insert(next);
-        if n == next {
-            self.texts.push(text);
-        }
-        n
     }
 }
