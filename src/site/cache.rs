@@ -245,7 +245,7 @@ fn write_new(path: &Path, bodies: &[&Body]) -> io::Result<(u64, Vec<Place>)> {
     }
     out.flush()?;
     drop(out);
-    std::fs::rename(&tmp, path)?;
+    crate::cache_file::replace_cache(&tmp, path)?;
     Ok((generation, places))
 }
 
