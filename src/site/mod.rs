@@ -139,9 +139,12 @@ impl Site {
                 &site.config.links.embed_hosts,
                 options.fingerprint,
             ));
+            let _t = crate::timing::phase("load: markdown cache");
             site.markdown_cache = Some(cache::MarkdownCache::load(&site.root, key));
         }
+        let t_templates = crate::timing::phase("load: templates");
         site.load_templates();
+        drop(t_templates);
         site.load_data();
         drop(t);
         let t = crate::timing::phase("load: walk content and collect files");
