@@ -176,6 +176,17 @@ impl BuildState {
     }
 }
 
+/// The last build's output (files and the `.gz` made), when its link check holds for
+/// the pages this build keeps: it was made with the same config.
+fn checked_output(site: &Site, previous: Option<&BuildState>) -> Option<Committed> {
+    previous
+        .filter(|p| p.config == config_hash(site))
+        .map(|p| Committed {
+            files: p.manifest.clone(),
+            gzipped: p.gzipped.clone(),
+        })
+}
+
 /// `herald build`: renders into a staging folder and commits it only if there was no
 /// error. Pages and files that did not change since the last build into the same
 /// folder are carried over instead of made again; when nothing changed at all and the
@@ -401,11 +412,7 @@ impl Build<'_> {
     ) -> Result<Summary, Failure> {
         let mut staging = Staging::begin(self.output).map_err(|d| self.fail(d.into()))?;
         crate::pause::point("build-staging");
-        // The last build's output, when its link check holds for the pages kept.
-        let checked = previous
-            .as_ref()
-            .filter(|p| p.config == config_hash(site))
-            .map(|p| (p.manifest.clone(), p.gzipped.clone()));
+        let checked = checked_output(site, previous.as_ref());
         let (state, before) = match previous {
             Some(previous) => (
                 previous.render,
@@ -424,9 +431,10 @@ impl Build<'_> {
         let options = render::pipeline::Options {
             report: render::Report::StateAndLinks,
             search: render::pipeline::Search::Kept(&mut search),
-            checked_before: checked
-                .as_ref()
-                .map(|(files, gzipped)| render::pipeline::Checked { files, gzipped }),
+            checked_before: checked.as_ref().map(|c| render::pipeline::Checked {
+                files: &c.files,
+                gzipped: &c.gzipped,
+            }),
             ..render::pipeline::Options::everything(&state)
         };
         let built = render::pipeline::run(site, &staging, options);

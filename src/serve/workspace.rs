@@ -172,23 +172,7 @@ impl Workspace {
         let first = self.state.is_empty();
         // After an edit, the pages are shown as soon as they are made; the search
         // index files follow when the index is up to date.
-        let early_reload = self.early_reload.as_deref();
-        let show_pages = |built: &pipeline::Built| {
-            let removed = &built.outcome.removed;
-            let pages = collect.take();
-            if pages.files.is_empty() && removed.is_empty() {
-                return;
-            }
-            let mut store = store.write().unwrap_or_else(|e| e.into_inner());
-            let no_errors = store.errors.is_none();
-            let html = pages.files.keys().any(|p| p.ends_with(".html"));
-            store.apply(pages, removed);
-            drop(store);
-            if let Some(reload) = early_reload.filter(|_| no_errors && html) {
-                reload();
-                reloaded.store(true, Ordering::Relaxed);
-            }
-        };
+        let show_pages = pages_shown(&collect, store, self.early_reload.as_deref(), reloaded);
         let built = pipeline::run(
             site,
             &collect,
@@ -211,6 +195,7 @@ impl Workspace {
                 pages_ready: (!first).then_some(&show_pages as _),
             },
         );
+        drop(show_pages);
         let pipeline::Built {
             outcome,
             files_written: changed_files,
@@ -245,6 +230,33 @@ impl Workspace {
             written,
             removed: removed.len(),
             css_only,
+        }
+    }
+}
+
+/// What applies the pages collected so far to `store` (with the outputs removed), and
+/// reloads open tabs with `early_reload` when they showed no error and a page changed,
+/// setting `reloaded`.
+fn pages_shown<'a>(
+    collect: &'a Collect,
+    store: &'a SharedStore,
+    early_reload: Option<&'a (dyn Fn() + Send + Sync)>,
+    reloaded: &'a AtomicBool,
+) -> impl Fn(&pipeline::Built) + Sync + 'a {
+    move |built: &pipeline::Built| {
+        let removed = &built.outcome.removed;
+        let pages = collect.take();
+        if pages.files.is_empty() && removed.is_empty() {
+            return;
+        }
+        let mut store = store.write().unwrap_or_else(|e| e.into_inner());
+        let no_errors = store.errors.is_none();
+        let html = pages.files.keys().any(|p| p.ends_with(".html"));
+        store.apply(pages, removed);
+        drop(store);
+        if let Some(reload) = early_reload.filter(|_| no_errors && html) {
+            reload();
+            reloaded.store(true, Ordering::Relaxed);
         }
     }
 }
