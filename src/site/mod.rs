@@ -99,6 +99,9 @@ pub struct Site {
     /// Markdown was rendered (what the Markdown cache checks).
     resolved: HashMap<String, (u64, u64)>,
     image_sizes: Mutex<HashMap<PathBuf, Option<(u32, u32)>>>,
+    /// The plan of every output, made once for this state of the site (see
+    /// `render::jobs::plan`); [`Site::apply`] keeps it only when no change can alter it.
+    pub(crate) plan_memo: Mutex<Option<crate::render::jobs::Plan>>,
 }
 
 impl Site {
@@ -130,6 +133,7 @@ impl Site {
             markdown_cache: None,
             resolved: HashMap::new(),
             image_sizes: Mutex::new(HashMap::new()),
+            plan_memo: Mutex::new(None),
         };
         let t = crate::timing::phase("load: templates and data");
         if options.cache {
