@@ -108,9 +108,39 @@ enum Target {
 /// `/%E5%AE%A3%E4%BC%A0%E5%91%A8/` by the Markdown renderer.
 fn target(href: &str, output: &str, config: &Config) -> Target {
     let bare = percent_decode(href.split(['#', '?']).next().unwrap_or(""));
-    let bare = &*bare;
+    match absolute_target(&bare, config) {
+        Some(target) => target,
+        None => relative_target(&bare, output),
+    }
+}
+
+/// Where a link leads from whichever page it is on: `Some(Some(path))` for a site
+/// path, `Some(None)` when it leads off the site or cannot work, `None` for a relative
+/// link (which depends on the page).
+pub fn target_from_anywhere(href: &str, config: &Config) -> Option<Option<String>> {
+    let bare = percent_decode(href.split(['#', '?']).next().unwrap_or(""));
+    match absolute_target(&bare, config)? {
+        Target::Site(path) => Some(Some(path)),
+        _ => Some(None),
+    }
+}
+
+/// True when a link to the site path `path` is a link to one of `files` (folders
+/// lead to their `index.html`).
+pub fn leads_into(
+    path: &str,
+    files: &std::collections::HashSet<&str, impl std::hash::BuildHasher>,
+) -> bool {
+    if path.is_empty() || path.ends_with('/') {
+        return files.contains(format!("{path}index.html").as_str());
+    }
+    files.contains(path) || files.contains(format!("{path}/index.html").as_str())
+}
+
+/// [`target`] of a link read decoded (`bare`), unless it is relative (`None`).
+fn absolute_target(bare: &str, config: &Config) -> Option<Target> {
     if bare.is_empty() {
-        return Target::Elsewhere;
+        return Some(Target::Elsewhere);
     }
     let (base_url, base_path) = (
         percent_decode(&config.base_url),
@@ -118,24 +148,29 @@ fn target(href: &str, output: &str, config: &Config) -> Target {
     );
     let from_root = bare.strip_prefix(config.origin.as_str()).unwrap_or(bare);
     if from_root.starts_with('/') && config.links.is_served_elsewhere(from_root) {
-        return Target::Elsewhere;
+        return Some(Target::Elsewhere);
     }
     if let Some(path) = bare.strip_prefix(&*base_url) {
-        return Target::Site(path.to_string());
+        return Some(Target::Site(path.to_string()));
     }
     if is_external(bare) {
-        return Target::Elsewhere;
+        return Some(Target::Elsewhere);
     }
     if bare.starts_with('/') {
-        return match bare.strip_prefix(&*base_path) {
+        return Some(match bare.strip_prefix(&*base_path) {
             Some(path) => Target::Site(path.to_string()),
             None if base_path.strip_suffix('/') == Some(bare) => Target::Site(String::new()),
             None => Target::Broken(format!(
                 "it is outside the site's base path `{}`, so it leads off the site once it is served there",
                 config.base_path
             )),
-        };
+        });
     }
+    None
+}
+
+/// [`target`] of a relative link read decoded (`bare`), on the page at `output`.
+fn relative_target(bare: &str, output: &str) -> Target {
     // A relative link, read from the page's folder the way a browser does.
     let mut parts: Vec<&str> = output.split('/').collect();
     parts.pop();
@@ -202,18 +237,22 @@ pub fn check_links(
     pages: &[PageLinks],
     published: &BTreeSet<String>,
 ) -> Vec<Diagnostic> {
-    let reported = checked_in_markdown(site);
+    // Made only when a link is broken: it lists every Markdown link of the site.
+    let reported = std::cell::OnceCell::new();
     // Broken links by href and why, with the pages showing them.
     let mut broken: BTreeMap<(String, String), Vec<&PageLinks>> = BTreeMap::new();
     for page in pages {
         let mut seen = BTreeSet::new();
         for href in page.hrefs.iter() {
-            if !seen.insert(href) || reported_in_markdown(&reported, href) {
+            if !seen.insert(href) {
                 continue;
             }
             let Some(why) = why_broken(href, &page.output, &site.config, published) else {
                 continue;
             };
+            if reported_in_markdown(reported.get_or_init(|| checked_in_markdown(site)), href) {
+                continue;
+            }
             broken.entry((href.clone(), why)).or_default().push(page);
         }
     }

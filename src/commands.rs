@@ -96,12 +96,14 @@ fn split_warnings(diagnostics: Diagnostics) -> Vec<Diagnostic> {
     diagnostics.into_iter().filter(|d| !d.is_error()).collect()
 }
 
-/// The saved form of a [`BuildState`]: render state, published, manifest, `.gz` made.
+/// The saved form of a [`BuildState`]: render state, published, manifest, `.gz` made,
+/// the config's hash.
 type SavedState = (
     render::state::LoadedState,
     HashMap<String, u64>,
     HashMap<String, (u64, u128)>,
     Vec<String>,
+    u64,
 );
 
 /// What a build leaves for the next build of the same site into the same folder.
@@ -113,6 +115,14 @@ struct BuildState {
     manifest: HashMap<String, (u64, u128)>,
     /// Of those, the `.gz` files Herald made (`--compress`).
     gzipped: Vec<String>,
+    /// The hash of the config the build was made with (see [`config_hash`]).
+    config: u64,
+}
+
+/// The hash of a site's config: the link check of a page kept from a build made with
+/// another config is made again (the base URL and path say where links lead).
+fn config_hash(site: &Site) -> u64 {
+    crate::hash::of(&format!("{:?}", site.config))
 }
 
 impl BuildState {
@@ -133,26 +143,48 @@ impl BuildState {
     }
 
     fn load(root: &Path, key: u64) -> Option<BuildState> {
-        let (render, published, manifest, gzipped): SavedState =
+        let t = crate::timing::phase("build state: read");
+        let (render, published, manifest, gzipped, config): SavedState =
             crate::cache_file::load(&Self::path(root), key)?;
+        drop(t);
+        let _t = crate::timing::phase("build state: index");
         Some(BuildState {
             render: RenderState::from_saved(render),
             published,
             manifest,
             gzipped,
+            config,
         })
     }
 
     fn save(
-        root: &Path,
+        site: &Site,
         key: u64,
         render: render::state::SavedState<'_>,
         published: &HashMap<String, u64>,
         output: &Committed,
     ) {
-        let saved = (render, published, &output.files, &output.gzipped);
+        let saved = (
+            render,
+            published,
+            &output.files,
+            &output.gzipped,
+            config_hash(site),
+        );
+        let root = &site.root;
         let _ = crate::cache_file::save(&Self::path(root), key, &saved);
     }
+}
+
+/// The last build's output (files and the `.gz` made), when its link check holds for
+/// the pages this build keeps: it was made with the same config.
+fn checked_output(site: &Site, previous: Option<&BuildState>) -> Option<Committed> {
+    previous
+        .filter(|p| p.config == config_hash(site))
+        .map(|p| Committed {
+            files: p.manifest.clone(),
+            gzipped: p.gzipped.clone(),
+        })
 }
 
 /// `herald build`: renders into a staging folder and commits it only if there was no
@@ -235,6 +267,7 @@ fn build_locked(
     let t = crate::timing::phase("load build state");
     let previous = BuildState::load(&site.root, build.key);
     // Pages that moved since the last build into this output, with nothing left behind.
+    let t_urls = crate::timing::phase("build state: urls");
     let last_urls = PublishedUrls::load(&site.root, output).filter(|_| build.kept_previous_output);
     let (moved, urls) = PublishedUrls::moved(last_urls.as_ref(), &site, output);
     diagnostics.extend(moved);
@@ -244,6 +277,7 @@ fn build_locked(
         urls,
         published: site.files.versions(),
     };
+    drop(t_urls);
     drop(t);
     if let Some(previous) = &previous {
         let _t = crate::timing::phase("check for changes");
@@ -380,6 +414,7 @@ impl Build<'_> {
     ) -> Result<Summary, Failure> {
         let mut staging = Staging::begin(self.output).map_err(|d| self.fail(d.into()))?;
         crate::pause::point("build-staging");
+        let checked = checked_output(site, previous.as_ref());
         let (state, before) = match previous {
             Some(previous) => (
                 previous.render,
@@ -398,6 +433,10 @@ impl Build<'_> {
         let options = render::pipeline::Options {
             report: render::Report::StateAndLinks,
             search: render::pipeline::Search::Kept(&mut search),
+            checked_before: checked.as_ref().map(|c| render::pipeline::Checked {
+                files: &c.files,
+                gzipped: &c.gzipped,
+            }),
             ..render::pipeline::Options::everything(&state)
         };
         let built = render::pipeline::run(site, &staging, options);
@@ -429,7 +468,7 @@ impl Build<'_> {
         beside.urls.save(&site.root);
         let t = crate::timing::phase("save build state");
         let saved = state.saved_with(&outcome.update);
-        BuildState::save(&site.root, self.key, saved, &beside.published, &committed);
+        BuildState::save(site, self.key, saved, &beside.published, &committed);
         drop(t);
         search.save(&site.root);
         let _t = crate::timing::phase("save markdown cache");

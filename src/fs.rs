@@ -17,7 +17,11 @@ pub const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
 /// Reads a UTF-8 text file, refusing binary files, invalid UTF-8 and huge files
 /// with an error that says which and where.
 pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
-    let size = fs::metadata(path)
+    use std::io::Read as _;
+    // Opened once and asked its size: a site reads thousands of these per build.
+    let mut file = fs::File::open(path).map_err(|e| io_error(path, "cannot read", &e))?;
+    let size = file
+        .metadata()
         .map_err(|e| io_error(path, "cannot read", &e))?
         .len();
     if size > MAX_TEXT_BYTES {
@@ -29,7 +33,9 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
         .in_file(path)
         .with_help("split it into smaller files, or move large data to static/"));
     }
-    let bytes = fs::read(path).map_err(|e| io_error(path, "cannot read", &e))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
+    file.read_to_end(&mut bytes)
+        .map_err(|e| io_error(path, "cannot read", &e))?;
     text_from_bytes(path, bytes)
 }
 

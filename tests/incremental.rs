@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use common::TestSite;
+use common::{TestSite, assert_contains};
 use herald::serve::{Entry, Outcome, SharedStore, Store, Workspace, build_in_memory, classify};
 use herald::site::{Changes, LoadOptions};
 
@@ -733,4 +733,38 @@ fn shortcode_template_edits_render_exactly_the_pages_calling_them() {
         "## 详情\n\n乙 {{ hotline(number=96110) }}",
     );
     s.changed("body now calls a shortcode", &["content/articles/b.md"]);
+}
+
+#[test]
+fn a_page_template_named_or_missing_in_an_edit_in_place_is_planned_again() {
+    let site = rich_site();
+    site.file(
+        "templates/special.html",
+        "<!doctype html><title>{{ page.title }}</title><p>特别模板</p>",
+    );
+    let mut session = Session::start(site);
+    // Only the template changes: the page keeps its place in every list.
+    session.site.article(
+        "c.md",
+        "丙文",
+        "2025-05-01",
+        "tags: [反诈]\ntemplate: special.html\n",
+        "丙的正文",
+    );
+    session.changed("template named", &["content/articles/c.md"]);
+    let page = snapshot(&session.store.read().unwrap())["articles/c/index.html"].clone();
+    assert_contains(&String::from_utf8_lossy(&page), "特别模板");
+    // A template that does not exist: the plan reports it, as a full load would.
+    session.site.article(
+        "c.md",
+        "丙文",
+        "2025-05-01",
+        "tags: [反诈]\ntemplate: missing.html\n",
+        "丙的正文",
+    );
+    session.fails("missing template", &["content/articles/c.md"]);
+    session
+        .site
+        .article("c.md", "丙文", "2025-05-01", "tags: [反诈]\n", "丙的正文");
+    session.changed("template dropped", &["content/articles/c.md"]);
 }

@@ -251,3 +251,28 @@ fn a_rename_that_keeps_size_and_time_is_still_a_change() {
     assert!(site.exists("b.txt"));
     assert!(!site.exists("a.txt"));
 }
+
+#[test]
+fn a_kept_page_linking_to_a_file_gone_is_still_a_broken_link() {
+    let site = site();
+    site.file("static/downloads/a.pdf", "pdf").article(
+        "links.md",
+        "下载",
+        "2025-01-01",
+        "",
+        "见[手册](/downloads/a.pdf)与[首页](/)。",
+    );
+    site.build().ok();
+    // Another page changes, so the build renders some pages and keeps this one.
+    site.article("a1.md", "文章1（改）", "2026-01-02", "", "正文");
+    std::fs::remove_file(site.path("static/downloads/a.pdf")).unwrap();
+    let error = site.build().fails();
+    assert_contains(&error, "broken link `/downloads/a.pdf`");
+    assert_contains(&error, "links.md");
+    site.file("static/downloads/a.pdf", "pdf");
+    site.build().ok();
+    assert_eq!(
+        bytes(&tree(&site.path("public"))),
+        bytes(&from_scratch(&site))
+    );
+}

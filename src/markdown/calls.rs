@@ -166,10 +166,9 @@ fn render_body(
     into.stats.cjk_chars += body.stats.cjk_chars;
     into.stats.latin_words += body.stats.latin_words;
     if !body.text.is_empty() {
-        into.text.push(' ');
-        into.text.push_str(&body.text);
+        into.text.push_str(&format!(" {}", body.text.as_str()));
     }
-    body.html
+    body.html.into_string()
 }
 
 /// Replaces placeholders in the parsed events by the calls' HTML: a paragraph holding

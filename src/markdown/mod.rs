@@ -6,6 +6,7 @@
 //! sizes) comes through a [`Resolver`], so pages render in parallel and the same
 //! input always gives the same output.
 
+pub mod body;
 mod calls;
 pub mod headings;
 pub mod highlight;
@@ -21,6 +22,7 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Diagnostic, LineIndex};
+pub use body::Body;
 pub use calls::{ShortcodeCall, ShortcodeError, ShortcodeOutput};
 pub use headings::TocEntry;
 use text::TextStats;
@@ -28,8 +30,9 @@ use text::TextStats;
 /// A rendered Markdown body and what was learnt from it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Rendered {
-    /// The body as HTML.
-    pub html: String,
+    /// The body as HTML. Not serialised: the Markdown cache keeps it apart.
+    #[serde(skip)]
+    pub html: Body,
     /// The hash of `html`, made once: after an edit in `serve`, every page's body
     /// version is compared, and hashing 10,000 bodies each time cost more than the
     /// rest of the check.
@@ -53,8 +56,10 @@ pub struct Rendered {
     pub stats: TextStats,
     /// Minutes to read.
     pub reading_time: u32,
-    /// The body's text without markup or code, for search.
-    pub text: String,
+    /// The body's text without markup or code, for search. Not serialised: the
+    /// Markdown cache keeps it apart.
+    #[serde(skip)]
+    pub text: Body,
     /// Images written in the body, as written.
     pub images: Vec<String>,
     /// Published files the body's images need (processed variants).
@@ -248,7 +253,7 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
 
     let rendered = Rendered {
         html_hash: crate::hash::of_bytes(html_out.as_bytes()),
-        html: html_out,
+        html: html_out.into(),
         summary: summary_html,
         description,
         heading_count: headings.len(),
@@ -258,7 +263,7 @@ pub fn render(source: &Source<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Di
         site_links,
         reading_time: stats.reading_minutes(),
         stats,
-        text,
+        text: text.into(),
         images,
         files,
         shortcodes: from_calls.shortcodes,

@@ -78,14 +78,25 @@ impl Planned {
     }
 }
 
-/// Plans every output file of the site.
-pub fn plan(site: &Site) -> (Vec<Planned>, Vec<Diagnostic>) {
+/// A site's plan: every output file, and the problems planning found.
+pub type Plan = (Arc<Vec<Planned>>, Vec<Diagnostic>);
+
+/// Plans every output file of the site, once for each state of it (a build asks
+/// twice, `serve` after every save; `Site::apply` forgets the plan when a change may
+/// alter it).
+pub fn plan(site: &Site) -> Plan {
+    let mut memo = site.plan_memo.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(plan) = memo.as_ref() {
+        return plan.clone();
+    }
     let t = crate::timing::phase("render: plan: jobs");
     let mut planned = plan_unchecked(site);
     drop(t);
     let _t = crate::timing::phase("render: plan: check");
     let errors = check_plan(site, &mut planned);
-    (planned, errors)
+    let plan = (Arc::new(planned), errors);
+    *memo = Some(plan.clone());
+    plan
 }
 
 /// Every output file the site would have if each job could be rendered: links to a

@@ -106,7 +106,18 @@ impl FromIterator<(Dep, u64)> for KnownVersions {
     fn from_iter<I: IntoIterator<Item = (Dep, u64)>>(iter: I) -> Self {
         let mut known = KnownVersions::default();
         for (dep, version) in iter {
-            known.insert(&dep, version);
+            // Taken as they are: a state read back holds tens of thousands.
+            let (kind, rel) = match dep {
+                Dep::Card(rel) => (PageDep::Card, rel),
+                Dep::Content(rel) => (PageDep::Content, rel),
+                Dep::Links(rel) => (PageDep::Links, rel),
+                Dep::Url(rel) => (PageDep::Url, rel),
+                other => {
+                    known.other.insert(other, version);
+                    continue;
+                }
+            };
+            known.pages.entry(rel).or_insert([None; 4])[kind.slot()] = Some(version);
         }
         known
     }

@@ -12,6 +12,7 @@ pub mod fragments;
 pub mod functions;
 pub mod jobs;
 mod known;
+mod numbered;
 pub mod pagination;
 pub mod pipeline;
 pub mod qr;
@@ -62,7 +63,8 @@ pub struct RenderOutcome {
     pub written: Vec<String>,
     /// Outputs of the previous state that no longer exist.
     pub removed: Vec<String>,
-    /// The links of every HTML page rendered, for [`crate::check`].
+    /// The links of every HTML page rendered, for [`crate::check`] (the pipeline adds
+    /// those of the pages kept when it checks them).
     pub links: Vec<PageLinks>,
 }
 
@@ -72,11 +74,11 @@ type Rendered = (deps::Recorded, Vec<String>);
 /// What a render reports beside the files it writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Report {
-    /// The links of every HTML page, kept ones too (for the link check), but not what
-    /// each file was made from: a one-off render.
+    /// The links of every HTML page rendered, but not what each file was made from:
+    /// a one-off render.
     Links,
     /// What each rendered file was made from, for the next render, and the links of
-    /// every HTML page: `herald build`.
+    /// every HTML page rendered: `herald build`.
     StateAndLinks,
     /// What each rendered file was made from, and the links of the rendered pages only:
     /// `serve`, which checks no links and must not spend a rebuild listing the others.
@@ -129,11 +131,6 @@ pub fn render_pages(
     let _t = crate::timing::phase("render: record state");
     let mut outcome = record(results, report, &mut versions);
     outcome.errors.splice(0..0, errors);
-    if report != Report::State {
-        outcome
-            .links
-            .extend(kept_links(&plan, &outcome.written, previous));
-    }
     outcome.removed = previous.removed(&plan);
     for output in &outcome.removed {
         outcome.update.forget(output);
@@ -244,23 +241,6 @@ fn record(
         }
     }
     outcome
-}
-
-/// The links of the pages kept from the last build, as they were written, for the
-/// link check.
-fn kept_links(plan: &[Planned], written: &[String], previous: &RenderState) -> Vec<PageLinks> {
-    let rendered_now: rustc_hash::FxHashSet<&str> = written.iter().map(String::as_str).collect();
-    plan.iter()
-        .filter(|p| p.output.ends_with(".html") && !rendered_now.contains(p.output.as_str()))
-        .filter_map(|planned| {
-            let (template, hrefs) = previous.links_of(&planned.output)?;
-            Some(PageLinks {
-                output: planned.output.clone(),
-                template: template.to_string(),
-                hrefs: hrefs.clone(),
-            })
-        })
-        .collect()
 }
 
 /// When rendering `site` over `previous` would change no output file, what it would

@@ -85,9 +85,17 @@ pub struct Options<'a> {
     pub search: Search<'a>,
     /// Whether every link of every page must lead to a file written.
     pub check_links: bool,
+    /// The output of the last build, whose link check passed, made with the same
+    /// settings: the pages kept from it are checked again only if a file it published
+    /// is gone and one of its links may lead there (see [`Checked`]).
+    pub checked_before: Option<Checked<'a>>,
     /// Whether a stage with errors ends the run (`serve`, which applies nothing then),
     /// or every stage runs so that all problems are reported at once.
     pub stop_on_error: bool,
+    /// Called once the pages, image variants and files are in the sink without an
+    /// error, before the search stage: `serve` shows the pages then, while the index
+    /// is brought up to date (it cannot fail in memory).
+    pub pages_ready: Option<&'a (dyn Fn(&Built) + Sync)>,
 }
 
 impl Options<'_> {
@@ -101,8 +109,33 @@ impl Options<'_> {
             files: Files::All,
             search: Search::Full,
             check_links: true,
+            checked_before: None,
             stop_on_error: false,
+            pages_ready: None,
         }
+    }
+}
+
+/// The output of a build whose link check passed (see [`Options::checked_before`]).
+/// A page kept from that build has the same links, which led to files that build
+/// published: they still do unless such a file is gone.
+#[derive(Debug, Clone, Copy)]
+pub struct Checked<'a> {
+    /// Its files: path → (size, modification time).
+    pub files: &'a HashMap<String, (u64, u128)>,
+    /// Of those, the `.gz` copies Herald made.
+    pub gzipped: &'a [String],
+}
+
+impl Checked<'_> {
+    /// The files it published that are not in `now`.
+    fn gone(&self, now: &BTreeSet<String>) -> Vec<&str> {
+        let made: rustc_hash::FxHashSet<&str> = self.gzipped.iter().map(String::as_str).collect();
+        self.files
+            .keys()
+            .filter(|path| !(now.contains(*path) || made.contains(path.as_str())))
+            .map(String::as_str)
+            .collect()
     }
 }
 
@@ -153,6 +186,9 @@ pub fn run(site: &Arc<Site>, sink: &dyn Sink, options: Options<'_>) -> Built {
         if failed(&built) {
             return built;
         }
+        if let Some(ready) = options.pages_ready {
+            ready(&built);
+        }
         search(site, target, options.search, options.touched)
     } else {
         // The index reads the site, not the pages: it is made while they render, on
@@ -163,6 +199,11 @@ pub fn run(site: &Arc<Site>, sink: &dyn Sink, options: Options<'_>) -> Built {
         built.outcome = outcome;
         images(site, target, options.images, &mut built);
         files(site, target, options.files, &mut built);
+        if let Some(ready) = options.pages_ready
+            && built.outcome.errors.is_empty()
+        {
+            ready(&built);
+        }
         searched
     };
     searched.apply(&mut built);
@@ -171,6 +212,17 @@ pub fn run(site: &Arc<Site>, sink: &dyn Sink, options: Options<'_>) -> Built {
         built.published = recording.into_paths();
         let mut reachable = built.published.clone();
         reachable.extend(jobs::intended_outputs(site));
+        let kept_are_fine = options.checked_before.is_some_and(|before| {
+            let gone = before.gone(&reachable);
+            gone.is_empty() || options.previous.leads_nowhere_into(&gone, &site.config)
+        });
+        if !kept_are_fine {
+            let outcome = &built.outcome;
+            let kept = options
+                .previous
+                .kept_links(&outcome.written, &outcome.removed);
+            built.outcome.links.extend(kept);
+        }
         let errors = check::check_links(site, &built.outcome.links, &reachable);
         built.outcome.errors.extend(errors);
     }

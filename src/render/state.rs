@@ -7,22 +7,22 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
 use super::deps::Dep;
 use super::jobs::Planned;
 use super::known::KnownVersions;
+use super::numbered::{Listed, Table};
 use super::versions::Versions;
+use crate::check::PageLinks;
 use crate::site::Touched;
 
 /// What one output file was rendered from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobRecord {
     pub(super) template: String,
-    pub(super) deps: Vec<Dep>,
+    pub(super) deps: Listed<Dep>,
     pub(super) files: Vec<String>,
     /// Every link of the page written, for the link check of later builds that keep it.
-    pub(super) links: Arc<[String]>,
+    pub(super) links: Listed<String>,
 }
 
 /// What the last applied render made.
@@ -30,15 +30,35 @@ pub struct JobRecord {
 pub struct RenderState {
     records: HashMap<Arc<str>, JobRecord>,
     versions: KnownVersions,
-    users: HashMap<Dep, HashSet<Arc<str>>>,
+    /// Which outputs use each dependency; made when first needed (`serve` keeps it up
+    /// to date; a build, which reads its state back and looks up a few changed
+    /// dependencies once, scans the records instead).
+    users: Option<HashMap<Dep, HashSet<Arc<str>>>>,
     /// How many outputs refer to each extra published file.
     files: HashMap<String, usize>,
+    /// Every distinct dependency of the records read back, numbered.
+    deps: Arc<[Dep]>,
+    /// Every distinct link of the records read back, numbered.
+    links: Arc<[String]>,
 }
 
-/// A state in the form it is saved in: records and versions (serialisable).
-pub type SavedState<'a> = (Vec<(&'a str, &'a JobRecord)>, HashMap<&'a Dep, u64>);
+/// A record as saved: template, dependencies by number, files, links by number.
+pub type SavedRecord<'a> = (&'a str, Vec<u32>, &'a [String], Vec<u32>);
+/// A state in the form it is saved in (serialisable): records, the table of
+/// dependencies with their versions, the table of links.
+pub type SavedState<'a> = (
+    Vec<(&'a str, SavedRecord<'a>)>,
+    Vec<(&'a Dep, Option<u64>)>,
+    Vec<&'a String>,
+);
+/// A record as read back.
+type LoadedRecord = (String, Box<[u32]>, Vec<String>, Box<[u32]>);
 /// A saved state as read back.
-pub type LoadedState = (Vec<(String, JobRecord)>, HashMap<Dep, u64>);
+pub type LoadedState = (
+    Vec<(String, LoadedRecord)>,
+    Vec<(Dep, Option<u64>)>,
+    Vec<String>,
+);
 
 /// Changes to a state made by one render, applied only if the render is kept.
 #[derive(Debug, Default)]
@@ -69,34 +89,46 @@ impl RenderState {
                 None => records.remove(&**output),
             };
         }
-        let mut versions: HashMap<&Dep, u64> = HashMap::default();
-        for record in records.values() {
-            for dep in &record.deps {
+        let mut deps = Table::new(&self.deps, records.values().map(|r| &r.deps));
+        let mut links = Table::new(&self.links, records.values().map(|r| &r.links));
+        let records: Vec<(&str, SavedRecord)> = records
+            .into_iter()
+            .map(|(output, r)| {
+                let (d, l) = (deps.number(&r.deps), links.number(&r.links));
+                (output, (&*r.template, d, &*r.files, l))
+            })
+            .collect();
+        let versions = deps
+            .items
+            .iter()
+            .map(|&dep| {
                 let known = update.versions.get(dep).copied();
-                if let Some(v) = known.or_else(|| self.versions.get(dep)) {
-                    versions.insert(dep, v);
-                }
-            }
-        }
-        let records: Vec<(&str, &JobRecord)> = records.into_iter().collect();
-        (records, versions)
+                (dep, known.or_else(|| self.versions.get(dep)))
+            })
+            .collect();
+        (records, versions, links.items)
     }
 
     /// A state from what [`RenderState::saved_with`] gave, read back.
-    pub fn from_saved((records, versions): LoadedState) -> RenderState {
+    pub fn from_saved((records, deps, links): LoadedState) -> RenderState {
+        let versions = deps
+            .iter()
+            .filter_map(|(dep, version)| Some((dep.clone(), (*version)?)))
+            .collect();
         let mut state = RenderState {
-            versions: versions.into_iter().collect(),
+            versions,
+            deps: deps.into_iter().map(|(dep, _)| dep).collect(),
+            links: links.into(),
             ..RenderState::default()
         };
-        for (output, record) in records {
+        for (output, (template, deps, files, links)) in records {
+            let record = JobRecord {
+                template,
+                deps: Listed::Numbered(deps),
+                files,
+                links: Listed::Numbered(links),
+            };
             let output: Arc<str> = Arc::from(output.as_str());
-            for dep in &record.deps {
-                state
-                    .users
-                    .entry(dep.clone())
-                    .or_default()
-                    .insert(output.clone());
-            }
             for file in &record.files {
                 *state.files.entry(file.clone()).or_default() += 1;
             }
@@ -106,10 +138,48 @@ impl RenderState {
     }
 
     /// The template and links of an output as last rendered.
-    pub fn links_of(&self, output: &str) -> Option<(&str, &Arc<[String]>)> {
-        self.records
-            .get(output)
-            .map(|r| (r.template.as_str(), &r.links))
+    pub fn links_of(&self, output: &str) -> Option<(&str, Arc<[String]>)> {
+        let record = self.records.get(output)?;
+        let links = match &record.links {
+            Listed::Found(links) => links.clone(),
+            numbered => numbered.iter(&self.links).cloned().collect(),
+        };
+        Some((record.template.as_str(), links))
+    }
+
+    /// The links of the HTML pages of this state not in `written` or `removed`: those
+    /// a render kept, as they were written.
+    pub fn kept_links(&self, written: &[String], removed: &[String]) -> Vec<PageLinks> {
+        let skip: HashSet<&str> = written.iter().chain(removed).map(String::as_str).collect();
+        let mut kept: Vec<PageLinks> = self
+            .records
+            .keys()
+            .filter(|o| o.ends_with(".html") && !skip.contains(&***o))
+            .filter_map(|output| {
+                let (template, hrefs) = self.links_of(output)?;
+                Some(PageLinks {
+                    output: output.to_string(),
+                    template: template.to_string(),
+                    hrefs,
+                })
+            })
+            .collect();
+        kept.sort_by(|a, b| a.output.cmp(&b.output));
+        kept
+    }
+
+    /// True when no link of the pages read back (as numbered) can lead to a path of
+    /// `gone`: every one of them leads to the same place from any page, and none
+    /// there. (Links of pages rendered since are checked anyway.)
+    pub fn leads_nowhere_into(&self, gone: &[&str], config: &crate::config::Config) -> bool {
+        let gone: HashSet<&str> = gone.iter().copied().collect();
+        self.links.iter().all(
+            |href| match crate::check::target_from_anywhere(href, config) {
+                Some(Some(path)) => !crate::check::leads_into(&path, &gone),
+                Some(None) => true,
+                None => false,
+            },
+        )
     }
 
     /// The extra files (image variants) that the output `output` refers to.
@@ -133,10 +203,26 @@ impl RenderState {
     ) -> HashSet<Arc<str>> {
         let changed = self.versions.changed(versions, touched);
         let mut dirty: HashSet<Arc<str>> = HashSet::default();
-        for dep in &changed {
-            if let Some(users) = self.users.get(dep) {
-                dirty.extend(users.iter().cloned());
+        match &self.users {
+            Some(users) => {
+                for dep in &changed {
+                    if let Some(users) = users.get(dep) {
+                        dirty.extend(users.iter().cloned());
+                    }
+                }
             }
+            None if !changed.is_empty() => {
+                let changed: HashSet<&Dep> = changed.iter().collect();
+                let numbers: HashSet<u32> = (0..self.deps.len() as u32)
+                    .filter(|&n| changed.contains(&self.deps[n as usize]))
+                    .collect();
+                let users = self.records.iter().filter(|(_, r)| match &r.deps {
+                    Listed::Numbered(deps) => deps.iter().any(|n| numbers.contains(n)),
+                    Listed::Found(deps) => deps.iter().any(|d| changed.contains(d)),
+                });
+                dirty.extend(users.map(|(output, _)| output.clone()));
+            }
+            None => {}
         }
         for planned in plan {
             match self.records.get(planned.output.as_str()) {
@@ -162,8 +248,26 @@ impl RenderState {
         removed
     }
 
+    /// Which outputs use each dependency, made from the records the first time.
+    fn users_mut(&mut self) -> &mut HashMap<Dep, HashSet<Arc<str>>> {
+        let (records, table) = (&self.records, &self.deps);
+        self.users.get_or_insert_with(|| {
+            let mut users: HashMap<Dep, HashSet<Arc<str>>> = HashMap::default();
+            for (output, record) in records {
+                for dep in record.deps.iter(table) {
+                    users.entry(dep.clone()).or_default().insert(output.clone());
+                }
+            }
+            users
+        })
+    }
+
     /// Applies the changes of a kept render.
     pub fn apply(&mut self, update: StateUpdate) {
+        self.users_mut();
+        let Some(all_users) = self.users.as_mut() else {
+            return;
+        };
         for (output, record) in update.records {
             if let Some(old) = self.records.remove(&output) {
                 for file in old.files {
@@ -174,12 +278,12 @@ impl RenderState {
                         }
                     }
                 }
-                for dep in old.deps {
-                    if let Some(users) = self.users.get_mut(&dep) {
+                for dep in old.deps.iter(&self.deps) {
+                    if let Some(users) = all_users.get_mut(dep) {
                         users.remove(&output);
                         if users.is_empty() {
-                            self.users.remove(&dep);
-                            self.versions.remove(&dep);
+                            all_users.remove(dep);
+                            self.versions.remove(dep);
                         }
                     }
                 }
@@ -188,8 +292,8 @@ impl RenderState {
                 for file in &record.files {
                     *self.files.entry(file.clone()).or_default() += 1;
                 }
-                for dep in &record.deps {
-                    self.users
+                for dep in record.deps.iter(&self.deps) {
+                    all_users
                         .entry(dep.clone())
                         .or_default()
                         .insert(output.clone());
@@ -203,7 +307,7 @@ impl RenderState {
         // Dependencies whose version changed without their users being rendered again
         // cannot exist (changed versions make users dirty), so the rest stay valid.
         for (dep, version) in update.versions {
-            if self.users.contains_key(&dep) {
+            if all_users.contains_key(&dep) {
                 self.versions.insert(&dep, version);
             }
         }
@@ -227,9 +331,9 @@ impl StateUpdate {
         }
         let record = JobRecord {
             template: template.to_string(),
-            deps: recorded.deps,
+            deps: Listed::Found(recorded.deps.into()),
             files: recorded.files,
-            links,
+            links: Listed::Found(links),
         };
         self.records.push((Arc::from(output), Some(record)));
     }

@@ -264,7 +264,7 @@ mod tests {
     use crate::search::terms::decode_ids;
     use crate::search::tokenizer::{Key, pack};
 
-    fn doc<'a>(title: &'a str, body: &'a str) -> Document<'a> {
+    fn doc<'a>(title: &'a str, body: &'a crate::markdown::Body) -> Document<'a> {
         Document {
             url: "a/",
             title,
@@ -277,8 +277,8 @@ mod tests {
 
     #[test]
     fn counts_terms_and_marks_the_title_across_chunks() {
-        let bodies: Vec<String> = (0..600)
-            .map(|i| format!("安全第一，安全。word{}", i % 3))
+        let bodies: Vec<crate::markdown::Body> = (0..600)
+            .map(|i| format!("安全第一，安全。word{}", i % 3).into())
             .collect();
         // Every other article, as when only some are tokenised again.
         let articles: Vec<u32> = (0..600).map(|i| i * 2).collect();

@@ -52,20 +52,25 @@ pub struct Document<'a> {
     /// Text indexed besides title and body: a summary written in front matter, tags,
     /// topic titles.
     pub extra: String,
-    /// Body text without markup or code.
-    pub body: &'a str,
+    /// Body text without markup or code (read only when tokenised or written: its
+    /// hash is known without).
+    pub body: &'a crate::markdown::Body,
 }
 
 impl Document<'_> {
     /// The texts indexed, each with whether it is the title.
     pub fn texts(&self) -> [(&str, bool); 3] {
-        [(self.title, true), (&self.extra, false), (self.body, false)]
+        [
+            (self.title, true),
+            (&self.extra, false),
+            (self.body.as_str(), false),
+        ]
     }
 
     /// A hash of everything indexed and shown of the article (the body hashed where
     /// it lies rather than copied).
     pub fn key(&self) -> u64 {
-        let body = crate::hash::of_bytes(self.body.as_bytes());
+        let body = self.body.hash();
         crate::hash::of(&(
             self.url,
             self.title,
@@ -78,21 +83,21 @@ impl Document<'_> {
 
     /// Appends the article as its document file shows it (a JSON object).
     pub fn write_json(&self, out: &mut Vec<u8>) {
+        let body = self.body.as_str();
         // A body of fewer bytes than that has fewer characters: nothing to count.
-        let end = match self.body.len() <= SNIPPET_TEXT_CHARS {
-            true => self.body.len(),
-            false => self
-                .body
+        let end = match body.len() <= SNIPPET_TEXT_CHARS {
+            true => body.len(),
+            false => body
                 .char_indices()
                 .nth(SNIPPET_TEXT_CHARS)
-                .map_or(self.body.len(), |(i, _)| i),
+                .map_or(body.len(), |(i, _)| i),
         };
         let file = DocFile {
             u: self.url,
             t: self.title,
             d: &self.date,
             s: self.summary,
-            x: &self.body[..end],
+            x: &body[..end],
         };
         // Writing strings to a Vec cannot fail.
         let _ = serde_json::to_writer(out, &file);
@@ -265,13 +270,14 @@ mod tests {
 
     #[test]
     fn a_document_file_is_an_array_of_articles() {
+        let body = "正文".into();
         let doc = |url| Document {
             url,
             title: "标题\"引号\"",
             date: "2026-09-14".into(),
             summary: "摘要",
             extra: String::new(),
-            body: "正文",
+            body: &body,
         };
         let (a, b) = (doc("a/"), doc("b/"));
         let bytes = doc_file([&a, &b]);
@@ -283,7 +289,7 @@ mod tests {
 
     #[test]
     fn long_texts_are_cut_for_snippets() {
-        let body = "字".repeat(SNIPPET_TEXT_CHARS + 10);
+        let body = "字".repeat(SNIPPET_TEXT_CHARS + 10).into();
         let doc = Document {
             url: "a/",
             title: "t",

@@ -69,6 +69,10 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
     let store = SharedStore::default();
     let (signals, _) = broadcast::channel(64);
     let mut workspace = Workspace::new(load);
+    let early = signals.clone();
+    workspace.reload_early(Box::new(move || {
+        let _ = early.send(Signal::Reload);
+    }));
     // Watch before the first build reads anything: a save made while it runs (seconds
     // on a large site) is then waiting in the watcher and applied right after it.
     let mut watcher = watch::Watcher::start(&root)?;
@@ -274,7 +278,10 @@ fn report(
             if had_errors {
                 let _ = signals.send(Signal::Clear);
             }
-            let _ = signals.send(signal);
+            // Told already when the pages were shown, unless only stylesheets changed.
+            if !(rebuild.reloaded && matches!(signal, Signal::Reload)) {
+                let _ = signals.send(signal);
+            }
         }
         Outcome::Unchanged => {
             println!("[{clock}] {what} → nothing to rebuild ({ms} ms)");

@@ -89,6 +89,14 @@ pub struct Collect {
 }
 
 impl Collect {
+    /// What was written so far, taken out.
+    pub fn take(&self) -> Collected {
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        Collected {
+            files: std::mem::take(&mut *files),
+        }
+    }
+
     /// What was written.
     pub fn finish(self) -> Collected {
         Collected {

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::error::Diagnostics;
@@ -42,7 +43,13 @@ pub struct Rebuild {
     pub warnings: Diagnostics,
     /// Wall time.
     pub elapsed: Duration,
+    /// Open tabs were told to reload as soon as the pages were shown (see
+    /// [`Workspace::reload_early`]).
+    pub reloaded: bool,
 }
+
+/// What tells open tabs to reload.
+pub type Reloader = Box<dyn Fn() + Send + Sync>;
 
 /// The loaded site and what its served files were made from.
 pub struct Workspace {
@@ -56,6 +63,8 @@ pub struct Workspace {
     /// The pages changed since `state` was made (kept over failed rebuilds).
     touched: Touched,
     needs_full: bool,
+    /// Called when a rebuild's pages are shown, before its search index files.
+    early_reload: Option<Reloader>,
 }
 
 impl Workspace {
@@ -70,7 +79,15 @@ impl Workspace {
             search_files: HashMap::new(),
             touched: Touched::All,
             needs_full: true,
+            early_reload: None,
         }
+    }
+
+    /// After an edit, tells open tabs to reload with `reload` as soon as the changed
+    /// pages are served (while no error is shown), rather than after the search index
+    /// files: the index a tab may then read is the last one, whole.
+    pub fn reload_early(&mut self, reload: Reloader) {
+        self.early_reload = Some(reload);
     }
 
     /// The current site, if one loaded.
@@ -82,15 +99,17 @@ impl Workspace {
     /// is due).
     pub fn rebuild(&mut self, changes: &Changes, store: &SharedStore) -> Rebuild {
         let started = Instant::now();
+        let reloaded = AtomicBool::new(false);
         let (outcome, warnings) = if self.needs_full || changes.config || self.site.is_none() {
             self.full(store)
         } else {
-            self.incremental(changes, store)
+            self.incremental(changes, store, &reloaded)
         };
         Rebuild {
             outcome,
             warnings,
             elapsed: started.elapsed(),
+            reloaded: reloaded.into_inner(),
         }
     }
 
@@ -110,14 +129,19 @@ impl Workspace {
         self.published.clear();
         self.search = SearchIndex::default();
         self.search_files.clear();
-        let outcome = self.render(store, true);
+        let outcome = self.render(store, true, &AtomicBool::new(false));
         if matches!(outcome, Outcome::Failed(_)) {
             self.needs_full = true;
         }
         (outcome, warnings(diagnostics))
     }
 
-    fn incremental(&mut self, changes: &Changes, store: &SharedStore) -> (Outcome, Diagnostics) {
+    fn incremental(
+        &mut self,
+        changes: &Changes,
+        store: &SharedStore,
+        reloaded: &AtomicBool,
+    ) -> (Outcome, Diagnostics) {
         let Some(site) = self.site.as_mut().and_then(Arc::get_mut) else {
             self.needs_full = true;
             return self.full(store);
@@ -129,16 +153,26 @@ impl Workspace {
         if diagnostics.has_errors() {
             return (Outcome::Failed(diagnostics), Diagnostics::new());
         }
-        let outcome = self.render(store, changes.files);
+        let outcome = self.render(store, changes.files, reloaded);
         (outcome, warnings(diagnostics))
     }
 
-    /// Renders what changed into a collection and applies it to the store.
-    fn render(&mut self, store: &SharedStore, files_changed: bool) -> Outcome {
+    /// Renders what changed into a collection and applies it to the store (the pages
+    /// first, then reloading open tabs if `reloaded` is set when they are reloaded).
+    fn render(
+        &mut self,
+        store: &SharedStore,
+        files_changed: bool,
+        reloaded: &AtomicBool,
+    ) -> Outcome {
         let Some(site) = &self.site else {
             return Outcome::Unchanged;
         };
         let collect = Collect::default();
+        let first = self.state.is_empty();
+        // After an edit, the pages are shown as soon as they are made; the search
+        // index files follow when the index is up to date.
+        let show_pages = pages_shown(&collect, store, self.early_reload.as_deref(), reloaded);
         let built = pipeline::run(
             site,
             &collect,
@@ -156,9 +190,12 @@ impl Workspace {
                     served: &mut self.search_files,
                 },
                 check_links: false,
+                checked_before: None,
                 stop_on_error: true,
+                pages_ready: (!first).then_some(&show_pages as _),
             },
         );
+        drop(show_pages);
         let pipeline::Built {
             outcome,
             files_written: changed_files,
@@ -175,7 +212,6 @@ impl Workspace {
             + search_written;
         let only_files = outcome.written.is_empty() && search_written == 0 && removed.is_empty();
         let css_only = css_only(site, only_files, &changed_files);
-        let first = self.state.is_empty();
         self.state.apply(outcome.update);
         self.touched = Touched::none();
         // Variants no page refers to any more go, as a full build would not make them.
@@ -194,6 +230,33 @@ impl Workspace {
             written,
             removed: removed.len(),
             css_only,
+        }
+    }
+}
+
+/// What applies the pages collected so far to `store` (with the outputs removed), and
+/// reloads open tabs with `early_reload` when they showed no error and a page changed,
+/// setting `reloaded`.
+fn pages_shown<'a>(
+    collect: &'a Collect,
+    store: &'a SharedStore,
+    early_reload: Option<&'a (dyn Fn() + Send + Sync)>,
+    reloaded: &'a AtomicBool,
+) -> impl Fn(&pipeline::Built) + Sync + 'a {
+    move |built: &pipeline::Built| {
+        let removed = &built.outcome.removed;
+        let pages = collect.take();
+        if pages.files.is_empty() && removed.is_empty() {
+            return;
+        }
+        let mut store = store.write().unwrap_or_else(|e| e.into_inner());
+        let no_errors = store.errors.is_none();
+        let html = pages.files.keys().any(|p| p.ends_with(".html"));
+        store.apply(pages, removed);
+        drop(store);
+        if let Some(reload) = early_reload.filter(|_| no_errors && html) {
+            reload();
+            reloaded.store(true, Ordering::Relaxed);
         }
     }
 }

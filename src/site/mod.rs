@@ -99,6 +99,9 @@ pub struct Site {
     /// Markdown was rendered (what the Markdown cache checks).
     resolved: HashMap<String, (u64, u64)>,
     image_sizes: Mutex<HashMap<PathBuf, Option<(u32, u32)>>>,
+    /// The plan of every output, made once for this state of the site (see
+    /// `render::jobs::plan`); [`Site::apply`] keeps it only when no change can alter it.
+    pub(crate) plan_memo: Mutex<Option<crate::render::jobs::Plan>>,
 }
 
 impl Site {
@@ -130,6 +133,7 @@ impl Site {
             markdown_cache: None,
             resolved: HashMap::new(),
             image_sizes: Mutex::new(HashMap::new()),
+            plan_memo: Mutex::new(None),
         };
         let t = crate::timing::phase("load: templates and data");
         if options.cache {
@@ -139,9 +143,12 @@ impl Site {
                 &site.config.links.embed_hosts,
                 options.fingerprint,
             ));
+            let _t = crate::timing::phase("load: markdown cache");
             site.markdown_cache = Some(cache::MarkdownCache::load(&site.root, key));
         }
+        let t_templates = crate::timing::phase("load: templates");
         site.load_templates();
+        drop(t_templates);
         site.load_data();
         drop(t);
         let t = crate::timing::phase("load: walk content and collect files");

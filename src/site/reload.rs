@@ -80,6 +80,33 @@ impl Site {
     /// what a fresh load would give. Returns which pages may have changed.
     pub fn apply(&mut self, changes: &Changes) -> Touched {
         let _t = crate::timing::phase("site: apply changes");
+        let plan = self.plan_memo.get_mut().map_or(None, Option::take);
+        let templates_before = self.page_templates(&changes.content);
+        let touched = self.apply_changes(changes);
+        // Outputs are planned from the lists, the pages' templates and the theme's
+        // templates: an edit in place that keeps them keeps the plan.
+        let same_plan = !(changes.templates || changes.data || changes.files)
+            && changes.content_folders.is_empty()
+            && matches!(touched, Touched::Only(_))
+            && self.page_templates(&changes.content) == templates_before;
+        if same_plan {
+            *self.plan_memo.get_mut().unwrap_or_else(|e| e.into_inner()) = plan;
+        }
+        touched
+    }
+
+    /// The template each of the pages `rels` names (`None` for a page that names none
+    /// or does not exist).
+    fn page_templates(&self, rels: &BTreeSet<String>) -> Vec<Option<String>> {
+        rels.iter()
+            .map(|rel| match self.library.by_rel.get(rel) {
+                Some(Item::Page(id)) => self.library.pages[*id].meta.template.clone(),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn apply_changes(&mut self, changes: &Changes) -> Touched {
         let mut markdown: HashSet<String> = HashSet::new();
         if changes.templates {
             let before = self.shortcode_versions();

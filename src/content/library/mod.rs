@@ -267,11 +267,14 @@ fn collect_tags(
     links: &mut [PageLinks],
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Tag> {
+    // A site has thousands of articles and a few dozen tags: each name is made a
+    // slug once.
+    let mut slugs: HashMap<&str, String> = HashMap::new();
     // Names by slug, from pages in path order, so the shown name is deterministic.
     let mut names: HashMap<String, String> = HashMap::new();
     for page in pages.iter().filter(|p| p.is_article) {
         for name in &page.meta.tags {
-            let slug = slugify(name);
+            let slug = slug_of(&mut slugs, name);
             if slug.is_empty() {
                 let mut d = Diagnostic::error(format!("the tag `{name}` has no letters, digits or Chinese characters to make a URL from"))
                     .in_file(&page.file.path)
@@ -299,7 +302,7 @@ fn collect_tags(
         .collect();
     for &id in chronological {
         for name in &pages[id].meta.tags {
-            if let Some(&t) = index.get(&slugify(name))
+            if let Some(&t) = index.get(&slug_of(&mut slugs, name))
                 && !links[id].tags.contains(&t)
             {
                 links[id].tags.push(t);
@@ -308,6 +311,11 @@ fn collect_tags(
         }
     }
     tags
+}
+
+/// The slug of the tag `name`, made once per name.
+fn slug_of<'a>(slugs: &mut HashMap<&'a str, String>, name: &'a str) -> String {
+    slugs.entry(name).or_insert_with(|| slugify(name)).clone()
 }
 
 fn collect_topics(

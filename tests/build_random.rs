@@ -1,0 +1,120 @@
+//! A seeded random sequence of editor actions, each followed by `herald build` into
+//! the same output: after every build that succeeds, the output is byte for byte what
+//! a build from scratch of the same files gives. This is the test of everything a
+//! build keeps in `.herald-cache` (the Markdown cache and its file of bodies, the
+//! build state, the search index).
+//!
+//! The editor is the one of `serve_random`; search is turned on in every config it
+//! writes. `HERALD_RANDOM_SEEDS=1,2,3` and `HERALD_RANDOM_ACTIONS=40` run other seeds
+//! and longer sequences; a failure prints the seed and the actions.
+
+mod common;
+
+#[allow(dead_code)]
+#[path = "serve_random/editor.rs"]
+mod editor;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::TestSite;
+use editor::Editor;
+
+const SEEDS: [u64; 2] = [3, 11];
+const ACTIONS: usize = 12;
+
+#[test]
+fn random_edits_built_one_by_one_equal_fresh_builds() {
+    let seeds: Vec<u64> = std::env::var("HERALD_RANDOM_SEEDS").map_or_else(
+        |_| SEEDS.to_vec(),
+        |list| list.split(',').map(|s| s.trim().parse().unwrap()).collect(),
+    );
+    let actions = std::env::var("HERALD_RANDOM_ACTIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(ACTIONS);
+    for seed in seeds {
+        run(seed, actions);
+    }
+}
+
+fn run(seed: u64, count: usize) {
+    let mut editor = Editor::new(seed);
+    with_search(&editor.site);
+    editor.site.build().ok();
+    let mut log = Vec::new();
+    for step in 0..count {
+        let action = editor.act();
+        log.push(action.describe());
+        with_search(&editor.site);
+        let built = editor.site.build();
+        if built.code != 0 {
+            // A broken file: the output stays as it was; a later action fixes it.
+            continue;
+        }
+        let (now, fresh) = (
+            bytes(&editor.site.path("public")),
+            from_scratch(&editor.site),
+        );
+        if now != fresh {
+            let differ: Vec<&String> = now
+                .keys()
+                .chain(fresh.keys())
+                .filter(|k| now.get(*k) != fresh.get(*k))
+                .collect();
+            panic!(
+                "seed {seed}, after step {step}: the output differs from a fresh build in {differ:?}\nactions:\n{}",
+                log.join("\n")
+            );
+        }
+    }
+}
+
+/// Turns search on in the site's config, if the editor's last config left it off.
+fn with_search(site: &TestSite) {
+    let config = site.read_file("config.yaml");
+    if !config.contains("search:") {
+        site.file(
+            "config.yaml",
+            &format!("{config}search: {{ enabled: true }}\n"),
+        );
+    }
+}
+
+/// Every file under `dir` with its bytes.
+fn bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            (
+                rel.to_string_lossy().replace('\\', "/"),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The output of a build of a copy of the site's files, without caches or output.
+fn from_scratch(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
+    let copy = TestSite::empty();
+    for entry in walkdir::WalkDir::new(site.root())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+    {
+        let rel = entry.path().strip_prefix(site.root()).unwrap();
+        if rel.starts_with(".herald-cache") || rel.starts_with("public") {
+            continue;
+        }
+        let rel = rel.to_string_lossy();
+        if rel.starts_with("public.") || rel.starts_with(".public") {
+            continue;
+        }
+        copy.bytes(&rel, &std::fs::read(entry.path()).unwrap());
+    }
+    copy.build().ok();
+    bytes(&copy.path("public"))
+}
