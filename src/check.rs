@@ -231,6 +231,29 @@ fn is_published(path: &str, published: &BTreeSet<String>) -> bool {
     published.contains(path) || published.contains(&format!("{path}/index.html"))
 }
 
+/// Each page's broken links, once per page, with why, in page order: the pages are
+/// read on every core (a build reads the links of every page it rendered).
+fn broken_links<'p>(
+    site: &Site,
+    pages: &'p [PageLinks],
+    published: &BTreeSet<String>,
+) -> Vec<(&'p PageLinks, &'p String, String)> {
+    use rayon::prelude::*;
+    pages
+        .par_iter()
+        .flat_map_iter(|page| {
+            let mut seen = BTreeSet::new();
+            page.hrefs.iter().filter_map(move |href| {
+                if !seen.insert(href) {
+                    return None;
+                }
+                let why = why_broken(href, &page.output, &site.config, published)?;
+                Some((page, href, why))
+            })
+        })
+        .collect()
+}
+
 /// Checks every link of every page against the files written.
 pub fn check_links(
     site: &Site,
@@ -241,20 +264,11 @@ pub fn check_links(
     let reported = std::cell::OnceCell::new();
     // Broken links by href and why, with the pages showing them.
     let mut broken: BTreeMap<(String, String), Vec<&PageLinks>> = BTreeMap::new();
-    for page in pages {
-        let mut seen = BTreeSet::new();
-        for href in page.hrefs.iter() {
-            if !seen.insert(href) {
-                continue;
-            }
-            let Some(why) = why_broken(href, &page.output, &site.config, published) else {
-                continue;
-            };
-            if reported_in_markdown(reported.get_or_init(|| checked_in_markdown(site)), href) {
-                continue;
-            }
-            broken.entry((href.clone(), why)).or_default().push(page);
+    for (page, href, why) in broken_links(site, pages, published) {
+        if reported_in_markdown(reported.get_or_init(|| checked_in_markdown(site)), href) {
+            continue;
         }
+        broken.entry((href.clone(), why)).or_default().push(page);
     }
     let mut errors = Vec::new();
     for ((href, why), shown_on) in broken {
