@@ -43,6 +43,8 @@ pub struct Place {
 pub struct BodyFile {
     file: Mutex<File>,
     path: PathBuf,
+    /// Set when a read found the file no longer holding what was written.
+    damaged: std::sync::atomic::AtomicBool,
     /// Which file it is: written in its header and in the index that refers to it.
     pub generation: u64,
 }
@@ -122,6 +124,7 @@ impl BodyFile {
         BodyFile {
             file: Mutex::new(file),
             path: path.to_path_buf(),
+            damaged: std::sync::atomic::AtomicBool::new(false),
             generation,
         }
     }
@@ -140,20 +143,35 @@ impl BodyFile {
         String::from_utf8(bytes).ok()
     }
 
-    /// [`BodyFile::read`], or the end of Herald when the file was damaged since it was
-    /// opened: a build must not go on with a text it cannot read. The file is removed
-    /// so that the next run renders the Markdown again.
+    /// [`BodyFile::read`], or, when the file was damaged since it was opened, an empty
+    /// text and the damage noted for [`BodyFile::take_damage`]: the run that read it fails
+    /// instead of publishing the empty text. The file is removed so that the next run
+    /// renders the Markdown again.
     fn read_or_fail(&self, place: Place) -> String {
         match self.read(place) {
             Some(text) => text,
             None => {
                 let _ = std::fs::remove_file(&self.path);
-                panic!(
-                    "the Markdown cache {} was damaged while Herald read it; it was removed: run the command again",
-                    self.path.display()
-                )
+                self.damaged
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                String::new()
             }
         }
+    }
+
+    /// The error for damage found by reads since the last call, if any: every run of
+    /// the pipeline asks, and fails with it.
+    pub fn take_damage(&self) -> Option<crate::error::Diagnostic> {
+        let damaged = self
+            .damaged
+            .swap(false, std::sync::atomic::Ordering::Relaxed);
+        damaged.then(|| {
+            crate::error::Diagnostic::error(format!(
+                "the Markdown cache {} was damaged while Herald read it, so some pages would have lost their text",
+                self.path.display()
+            ))
+            .with_help("it was removed: run the command again (nothing was published from this run)")
+        })
     }
 }
 
@@ -252,5 +270,26 @@ mod tests {
         more.push_str("!");
         assert_eq!(more, "<p>正文</p>!");
         assert_eq!(more.place_in(&bodies), None);
+    }
+
+    #[test]
+    fn a_body_damaged_after_opening_is_an_error_of_the_run_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bodies.bin");
+        std::fs::write(&path, "head<p>正文</p>").unwrap();
+        let bodies = Arc::new(BodyFile::open(&path, 1).unwrap());
+        let place = Place {
+            offset: 4,
+            len: "<p>正文</p>".len() as u64,
+            hash: 7, // not the bytes' hash: the file no longer holds what was written
+        };
+        assert_eq!(Body::stored(&bodies, place).as_str(), "");
+        let error = bodies.take_damage().expect("the damage is reported");
+        assert!(
+            error.message.contains("was damaged while Herald read it"),
+            "{error:?}"
+        );
+        assert!(!path.exists(), "the damaged file is removed");
+        assert!(bodies.take_damage().is_none(), "reported once");
     }
 }

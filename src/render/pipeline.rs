@@ -226,6 +226,7 @@ pub fn run(site: &Arc<Site>, sink: &dyn Sink, options: Options<'_>) -> Built {
         let errors = check::check_links(site, &built.outcome.links, &reachable);
         built.outcome.errors.extend(errors);
     }
+    built.outcome.errors.extend(site.markdown_cache_damage());
     built
 }
 

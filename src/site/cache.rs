@@ -50,6 +50,11 @@ pub struct MarkdownCache {
 }
 
 impl MarkdownCache {
+    /// The error for a file of bodies found damaged by reads since the last call.
+    pub fn take_damage(&self) -> Option<crate::error::Diagnostic> {
+        self.bodies.as_ref()?.take_damage()
+    }
+
     /// Where the index of the cache of the site at `root` lives.
     pub fn path(root: &Path) -> PathBuf {
         root.join(".herald-cache").join("markdown.bin")

@@ -110,6 +110,12 @@ impl Site {
 
     /// Keeps this build's Markdown renderings for the next build (when caching is on
     /// and anything changed).
+    /// The error for the Markdown cache's file of bodies found damaged while this run
+    /// read it (its pages would have shown no text), if it was.
+    pub fn markdown_cache_damage(&self) -> Option<Diagnostic> {
+        self.markdown_cache.as_ref()?.take_damage()
+    }
+
     /// Drops the Markdown text of every page and section, rendered by now, for a
     /// build that renders once (35 MB at 10,000 articles, 350 MB at 100,000).
     /// `serve`, which renders bodies again after an edit, keeps them.
