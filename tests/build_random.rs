@@ -15,7 +15,6 @@ mod common;
 mod editor;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use common::TestSite;
 use editor::Editor;
@@ -25,14 +24,7 @@ const ACTIONS: usize = 12;
 
 #[test]
 fn random_edits_built_one_by_one_equal_fresh_builds() {
-    let seeds: Vec<u64> = std::env::var("HERALD_RANDOM_SEEDS").map_or_else(
-        |_| SEEDS.to_vec(),
-        |list| list.split(',').map(|s| s.trim().parse().unwrap()).collect(),
-    );
-    let actions = std::env::var("HERALD_RANDOM_ACTIONS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(ACTIONS);
+    let (seeds, actions) = editor::seeds_and_actions(&SEEDS, ACTIONS);
     for seed in seeds {
         run(seed, actions);
     }
@@ -53,7 +45,7 @@ fn run(seed: u64, count: usize) {
             continue;
         }
         let (now, fresh) = (
-            bytes(&editor.site.path("public")),
+            common::files_with_bytes(&editor.site.path("public")),
             from_scratch(&editor.site),
         );
         if now != fresh {
@@ -81,40 +73,7 @@ fn with_search(site: &TestSite) {
     }
 }
 
-/// Every file under `dir` with its bytes.
-fn bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap();
-            (
-                rel.to_string_lossy().replace('\\', "/"),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
 /// The output of a build of a copy of the site's files, without caches or output.
 fn from_scratch(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
-    let copy = TestSite::empty();
-    for entry in walkdir::WalkDir::new(site.root())
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-    {
-        let rel = entry.path().strip_prefix(site.root()).unwrap();
-        if rel.starts_with(".herald-cache") || rel.starts_with("public") {
-            continue;
-        }
-        let rel = rel.to_string_lossy();
-        if rel.starts_with("public.") || rel.starts_with(".public") {
-            continue;
-        }
-        copy.bytes(&rel, &std::fs::read(entry.path()).unwrap());
-    }
-    copy.build().ok();
-    bytes(&copy.path("public"))
+    common::files_with_bytes(&site.built_from_scratch().path("public"))
 }

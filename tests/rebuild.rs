@@ -56,27 +56,9 @@ fn bytes(tree: &BTreeMap<String, (Vec<u8>, SystemTime)>) -> BTreeMap<&str, &[u8]
         .collect()
 }
 
-/// A build of the same site from scratch (no caches) into `fresh/`.
+/// A build of the same site from scratch (no caches).
 fn from_scratch(site: &TestSite) -> BTreeMap<String, (Vec<u8>, SystemTime)> {
-    let copy = TestSite::empty();
-    for entry in walkdir::WalkDir::new(site.root())
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let rel = entry.path().strip_prefix(site.root()).unwrap();
-        if rel.starts_with(".herald-cache")
-            || rel.starts_with("public")
-            || !entry.file_type().is_file()
-        {
-            continue;
-        }
-        copy.bytes(
-            &rel.to_string_lossy(),
-            &std::fs::read(entry.path()).unwrap(),
-        );
-    }
-    copy.build().ok();
-    tree(&copy.path("public"))
+    tree(&site.built_from_scratch().path("public"))
 }
 
 #[test]

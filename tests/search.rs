@@ -283,41 +283,16 @@ fn search_off_writes_nothing() {
 
 /// The index files of a build (`search/` but the page), path → bytes.
 fn index_files(public: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(public.join("search"))
+    common::files_with_bytes(&public.join("search"))
         .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.file_name() != "index.html")
-        .map(|e| {
-            let rel = e.path().strip_prefix(public).unwrap();
-            (
-                rel.to_string_lossy().replace('\\', "/"),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
+        .filter(|(rel, _)| rel != "index.html")
+        .map(|(rel, bytes)| (format!("search/{rel}"), bytes))
         .collect()
 }
 
 /// The index a build of `site`'s sources from nothing (no cache, no output) writes.
 fn fresh_index(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
-    let copy = TestSite::empty();
-    for entry in walkdir::WalkDir::new(site.root())
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let rel = entry.path().strip_prefix(site.root()).unwrap();
-        if rel.starts_with(".herald-cache")
-            || rel.starts_with("public")
-            || !entry.file_type().is_file()
-        {
-            continue;
-        }
-        copy.bytes(
-            &rel.to_string_lossy(),
-            &std::fs::read(entry.path()).unwrap(),
-        );
-    }
-    copy.build().ok();
-    index_files(&copy.path("public"))
+    index_files(&site.built_from_scratch().path("public"))
 }
 
 /// `herald build` with timings, returning what the index said it did.

@@ -27,14 +27,7 @@ const ACTIONS: usize = 15;
 
 #[test]
 fn random_edits_leave_the_live_server_equal_to_a_fresh_one() {
-    let seeds: Vec<u64> = std::env::var("HERALD_RANDOM_SEEDS").map_or_else(
-        |_| SEEDS.to_vec(),
-        |list| list.split(',').map(|s| s.trim().parse().unwrap()).collect(),
-    );
-    let actions = std::env::var("HERALD_RANDOM_ACTIONS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(ACTIONS);
+    let (seeds, actions) = editor::seeds_and_actions(&SEEDS, ACTIONS);
     for seed in seeds {
         run(seed, actions);
     }

@@ -160,6 +160,37 @@ impl TestSite {
         files.sort();
         files
     }
+
+    /// A copy of this site's sources (no caches, no output, nothing a build writes
+    /// beside its output), built from nothing: what an incremental build must equal.
+    pub fn built_from_scratch(&self) -> TestSite {
+        let copy = TestSite::empty();
+        for file in walk(self.root()) {
+            let rel = file.strip_prefix(self.root()).unwrap();
+            let name = rel.to_string_lossy().replace('\\', "/");
+            let written = rel.starts_with(".herald-cache")
+                || rel.starts_with("public")
+                || name.starts_with("public.")
+                || name.starts_with(".public");
+            if !written {
+                copy.bytes(&name, &std::fs::read(&file).unwrap());
+            }
+        }
+        copy.build().ok();
+        copy
+    }
+}
+
+/// Every file under `dir` (relative path, `/`-separated) with its bytes.
+pub fn files_with_bytes(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walk(dir)
+        .into_iter()
+        .map(|file| {
+            let rel = file.strip_prefix(dir).unwrap();
+            let bytes = std::fs::read(&file).unwrap();
+            (rel.to_string_lossy().replace('\\', "/"), bytes)
+        })
+        .collect()
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {

@@ -6,6 +6,20 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::common::TestSite;
 
+/// The seeds and the number of actions to run: `HERALD_RANDOM_SEEDS` (comma-separated)
+/// and `HERALD_RANDOM_ACTIONS` when set, else the defaults CI runs.
+pub fn seeds_and_actions(seeds: &[u64], actions: usize) -> (Vec<u64>, usize) {
+    let seeds = std::env::var("HERALD_RANDOM_SEEDS").map_or_else(
+        |_| seeds.to_vec(),
+        |list| list.split(',').map(|s| s.trim().parse().unwrap()).collect(),
+    );
+    let actions = std::env::var("HERALD_RANDOM_ACTIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(actions);
+    (seeds, actions)
+}
+
 /// One thing the editor did.
 pub struct Action {
     /// What was done, for the replay log.
