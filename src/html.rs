@@ -14,8 +14,6 @@
 //! [`tag_urls`] reads the same attributes from an html5ever tag, for `inspect`'s
 //! reader, which needs every token anyway.
 
-use std::cell::RefCell;
-
 use html5ever::tokenizer::Tag;
 use lol_html::html_content::Element;
 use lol_html::{HtmlRewriter, Settings, element};
@@ -39,23 +37,30 @@ const WITH_URLS: &str = "[href], [src], [srcset], [poster], object[data], [actio
 
 /// Every URL of `html`, in order.
 pub fn urls(html: &str) -> Vec<FoundUrl> {
-    let found = RefCell::new(Vec::new());
-    let lines = RefCell::new((0usize, 1usize)); // (byte offset, line there)
+    let mut found = Vec::new();
+    let mut lines = (0usize, 1usize); // (byte offset, line there)
+    for_each_element(html, WITH_URLS, |el| {
+        let line = line_at(html, &mut lines, el.source_location().bytes().end);
+        let name = el.tag_name();
+        for (url, loads, attribute) in element_urls(el) {
+            let at = format!("{name} {attribute}");
+            found.push(FoundUrl {
+                url,
+                line,
+                loads,
+                at,
+            });
+        }
+    });
+    found
+}
+
+/// Calls `each` for every element of `html` that `selector` matches, in order.
+fn for_each_element(html: &str, selector: &str, mut each: impl FnMut(&Element<'_, '_>)) {
     let mut rewriter = HtmlRewriter::new(
         Settings {
-            element_content_handlers: vec![element!(WITH_URLS, |el| {
-                let end = el.source_location().bytes().end;
-                let line = line_at(html, &mut lines.borrow_mut(), end);
-                let name = el.tag_name();
-                let mut found = found.borrow_mut();
-                for (url, loads, attribute) in element_urls(el) {
-                    found.push(FoundUrl {
-                        url,
-                        line,
-                        loads,
-                        at: format!("{name} {attribute}"),
-                    });
-                }
+            element_content_handlers: vec![element!(selector, |el| {
+                each(el);
                 Ok(())
             })],
             ..Settings::new()
@@ -65,7 +70,6 @@ pub fn urls(html: &str) -> Vec<FoundUrl> {
     // Reading cannot fail: no handler returns an error and no memory limit is set.
     let _ = rewriter.write(html.as_bytes());
     let _ = rewriter.end();
-    found.into_inner()
 }
 
 /// The elements that hold a URL in a page's markup (SVG's `use` and `image` too),
@@ -84,39 +88,22 @@ pub fn links(html: &str) -> Vec<String> {
         true => WITH_URLS,
         false => LINKING_TAGS,
     };
-    let found = RefCell::new(Vec::new());
-    let mut rewriter = HtmlRewriter::new(
-        Settings {
-            element_content_handlers: vec![element!(selector, |el| {
-                let mut found = found.borrow_mut();
-                found.extend(element_urls(el).into_iter().map(|(url, ..)| url));
-                Ok(())
-            })],
-            ..Settings::new()
-        },
-        |_: &[u8]| {},
-    );
-    // Reading cannot fail: no handler returns an error and no memory limit is set.
-    let _ = rewriter.write(html.as_bytes());
-    let _ = rewriter.end();
-    found.into_inner()
+    let mut found = Vec::new();
+    for_each_element(html, selector, |el| {
+        found.extend(element_urls(el).into_iter().map(|(url, ..)| url));
+    });
+    found
 }
 
-/// Whether `html` may have a `style` attribute: the word, in any case, followed by
-/// `=` (spaces allowed). A `<style>` element or a `stylesheet` does not count.
+/// Whether `html` may have a `style` attribute: an `=` after the word, in any case
+/// (spaces allowed between). A `<style>` element or a `stylesheet` does not count;
+/// `data-style=` does, which only costs the slower reading.
 fn has_style_attribute(html: &str) -> bool {
     let bytes = html.as_bytes();
-    let mut at = 0;
-    while let Some(found) = memchr::memmem::find(&bytes[at..], b"tyle").map(|i| at + i) {
-        at = found + 4;
-        let s = found.checked_sub(1).map(|i| bytes[i].to_ascii_lowercase());
-        let rest = bytes[at..].iter().find(|b| !b.is_ascii_whitespace());
-        if s == Some(b's') && rest == Some(&b'=') {
-            return true;
-        }
-    }
-    // `TYLE` in capitals: rare enough to read the page the slow way.
-    memchr::memmem::find(bytes, b"TYLE").is_some()
+    memchr::memchr_iter(b'=', bytes).any(|eq| {
+        let name = bytes[..eq].trim_ascii_end();
+        name.len() >= 5 && name[name.len() - 5..].eq_ignore_ascii_case(b"style")
+    })
 }
 
 /// The 1-based line of the byte at `end - 1`, counting on from the last call's
@@ -242,6 +229,7 @@ fn css_urls(css: &str) -> impl Iterator<Item = String> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::RefCell;
 
     fn found(html: &str) -> Vec<(String, bool, String, usize)> {
         urls(html)
@@ -385,6 +373,7 @@ mod tests {
             "<link rel=stylesheet href=a><style>p{}</style>"
         ));
         assert!(!has_style_attribute("tyle= at the start"));
+        assert!(has_style_attribute("<p sTyLe='x'>"));
     }
 
     #[test]

@@ -169,10 +169,8 @@ fn changed(site: &Site, id: PageId) -> Option<DateTime<FixedOffset>> {
 pub fn build(site: &Site, shared: &Shared, planned: &Planned) -> Result<Context, Diagnostic> {
     let views = Views::new(site);
     let lib = &site.library;
-    let mut ctx = Context::new();
+    let mut ctx = shared.globals();
     record(Dep::Global);
-    ctx.insert("config", &shared.config);
-    ctx.insert("data", &shared.data);
     ctx.insert("current_path", &planned.path);
     ctx.insert("menu_current", &shared.menu_current(&planned.path));
     ctx.insert("current_url", &views.permalink(&planned.path));
