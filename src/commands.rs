@@ -176,15 +176,10 @@ impl BuildState {
     }
 }
 
-/// The last build's output (files and the `.gz` made), when its link check holds for
-/// the pages this build keeps: it was made with the same config.
-fn checked_output(site: &Site, previous: Option<&BuildState>) -> Option<Committed> {
-    previous
-        .filter(|p| p.config == config_hash(site))
-        .map(|p| Committed {
-            files: p.manifest.clone(),
-            gzipped: p.gzipped.clone(),
-        })
+/// Whether the link check of the last build holds for the pages this build keeps
+/// from it: it was made with the same config.
+fn same_config(site: &Site, previous: Option<&BuildState>) -> bool {
+    previous.is_some_and(|p| p.config == config_hash(site))
 }
 
 /// `herald build`: renders into a staging folder and commits it only if there was no
@@ -414,7 +409,7 @@ impl Build<'_> {
     ) -> Result<Summary, Failure> {
         let mut staging = Staging::begin(self.output).map_err(|d| self.fail(d.into()))?;
         crate::pause::point("build-staging");
-        let checked = checked_output(site, previous.as_ref());
+        let same_config = same_config(site, previous.as_ref());
         let (state, before) = match previous {
             Some(previous) => (
                 previous.render,
@@ -433,9 +428,9 @@ impl Build<'_> {
         let options = render::pipeline::Options {
             report: render::Report::StateAndLinks,
             search: render::pipeline::Search::Kept(&mut search),
-            checked_before: checked.as_ref().map(|c| render::pipeline::Checked {
-                files: &c.files,
-                gzipped: &c.gzipped,
+            checked_before: same_config.then(|| {
+                let (files, gzipped) = staging.expected();
+                render::pipeline::Checked { files, gzipped }
             }),
             ..render::pipeline::Options::everything(&state)
         };

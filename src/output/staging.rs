@@ -136,6 +136,12 @@ impl Staging {
         }
     }
 
+    /// What the previous build left, as [`Staging::expect`] was told: its files with
+    /// their size and time, and the `.gz` copies it made.
+    pub fn expected(&self) -> (&HashMap<String, Stat>, &HashSet<String>) {
+        (&self.expected, &self.expected_gz)
+    }
+
     /// The output was found to differ from what the previous build left (changed by
     /// hand): stage the whole site and compare every file instead of trusting it.
     pub fn distrust_output(&mut self) {

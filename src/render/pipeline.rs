@@ -5,7 +5,7 @@
 //! all files are copied or only the changed ones, how the search index is made,
 //! whether links are checked).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -94,7 +94,8 @@ pub struct Options<'a> {
     pub stop_on_error: bool,
     /// Called once the pages, image variants and files are in the sink without an
     /// error, before the search stage: `serve` shows the pages then, while the index
-    /// is brought up to date (it cannot fail in memory).
+    /// is brought up to date (it cannot fail in memory). Only with `stop_on_error`:
+    /// otherwise the index is made while the pages render.
     pub pages_ready: Option<&'a (dyn Fn(&Built) + Sync)>,
 }
 
@@ -124,16 +125,15 @@ pub struct Checked<'a> {
     /// Its files: path → (size, modification time).
     pub files: &'a HashMap<String, (u64, u128)>,
     /// Of those, the `.gz` copies Herald made.
-    pub gzipped: &'a [String],
+    pub gzipped: &'a HashSet<String>,
 }
 
 impl Checked<'_> {
     /// The files it published that are not in `now`.
     fn gone(&self, now: &BTreeSet<String>) -> Vec<&str> {
-        let made: rustc_hash::FxHashSet<&str> = self.gzipped.iter().map(String::as_str).collect();
         self.files
             .keys()
-            .filter(|path| !(now.contains(*path) || made.contains(path.as_str())))
+            .filter(|path| !(now.contains(*path) || self.gzipped.contains(*path)))
             .map(String::as_str)
             .collect()
     }
@@ -199,11 +199,6 @@ pub fn run(site: &Arc<Site>, sink: &dyn Sink, options: Options<'_>) -> Built {
         built.outcome = outcome;
         images(site, target, options.images, &mut built);
         files(site, target, options.files, &mut built);
-        if let Some(ready) = options.pages_ready
-            && built.outcome.errors.is_empty()
-        {
-            ready(&built);
-        }
         searched
     };
     searched.apply(&mut built);
