@@ -131,10 +131,7 @@ pub fn leads_into(
     path: &str,
     files: &std::collections::HashSet<&str, impl std::hash::BuildHasher>,
 ) -> bool {
-    if path.is_empty() || path.ends_with('/') {
-        return files.contains(format!("{path}index.html").as_str());
-    }
-    files.contains(path) || files.contains(format!("{path}/index.html").as_str())
+    leads_to_file(path, |file| files.contains(file))
 }
 
 /// [`target`] of a link read decoded (`bare`), unless it is relative (`None`).
@@ -225,10 +222,16 @@ pub fn why_broken(
 
 /// True if a site path leads to a written file (folders to their `index.html`).
 fn is_published(path: &str, published: &BTreeSet<String>) -> bool {
+    leads_to_file(path, |file| published.contains(file))
+}
+
+/// True if the site path `path` leads to a file that `exists`: itself, or for a
+/// folder its `index.html`.
+fn leads_to_file(path: &str, exists: impl Fn(&str) -> bool) -> bool {
     if path.is_empty() || path.ends_with('/') {
-        return published.contains(&format!("{path}index.html"));
+        return exists(&format!("{path}index.html"));
     }
-    published.contains(path) || published.contains(&format!("{path}/index.html"))
+    exists(path) || exists(&format!("{path}/index.html"))
 }
 
 /// Each page's broken links, once per page, with why, in page order: the pages are

@@ -63,15 +63,15 @@ impl PartialCached {
             .get()
             .and_then(Weak::upgrade)
             .ok_or_else(|| tera::Error::msg("partial_cached() is not available here"))?;
-        let mut context = self.globals.clone();
-        for (key, value) in args {
-            context.insert(key.as_str(), value);
-        }
         let nested = RENDERING.with(|r| r.borrow().iter().any(|n| n == name));
         if nested {
             return Err(tera::Error::msg(format!(
                 "partial_cached(): `{name}` asks for itself, which would never end"
             )));
+        }
+        let mut context = self.globals.clone();
+        for (key, value) in args {
+            context.insert(key.as_str(), value);
         }
         RENDERING.with(|r| r.borrow_mut().push(name.to_string()));
         let (html, recorded) = deps::collect(|| {
