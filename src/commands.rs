@@ -251,6 +251,10 @@ fn build_locked(
     diagnostics.extend(crate::inspect::review::gate(&site));
     let mut site = site;
     site.forget_sources();
+    if !diagnostics.has_errors() {
+        let _t = crate::timing::phase("save markdown cache");
+        site.spill_bodies();
+    }
     let site = Arc::new(site);
     if diagnostics.has_errors() {
         // Render anyway, writing nothing, so that template errors are reported too.

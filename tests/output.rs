@@ -710,3 +710,36 @@ fn a_reader_never_finds_a_file_missing_while_a_build_commits() {
         }
     }
 }
+
+/// A build keeps no article's rendered body in memory once it is in the Markdown
+/// cache's file: each is read back from there as its page is written. A file damaged
+/// meanwhile fails the build with an error naming it, and nothing is published.
+#[test]
+fn a_build_reads_bodies_back_from_the_markdown_cache_and_damage_fails_it() {
+    let site = TestSite::new();
+    site.article("a.md", "甲", "2026-01-01", "", "独有的正文句子。");
+    let (mut child, mut lines) = herald_paused(&site, &["build"], false, "build-staging");
+    assert!(reaches(&mut lines, "build-staging"));
+    let bodies = site.path(".herald-cache/markdown-bodies.bin");
+    let written = std::fs::read(&bodies).unwrap();
+    let sentence = "独有的正文句子".as_bytes();
+    let at = written
+        .windows(sentence.len())
+        .position(|w| w == sentence)
+        .expect("the body was saved before the pages are written");
+    let mut damaged = written.clone();
+    damaged[at..at + 3].copy_from_slice("错".as_bytes());
+    // In place, as a disk or another program would: the build holds the file open.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&bodies)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, &damaged))
+        .unwrap();
+    resume(&mut child);
+    let stderr: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(!child.wait().unwrap().success(), "{stderr:?}");
+    assert_contains(&stderr.join("\n"), "was damaged while Herald read it");
+    assert!(!site.path("public/articles/a/index.html").exists());
+    site.build().ok();
+    assert_contains(&site.read("articles/a/index.html"), "独有的正文句子");
+}

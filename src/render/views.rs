@@ -5,6 +5,8 @@
 //! the base path: `/campaign/articles/x/`) for links, and `permalink` (absolute) for
 //! feeds, canonical links and Open Graph.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Datelike, FixedOffset};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -98,7 +100,7 @@ pub struct TopicView<'a> {
     pub featured: bool,
     /// The introduction, rendered (only on the topic's own pages).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub content: Option<&'a str>,
+    pub content: Option<Cow<'a, str>>,
     /// Front matter keys Herald does not know.
     pub extra: &'a Map<String, Value>,
 }
@@ -152,7 +154,7 @@ pub struct PageView<'a> {
     pub extra: &'a Map<String, Value>,
     /// The body (HTML), with [`Detail::WithContent`] and [`Detail::Full`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub content: Option<&'a str>,
+    pub content: Option<Cow<'a, str>>,
     /// Table of contents, with [`Detail::Full`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub toc: Option<&'a [TocEntry]>,
@@ -226,7 +228,7 @@ pub struct SectionView<'a> {
     /// One-line introduction.
     pub description: Option<&'a str>,
     /// The body (HTML).
-    pub content: &'a str,
+    pub content: Cow<'a, str>,
     /// Summary of the body (HTML).
     pub summary: &'a str,
     /// Banner or cover image.
@@ -417,7 +419,7 @@ impl<'a> Views<'a> {
             reading_time: page.rendered.reading_time,
             word_count: page.rendered.stats.cjk_chars + page.rendered.stats.latin_words,
             extra: &meta.extra,
-            content: (detail != Detail::Card).then_some(page.rendered.html.as_str()),
+            content: (detail != Detail::Card).then(|| page.rendered.html.text()),
             toc: full.then_some(page.rendered.toc.as_slice()),
             heading_count: full.then_some(page.rendered.heading_count),
             earlier: if full { card(links.earlier) } else { None },
@@ -532,7 +534,7 @@ impl<'a> Views<'a> {
                 360,
             ),
             featured: section.meta.featured,
-            content: with_content.then_some(section.rendered.html.as_str()),
+            content: with_content.then(|| section.rendered.html.text()),
             extra: &section.meta.extra,
         }
     }
@@ -562,7 +564,7 @@ impl<'a> Views<'a> {
             permalink: self.permalink(&section.path),
             path: &section.path,
             description: section.meta.description.as_deref(),
-            content: &section.rendered.html,
+            content: section.rendered.html.text(),
             summary: &section.rendered.summary,
             cover: self.image(
                 section.meta.cover.as_deref(),

@@ -193,7 +193,7 @@ where
         let n = n as u32;
         let doc = document(article);
         for (text, title) in doc.texts() {
-            for_each_key(text, |key| {
+            for_each_key(&text, |key| {
                 let id = lookup.get(key).unwrap_or_else(|| {
                     let id = keys.len() as u32;
                     lookup.insert(key, id);

@@ -23,6 +23,8 @@
 //! a new article takes the next number and older articles keep theirs, and a higher
 //! number is a newer article.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 /// Articles per group (folder) of document files.
@@ -59,11 +61,11 @@ pub struct Document<'a> {
 
 impl Document<'_> {
     /// The texts indexed, each with whether it is the title.
-    pub fn texts(&self) -> [(&str, bool); 3] {
+    pub fn texts(&self) -> [(Cow<'_, str>, bool); 3] {
         [
-            (self.title, true),
-            (&self.extra, false),
-            (self.body.as_str(), false),
+            (Cow::Borrowed(self.title), true),
+            (Cow::Borrowed(&self.extra), false),
+            (self.body.text(), false),
         ]
     }
 
@@ -83,7 +85,7 @@ impl Document<'_> {
 
     /// Appends the article as its document file shows it (a JSON object).
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        let body = self.body.as_str();
+        let body = self.body.text();
         // A body of fewer bytes than that has fewer characters: nothing to count.
         let end = match body.len() <= SNIPPET_TEXT_CHARS {
             true => body.len(),

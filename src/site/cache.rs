@@ -31,6 +31,9 @@ const BODIES_MAGIC: &[u8] = b"herald-markdown-bodies\n";
 /// and text), its problems, where its HTML and its text lie in the file of bodies.
 type Entry = (u64, u64, Rendered, Vec<Diagnostic>, Place, Place);
 
+/// What is saved of one rendering: path, file hash, resolution hash, rendering, problems.
+pub type Saved<'a> = (&'a str, u64, u64, &'a Rendered, &'a [Diagnostic]);
+
 /// Rendered bodies by content path, loaded from the previous build.
 ///
 /// Two files: `markdown.bin`, the index (everything but the bodies' HTML and text,
@@ -120,14 +123,33 @@ impl MarkdownCache {
         !self.entries.is_empty()
     }
 
-    /// Writes the renderings of the current pages: `(path, file hash, resolution
-    /// hash, rendering, problems)`. Bodies the file of bodies holds stay where they
-    /// are; others are appended to it, or all are written to a new one.
-    pub fn save<'a>(
-        &self,
+    /// The file of bodies the entries refer to, once one was read or written.
+    pub fn bodies(&self) -> Option<&Arc<BodyFile>> {
+        self.bodies.as_ref()
+    }
+
+    /// Writes the renderings of the current pages. Bodies the file of bodies holds
+    /// stay where they are; others are appended to it, or all are written to a new one.
+    pub fn save<'a>(&self, root: &Path, pages: impl Iterator<Item = Saved<'a>>) {
+        let _ = self.write(root, pages);
+    }
+
+    /// [`MarkdownCache::save`], then refers to the file of bodies as written: returns
+    /// every body's place there, in the order given (the HTML, then the text, of each
+    /// page); nothing is left to save.
+    pub fn save_and_reopen<'a>(
+        &mut self,
         root: &Path,
-        pages: impl Iterator<Item = (&'a str, u64, u64, &'a Rendered, &'a [Diagnostic])>,
-    ) {
+        pages: impl Iterator<Item = Saved<'a>>,
+    ) -> Option<Vec<Place>> {
+        let places = self.write(root, pages)?;
+        let (file, _) = open_bodies(&Self::bodies_path(root))?;
+        self.bodies = Some(Arc::new(file));
+        self.changed = false;
+        Some(places)
+    }
+
+    fn write<'a>(&self, root: &Path, pages: impl Iterator<Item = Saved<'a>>) -> Option<Vec<Place>> {
         let pages: Vec<_> = pages.collect();
         let bodies: Vec<&Body> = pages.iter().flat_map(|p| [&p.3.html, &p.3.text]).collect();
         let path = Self::bodies_path(root);
@@ -135,9 +157,7 @@ impl MarkdownCache {
             .bodies
             .as_deref()
             .and_then(|file| append(&path, file, &bodies).ok());
-        let Some((generation, places)) = placed.or_else(|| write_new(&path, &bodies).ok()) else {
-            return;
-        };
+        let (generation, places) = placed.or_else(|| write_new(&path, &bodies).ok())?;
         let entries: Vec<_> = pages
             .iter()
             .zip(places.chunks_exact(2))
@@ -146,7 +166,8 @@ impl MarkdownCache {
             })
             .collect();
         let key = hash::of(&(self.key, generation));
-        let _ = crate::cache_file::save_list(&Self::path(root), key, &entries);
+        crate::cache_file::save_list(&Self::path(root), key, &entries).ok()?;
+        Some(places)
     }
 }
 
@@ -233,7 +254,7 @@ fn write_new(path: &Path, bodies: &[&Body]) -> io::Result<(u64, Vec<Place>)> {
         std::fs::create_dir_all(dir)?;
     }
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let mut out = io::BufWriter::new(File::create(&tmp)?);
+    let mut out = io::BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
     out.write_all(BODIES_MAGIC)?;
     out.write_all(&generation.to_le_bytes())?;
     let mut offset = (BODIES_MAGIC.len() + 8) as u64;

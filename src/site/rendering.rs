@@ -132,22 +132,65 @@ impl Site {
         let Some(cache) = self.markdown_cache.as_ref().filter(|c| c.changed) else {
             return;
         };
+        cache.save(&self.root, self.cached_renderings().map(|(_, entry)| entry));
+    }
+
+    /// Saves the Markdown cache now, and lets every page and section read its rendered
+    /// body back from the cache's file when it is written (`Body::text`) instead of
+    /// holding it: a build renders each page once, and the bodies of 10,000 articles
+    /// are 165 MB. `serve`, which renders pages again after each edit, keeps them.
+    pub fn spill_bodies(&mut self) {
+        let Some(mut cache) = self.markdown_cache.take() else {
+            return;
+        };
+        let saved = cache
+            .changed
+            .then(|| {
+                let items: Vec<Item> = self.cached_renderings().map(|(item, _)| item).collect();
+                let entries = self.cached_renderings().map(|(_, entry)| entry);
+                cache
+                    .save_and_reopen(&self.root, entries)
+                    .map(|places| (items, places))
+            })
+            .flatten();
+        if let (Some((items, places)), Some(file)) = (saved, cache.bodies()) {
+            for (item, at) in items.into_iter().zip(places.chunks_exact(2)) {
+                let rendered = match item {
+                    Item::Page(id) => &mut self.library.pages[id].rendered,
+                    Item::Section(id) => &mut self.library.sections[id].rendered,
+                };
+                rendered.html = markdown::Body::stored(file, at[0]);
+                rendered.text = markdown::Body::stored(file, at[1]);
+            }
+        }
+        self.markdown_cache = Some(cache);
+    }
+
+    /// What the Markdown cache keeps of every page and section rendered: `(path, file
+    /// hash, resolution hash, rendering, problems)`, with the item it belongs to.
+    fn cached_renderings(&self) -> impl Iterator<Item = (Item, cache::Saved<'_>)> {
         let lib = &self.library;
         let no_problems: &[Diagnostic] = &[];
-        let entries = lib
+        let pages = lib
             .pages
             .iter()
-            .map(|p| (&p.file.rel, &p.rendered))
-            .chain(lib.sections.iter().map(|s| (&s.file.rel, &s.rendered)))
-            .filter_map(|(rel, rendered)| {
+            .enumerate()
+            .map(|(id, p)| (Item::Page(id), &p.file.rel, &p.rendered));
+        let sections = lib
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(id, s)| (Item::Section(id), &s.file.rel, &s.rendered));
+        pages
+            .chain(sections)
+            .filter_map(move |(item, rel, rendered)| {
                 let (hash, resolved) = *self.resolved.get(rel)?;
                 let problems = self
                     .problems
                     .by_file
                     .get(rel)
                     .map_or(no_problems, Vec::as_slice);
-                Some((rel.as_str(), hash, resolved, rendered, problems))
-            });
-        cache.save(&self.root, entries);
+                Some((item, (rel.as_str(), hash, resolved, rendered, problems)))
+            })
     }
 }
