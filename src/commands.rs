@@ -393,7 +393,7 @@ impl Build<'_> {
         beside: &Beside,
         diagnostics: Diagnostics,
     ) -> Result<Summary, Failure> {
-        site.save_markdown_cache();
+        site.save_content_caches();
         crate::aliases::write_map(self.map_path, &beside.map).map_err(|d| self.fail(d.into()))?;
         beside.urls.save(&site.root);
         let warnings = split_warnings(diagnostics);
@@ -477,8 +477,8 @@ impl Build<'_> {
                 rayon::join(
                     || search.save(&site.root),
                     || {
-                        let _t = crate::timing::phase("save markdown cache");
-                        site.save_markdown_cache();
+                        let _t = crate::timing::phase("save content caches");
+                        site.save_content_caches();
                     },
                 )
             },

@@ -41,7 +41,7 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
 
 /// Turns bytes read from `path` into text, or explains why they are not text.
 pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+    if let Some(nul) = memchr::memchr(0, &bytes) {
         let line = bytes[..nul].iter().filter(|&&b| b == b'\n').count() + 1;
         return Err(Diagnostic::error(
             "file contains a NUL byte: it looks like a binary file, not text",

@@ -1,8 +1,8 @@
 //! A seeded random sequence of editor actions, each followed by `herald build` into
 //! the same output: after every build that succeeds, the output is byte for byte what
 //! a build from scratch of the same files gives. This is the test of everything a
-//! build keeps in `.herald-cache` (the Markdown cache and its file of bodies, the
-//! build state, the search index).
+//! build keeps in `.herald-cache` (the parse cache, the Markdown cache and its file
+//! of bodies, the build state, the search index).
 //!
 //! The editor is the one of `serve_random`; search is turned on in every config it
 //! writes. `HERALD_RANDOM_SEEDS=1,2,3` and `HERALD_RANDOM_ACTIONS=40` run other seeds
@@ -24,6 +24,10 @@ const ACTIONS: usize = 12;
 
 #[test]
 fn random_edits_built_one_by_one_equal_fresh_builds() {
+    // Every file the editor writes is then taken from the parse cache (`site::parsed`)
+    // until it is written again, instead of only those older than 2 s. The only test
+    // of this binary, so no other test sees the variable.
+    unsafe { std::env::set_var("HERALD_PARSE_RECENT_MS", "0") };
     let (seeds, actions) = editor::seeds_and_actions(&SEEDS, ACTIONS);
     for seed in seeds {
         run(seed, actions);

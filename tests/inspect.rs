@@ -704,3 +704,29 @@ fn serve_shows_the_report_and_the_review_banner() {
     site.build().ok();
     assert_lacks(&site.read("articles/news/index.html"), "三审三校");
 }
+
+/// A build that kept its caches changes nothing in the report: pages the parse cache
+/// gives without their Markdown are read for the rules that look at the source.
+#[test]
+fn the_report_is_the_same_after_a_build_kept_its_caches() {
+    let site = clean();
+    news(&site, "中华人民共合国网络安全法。\n\n本市网信半发布。");
+    site.file(
+        "data/inspection/expressions.yaml",
+        "- { wrong: 网信半, right: 网信办, note: 机构简称 }\n",
+    );
+    let (_, fresh) = inspect(&site);
+    assert_eq!(of_rule(&fresh, "wrong-expression").len(), 2, "{fresh:#}");
+    // Files older than 2 s are what the parse cache keeps.
+    let minute_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    for file in common::files_with_bytes(&site.path("content")).keys() {
+        let file = std::fs::File::options()
+            .write(true)
+            .open(site.path("content").join(file));
+        file.unwrap().set_modified(minute_ago).unwrap();
+    }
+    site.build();
+    assert!(site.path(".herald-cache/pages.bin").exists());
+    let (_, cached) = inspect(&site);
+    assert_eq!(cached["findings"], fresh["findings"]);
+}

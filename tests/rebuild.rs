@@ -258,3 +258,67 @@ fn a_kept_page_linking_to_a_file_gone_is_still_a_broken_link() {
         bytes(&from_scratch(&site))
     );
 }
+
+/// Sets the modification time of every file under `content/` a minute back, so that
+/// the parse cache trusts their stamps (it keeps no file changed in the last 2 s).
+fn settle_content(site: &TestSite) {
+    let minute_ago = SystemTime::now() - std::time::Duration::from_secs(60);
+    for file in common::files_with_bytes(&site.path("content")).keys() {
+        let path = site.path("content").join(file);
+        let file = std::fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(minute_ago).unwrap();
+    }
+}
+
+/// A page whose file kept its stamp is taken from the parse cache without reading
+/// it; its body is read when its Markdown must be rendered again (here: the page it
+/// links to moved), and checked against what was parsed.
+#[test]
+fn an_unchanged_page_comes_from_the_parse_cache_and_its_body_is_read_when_needed() {
+    let site = site();
+    site.build().ok();
+    settle_content(&site);
+    site.build().ok();
+    assert!(site.path(".herald-cache/pages.bin").exists());
+
+    // a1 links to a2, which moves: a1 is not read again until its link must change.
+    let a2 = site.read_file("content/articles/a2.md");
+    site.file(
+        "content/articles/a2.md",
+        &a2.replace("---\n\n", "slug: moved\n---\n\n"),
+    );
+    site.build().ok();
+    assert_contains(&site.read("articles/a1/index.html"), "/articles/moved/");
+    assert_eq!(
+        bytes(&tree(&site.path("public"))),
+        bytes(&from_scratch(&site))
+    );
+
+    // The stamp holds but the bytes are not what was parsed: a1 must render again (its
+    // link target moves back) and its file is found changed, an error naming it.
+    settle_content(&site);
+    site.build().ok();
+    let a1 = site.path("content/articles/a1.md");
+    let stamp = std::fs::metadata(&a1).unwrap().modified().unwrap();
+    let text = site.read_file("content/articles/a1.md");
+    site.file("content/articles/a1.md", &text.replace("正文 1", "正文 9"));
+    std::fs::File::options()
+        .write(true)
+        .open(&a1)
+        .unwrap()
+        .set_modified(stamp)
+        .unwrap();
+    site.file("content/articles/a2.md", &a2);
+    let error = site.build().fails();
+    assert_contains(&error, "a1.md");
+    assert_contains(&error, "the file changed while Herald was reading the site");
+    // Nothing of that build was published.
+    assert_contains(&site.read("articles/a1/index.html"), "/articles/moved/");
+    // Run again, as the error says: every page is read whole.
+    site.build().ok();
+    assert_contains(&site.read("articles/a1/index.html"), "正文 9");
+    assert_eq!(
+        bytes(&tree(&site.path("public"))),
+        bytes(&from_scratch(&site))
+    );
+}

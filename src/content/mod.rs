@@ -11,5 +11,6 @@ pub mod walk;
 pub mod week;
 
 pub use library::{Item, Library};
-pub use page::{Page, PageId};
+pub use page::{Page, PageId, PageMeta};
 pub use section::{Section, SectionId, SectionKind};
+pub use walk::SourceFile;

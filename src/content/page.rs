@@ -2,6 +2,7 @@
 //! are articles (archive, tags, topics, feeds); others are standalone pages.
 
 use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::front_matter::{Fields, split};
@@ -17,8 +18,8 @@ pub type PageId = usize;
 /// The folder of `content/` whose pages are articles.
 pub const ARTICLES_DIR: &str = "articles";
 
-/// Front matter of a page, typed.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Front matter of a page, typed. Serialised only by the parse cache (`site::parsed`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PageMeta {
     /// Title (required).
     pub title: String,
@@ -51,8 +52,26 @@ pub struct PageMeta {
     /// Old site paths that redirect here (`aliases:`), checked and without the
     /// leading slash: `2019/old/`, `2019/x.html`.
     pub aliases: Vec<String>,
-    /// Every other key, for templates.
+    /// Every other key, for templates (kept as JSON text: the cache's format cannot
+    /// hold a value whose shape it does not know).
+    #[serde(with = "json_text")]
     pub extra: Map<String, Value>,
+}
+
+/// A map of values written as JSON text.
+mod json_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use serde_json::{Map, Value};
+
+    pub fn serialize<S: Serializer>(map: &Map<String, Value>, s: S) -> Result<S::Ok, S::Error> {
+        let text = serde_json::to_string(map).map_err(serde::ser::Error::custom)?;
+        s.serialize_str(&text)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Map<String, Value>, D::Error> {
+        let text = String::deserialize(d)?;
+        serde_json::from_str(&text).map_err(serde::de::Error::custom)
+    }
 }
 
 /// A loaded page.
@@ -68,6 +87,10 @@ pub struct Page {
     pub front_offset: usize,
     /// Markdown body.
     pub body: String,
+    /// True when `body` was not read: the page came from the parse cache
+    /// (`site::parsed`), and its file is read again only if its Markdown must be
+    /// rendered again.
+    pub body_pending: bool,
     /// Lines before the body.
     pub body_offset: usize,
     /// URL slug (last path segment).
@@ -100,6 +123,19 @@ pub enum LeftOut {
     Future(DateTime<FixedOffset>),
 }
 
+impl Visibility {
+    /// Why a page with `meta` is left out of the build, if it is.
+    pub fn left_out(&self, meta: &PageMeta) -> Option<LeftOut> {
+        if self.drafts {
+            return None;
+        }
+        if meta.draft {
+            return Some(LeftOut::Draft);
+        }
+        meta.date.filter(|&d| d > self.now).map(LeftOut::Future)
+    }
+}
+
 impl Page {
     /// Parses a page from its text. `Ok(None)` means a draft or future page left out.
     pub fn parse(
@@ -118,6 +154,19 @@ impl Page {
         zone: FixedOffset,
         visibility: Visibility,
     ) -> Result<Result<Page, LeftOut>, Vec<Diagnostic>> {
+        let page = Page::parse_any(file, text, zone)?;
+        Ok(match visibility.left_out(&page.meta) {
+            Some(why) => Err(why),
+            None => Ok(page),
+        })
+    }
+
+    /// Parses a page from its text, draft or not, whatever its date.
+    pub fn parse_any(
+        file: SourceFile,
+        text: &str,
+        zone: FixedOffset,
+    ) -> Result<Page, Vec<Diagnostic>> {
         let split = split(text, &file.path).map_err(|d| vec![d])?;
         let Some(front) = split.front else {
             return Err(vec![
@@ -148,20 +197,13 @@ impl Page {
         if !errors.is_empty() {
             return Err(errors);
         }
-        if !visibility.drafts {
-            if meta.draft {
-                return Ok(Err(LeftOut::Draft));
-            }
-            if let Some(date) = meta.date.filter(|&d| d > visibility.now) {
-                return Ok(Err(LeftOut::Future(date)));
-            }
-        }
         let path = format!("{}{slug}/", folder_path(&file.rel));
-        Ok(Ok(Page {
+        Ok(Page {
             source_hash: hash::of_bytes(text.as_bytes()),
             front: front.to_string(),
             front_offset: split.front_offset,
             body: split.body.to_string(),
+            body_pending: false,
             body_offset: split.body_offset,
             meta,
             slug,
@@ -169,7 +211,18 @@ impl Page {
             is_article,
             file,
             rendered: Rendered::default(),
-        }))
+        })
+    }
+
+    /// The Markdown body of `text`, the page's file read again: for a page taken from
+    /// the parse cache ([`Page::body_pending`]). `None` when the file is no longer
+    /// what was parsed.
+    pub fn body_of(&self, text: &str) -> Option<String> {
+        if hash::of_bytes(text.as_bytes()) != self.source_hash {
+            return None;
+        }
+        let split = split(text, &self.file.path).ok()?;
+        Some(split.body.to_string())
     }
 
     /// The 1-based line of a front matter key in the file, if written.

@@ -214,10 +214,12 @@ pub struct Report {
 /// Inspects the site; `Err` when it cannot be loaded at all (no config, a bad
 /// config, a malformed `expressions.yaml`).
 pub fn inspect(options: &LoadOptions) -> Result<Report, Vec<Diagnostic>> {
-    let (site, diagnostics) = Site::load(options);
-    let Some(site) = site else {
+    let (site, mut diagnostics) = Site::load(options);
+    let Some(mut site) = site else {
         return Err(diagnostics.into_vec());
     };
+    // The rules read the Markdown of every page, not only of those rendered again.
+    diagnostics.extend(site.read_every_body());
     let expressions = expressions::load(&site.root).map_err(|d| vec![d])?;
     let site = Arc::new(site);
     let capture = Capture::default();

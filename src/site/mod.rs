@@ -14,6 +14,7 @@ mod cache;
 mod checks;
 mod data;
 mod options;
+pub mod parsed;
 mod reload;
 mod rendering;
 mod resolver;
@@ -95,6 +96,9 @@ pub struct Site {
     data_sources: DataSources,
     problems: Problems,
     markdown_cache: Option<cache::MarkdownCache>,
+    /// What the last build parsed of each page (see `parsed`), while loading and
+    /// until this build saves it.
+    parse_cache: Option<parsed::ParseCache>,
     /// Per content path: the file hash and where its links and images led when its
     /// Markdown was rendered (what the Markdown cache checks).
     resolved: HashMap<String, (u64, u64)>,
@@ -131,6 +135,7 @@ impl Site {
             data_sources: HashMap::new(),
             problems: Problems::default(),
             markdown_cache: None,
+            parse_cache: None,
             resolved: HashMap::new(),
             image_sizes: Mutex::new(HashMap::new()),
             plan_memo: Mutex::new(None),
@@ -162,9 +167,25 @@ impl Site {
         let mut sections = Vec::new();
         let mut left_out = HashSet::new();
         let all: Vec<&SourceFile> = content.sections.iter().chain(&content.pages).collect();
-        for (file, parsed) in all.iter().zip(site.parse(&all)) {
+        let mut cache = options
+            .cache
+            .then(|| parsed::ParseCache::load(&site.root, site.config.timezone));
+        if let Some(cache) = &mut cache {
+            cache.start_reading();
+        }
+        let results = site.parse_with(&all, cache.as_ref());
+        for (file, (parsed, stamp)) in all.iter().zip(results) {
+            if let (Some(cache), Some(stamp), Ok(Some(Loaded::Page(page)))) =
+                (&mut cache, stamp, &parsed)
+            {
+                cache.keep(page, stamp);
+            }
             site.keep(file, parsed, &mut pages, &mut sections, &mut left_out);
         }
+        if let Some(cache) = &mut cache {
+            cache.keep_only(&pages.iter().map(|p| p.file.rel.as_str()).collect());
+        }
+        site.parse_cache = cache;
         drop(t);
         let t = crate::timing::phase("load: organise lists");
         site.organise(pages, sections, left_out);
@@ -236,27 +257,45 @@ impl Site {
 
     /// Reads and parses content files in parallel, keeping their order.
     fn parse(&self, files: &[&SourceFile]) -> Vec<Parsed> {
+        self.parse_with(files, None)
+            .into_iter()
+            .map(|(parsed, _)| parsed)
+            .collect()
+    }
+
+    /// [`Site::parse`], taking unchanged pages from `cache` rather than reading them;
+    /// with each page's stamp, taken before its file was read.
+    fn parse_with(
+        &self,
+        files: &[&SourceFile],
+        cache: Option<&parsed::ParseCache>,
+    ) -> Vec<(Parsed, Option<parsed::Stamp>)> {
         let zone = self.config.timezone;
         let visibility = Visibility {
             drafts: self.options.drafts,
             now: self.options.now,
         };
+        let visible = |page: Page| match visibility.left_out(&page.meta) {
+            None => Some(Loaded::Page(page)),
+            Some(LeftOut::Future(date)) => Some(Loaded::Future(date)),
+            Some(LeftOut::Draft) => None,
+        };
         files
             .par_iter()
             .map(|file| {
-                let text = fs::read_text(&file.path).map_err(|d| vec![d])?;
-                let file = (*file).clone();
                 if walk::kind_of(&file.rel) == walk::ContentKind::Section {
-                    Section::parse(file, &text).map(|s| Some(Loaded::Section(s)))
-                } else {
-                    Ok(
-                        match Page::parse_or_left_out(file, &text, zone, visibility)? {
-                            Ok(page) => Some(Loaded::Page(page)),
-                            Err(LeftOut::Future(date)) => Some(Loaded::Future(date)),
-                            Err(LeftOut::Draft) => None,
-                        },
-                    )
+                    let text = fs::read_text(&file.path).map_err(|d| vec![d]);
+                    let section = text.and_then(|text| Section::parse((*file).clone(), &text));
+                    return (section.map(|s| Some(Loaded::Section(s))), None);
                 }
+                let stamp = cache.and_then(|_| parsed::Stamp::of(&file.path));
+                if let Some(page) = cache.zip(stamp).and_then(|(c, s)| c.page(file, s)) {
+                    return (Ok(visible(page)), stamp);
+                }
+                let page = fs::read_text(&file.path)
+                    .map_err(|d| vec![d])
+                    .and_then(|text| Page::parse_any((*file).clone(), &text, zone));
+                (page.map(visible), stamp)
             })
             .collect()
     }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use rayon::prelude::*;
 
-use super::{Site, cache};
+use super::{Site, cache, parsed};
 use crate::content::Item;
 use crate::error::Diagnostic;
 use crate::markdown::{self, Rendered};
@@ -35,46 +35,22 @@ impl Site {
                 .chain((0..lib.sections.len()).map(|i| (false, i)))
                 .collect(),
         };
-        let source = |&(is_page, i): &(bool, usize)| {
-            if is_page {
-                let page = &lib.pages[i];
-                let source = markdown::Source {
-                    body: &page.body,
-                    file: &page.file.path,
-                    rel: &page.file.rel,
-                    body_offset: page.body_offset,
-                    summary: page.meta.summary.as_deref(),
-                    eager_first_image: page.meta.cover.is_none(),
-                    keep_text,
-                };
-                (source, page.source_hash)
-            } else {
-                let section = &lib.sections[i];
-                let source = markdown::Source {
-                    body: &section.body,
-                    file: &section.file.path,
-                    rel: &section.file.rel,
-                    body_offset: section.body_offset,
-                    summary: section.meta.description.as_deref(),
-                    eager_first_image: section.meta.cover.is_none(),
-                    keep_text,
-                };
-                (source, section.source_hash)
-            }
-        };
         // Renderings kept from the last build, where still valid.
         let mut results: Vec<Option<Reused>> = items
             .iter()
             .map(|item| {
-                let (src, hash) = source(item);
+                let (src, hash) = source_of(&self.library, keep_text, *item);
                 cache.as_mut().and_then(|c| c.take(src.rel, hash, self))
             })
             .collect();
-        let missing: Vec<usize> = (0..items.len()).filter(|&k| results[k].is_none()).collect();
+        let mut missing: Vec<usize> = (0..items.len()).filter(|&k| results[k].is_none()).collect();
+        let unreadable = self.read_pending_bodies(missing.iter().map(|&k| items[k]));
+        missing.retain(|&k| !(items[k].0 && unreadable.iter().any(|(i, _)| *i == items[k].1)));
+        let lib = &self.library;
         let fresh: Vec<(usize, Reused)> = missing
             .par_iter()
             .map(|&k| {
-                let (src, _) = source(&items[k]);
+                let (src, _) = source_of(lib, keep_text, items[k]);
                 let (rendered, problems) = markdown::render(&src, self);
                 let resolved = cache::resolutions(&rendered, src.rel, self);
                 (k, (rendered, problems, resolved))
@@ -102,18 +78,76 @@ impl Site {
             self.resolved.insert(rel.clone(), (hash, resolved));
             self.problems.by_file.insert(rel, problems);
         }
+        for (i, error) in unreadable {
+            let rel = self.library.pages[i].file.rel.clone();
+            self.resolved.remove(&rel);
+            self.problems.by_file.insert(rel, vec![error]);
+        }
         self.problems
             .by_file
             .retain(|_, problems| !problems.is_empty());
         self.markdown_cache = cache;
     }
 
-    /// Keeps this build's Markdown renderings for the next build (when caching is on
-    /// and anything changed).
     /// The error for the Markdown cache's file of bodies found damaged while this run
     /// read it (its pages would have shown no text), if it was.
     pub fn markdown_cache_damage(&self) -> Option<Diagnostic> {
         self.markdown_cache.as_ref()?.take_damage()
+    }
+
+    /// Reads the body of every page the parse cache gave without one, for what reads
+    /// the Markdown itself (`herald inspect`'s rules); with the errors of files that
+    /// changed meanwhile.
+    pub fn read_every_body(&mut self) -> Vec<Diagnostic> {
+        let pages = (0..self.library.pages.len()).map(|i| (true, i));
+        let pages: Vec<(bool, usize)> = pages.collect();
+        let unreadable = self.read_pending_bodies(pages.into_iter());
+        unreadable.into_iter().map(|(_, error)| error).collect()
+    }
+
+    /// Reads the bodies of the pages among `items` that came from the parse cache
+    /// without one, as their Markdown is about to be rendered. Returns the pages whose
+    /// file is no longer what was parsed (changed while this build ran), each with its
+    /// error: they are not rendered.
+    fn read_pending_bodies(
+        &mut self,
+        items: impl Iterator<Item = (bool, usize)>,
+    ) -> Vec<(usize, Diagnostic)> {
+        let pending: Vec<usize> = items
+            .filter(|&(is_page, i)| is_page && self.library.pages[i].body_pending)
+            .map(|(_, i)| i)
+            .collect();
+        let pages = &self.library.pages;
+        let bodies: Vec<(usize, Option<String>)> = pending
+            .par_iter()
+            .map(|&i| {
+                let page = &pages[i];
+                let text = crate::fs::read_text(&page.file.path).ok();
+                (i, text.and_then(|t| page.body_of(&t)))
+            })
+            .collect();
+        let mut unreadable = Vec::new();
+        if bodies.iter().any(|(_, body)| body.is_none()) {
+            // Its stamp did not tell: the next run reads every page again.
+            parsed::ParseCache::discard(&self.root);
+            self.parse_cache = None;
+        }
+        for (i, body) in bodies {
+            let page = &mut self.library.pages[i];
+            match body {
+                Some(body) => {
+                    page.body = body;
+                    page.body_pending = false;
+                }
+                None => unreadable.push((
+                    i,
+                    Diagnostic::error("the file changed while Herald was reading the site")
+                        .in_file(&page.file.path)
+                        .with_help("run the command again"),
+                )),
+            }
+        }
+        unreadable
     }
 
     /// Drops the Markdown text of every page and section, rendered by now, for a
@@ -128,7 +162,12 @@ impl Site {
         }
     }
 
-    pub fn save_markdown_cache(&self) {
+    /// Keeps this build's parsed pages and Markdown renderings for the next build
+    /// (when caching is on and anything changed).
+    pub fn save_content_caches(&self) {
+        if let Some(parsed) = &self.parse_cache {
+            parsed.save(&self.root);
+        }
         let Some(cache) = self.markdown_cache.as_ref().filter(|c| c.changed) else {
             return;
         };
@@ -192,5 +231,38 @@ impl Site {
                     .map_or(no_problems, Vec::as_slice);
                 Some((item, (rel.as_str(), hash, resolved, rendered, problems)))
             })
+    }
+}
+
+/// What the Markdown stage renders of item `(is_page, index)` of `lib`, with its file's hash.
+fn source_of(
+    lib: &crate::content::Library,
+    keep_text: bool,
+    (is_page, i): (bool, usize),
+) -> (markdown::Source<'_>, u64) {
+    if is_page {
+        let page = &lib.pages[i];
+        let source = markdown::Source {
+            body: &page.body,
+            file: &page.file.path,
+            rel: &page.file.rel,
+            body_offset: page.body_offset,
+            summary: page.meta.summary.as_deref(),
+            eager_first_image: page.meta.cover.is_none(),
+            keep_text,
+        };
+        (source, page.source_hash)
+    } else {
+        let section = &lib.sections[i];
+        let source = markdown::Source {
+            body: &section.body,
+            file: &section.file.path,
+            rel: &section.file.rel,
+            body_offset: section.body_offset,
+            summary: section.meta.description.as_deref(),
+            eager_first_image: section.meta.cover.is_none(),
+            keep_text,
+        };
+        (source, section.source_hash)
     }
 }
