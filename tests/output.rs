@@ -317,6 +317,11 @@ fn herald_paused(
     std::process::Child,
     std::io::Lines<BufReader<std::process::ChildStderr>>,
 ) {
+    spawn(paused_command(site, args, portable, pause_at))
+}
+
+/// The command of [`herald_paused`], to add to before it is spawned.
+fn paused_command(site: &TestSite, args: &[&str], portable: bool, pause_at: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_herald"));
     command
         .args(args)
@@ -329,6 +334,16 @@ fn herald_paused(
     if portable {
         command.env("HERALD_PORTABLE_FS", "1");
     }
+    command
+}
+
+/// Starts `command`, with its stderr's lines.
+fn spawn(
+    mut command: Command,
+) -> (
+    std::process::Child,
+    std::io::Lines<BufReader<std::process::ChildStderr>>,
+) {
     let mut child = command.spawn().unwrap();
     let lines = BufReader::new(child.stderr.take().unwrap()).lines();
     (child, lines)
@@ -718,7 +733,11 @@ fn a_reader_never_finds_a_file_missing_while_a_build_commits() {
 fn a_build_reads_bodies_back_from_the_markdown_cache_and_damage_fails_it() {
     let site = TestSite::new();
     site.article("a.md", "甲", "2026-01-01", "", "独有的正文句子。");
-    let (mut child, mut lines) = herald_paused(&site, &["build"], false, "build-staging");
+    // Saved early from the first body rendered afresh (500 by default: an edit's few
+    // bodies wait for the save at the end).
+    let mut command = paused_command(&site, &["build"], false, "build-staging");
+    command.env("HERALD_SPILL_AT", "1");
+    let (mut child, mut lines) = spawn(command);
     assert!(reaches(&mut lines, "build-staging"));
     let bodies = site.path(".herald-cache/markdown-bodies.bin");
     let written = std::fs::read(&bodies).unwrap();

@@ -50,6 +50,8 @@ pub struct MarkdownCache {
     bodies: Option<Arc<BodyFile>>,
     /// True when a page was rendered afresh or went away: the file needs writing.
     pub changed: bool,
+    /// Bodies rendered afresh by this run, held in memory until saved.
+    pub fresh: usize,
 }
 
 impl MarkdownCache {
@@ -86,6 +88,7 @@ impl MarkdownCache {
                 entries: entries.into_iter().collect(),
                 bodies: Some(Arc::new(bodies)),
                 changed: false,
+                fresh: 0,
             },
             None => MarkdownCache {
                 key,
@@ -146,6 +149,7 @@ impl MarkdownCache {
         let (file, _) = open_bodies(&Self::bodies_path(root))?;
         self.bodies = Some(Arc::new(file));
         self.changed = false;
+        self.fresh = 0;
         Some(places)
     }
 

@@ -58,6 +58,7 @@ impl Site {
             .collect();
         if let Some(cache) = cache.as_mut() {
             cache.changed |= !fresh.is_empty() || (only.is_none() && cache.has_leftovers());
+            cache.fresh += fresh.len();
         }
         for (k, result) in fresh {
             results[k] = Some(result);
@@ -179,19 +180,24 @@ impl Site {
     /// holding it: a build renders each page once, and the bodies of 10,000 articles
     /// are 165 MB. `serve`, which renders pages again after each edit, keeps them.
     pub fn spill_bodies(&mut self) {
-        let Some(mut cache) = self.markdown_cache.take() else {
+        // A few bodies rendered afresh (an edit's) are not worth saving the cache for
+        // now: the save at the end of the build runs beside the others. From 500, or
+        // `HERALD_SPILL_AT` (tests).
+        let worth_it = std::env::var("HERALD_SPILL_AT")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(500);
+        let Some(mut cache) = self
+            .markdown_cache
+            .take_if(|cache| cache.changed && cache.fresh >= worth_it)
+        else {
             return;
         };
+        let items: Vec<Item> = self.cached_renderings().map(|(item, _)| item).collect();
+        let entries = self.cached_renderings().map(|(_, entry)| entry);
         let saved = cache
-            .changed
-            .then(|| {
-                let items: Vec<Item> = self.cached_renderings().map(|(item, _)| item).collect();
-                let entries = self.cached_renderings().map(|(_, entry)| entry);
-                cache
-                    .save_and_reopen(&self.root, entries)
-                    .map(|places| (items, places))
-            })
-            .flatten();
+            .save_and_reopen(&self.root, entries)
+            .map(|places| (items, places));
         if let (Some((items, places)), Some(file)) = (saved, cache.bodies()) {
             for (item, at) in items.into_iter().zip(places.chunks_exact(2)) {
                 let rendered = match item {
