@@ -294,24 +294,36 @@ fn an_unchanged_page_comes_from_the_parse_cache_and_its_body_is_read_when_needed
         bytes(&from_scratch(&site))
     );
 
-    // The stamp holds but the bytes are not what was parsed: a1 must render again (its
-    // link target moves back) and its file is found changed, an error naming it.
+    // a1 must render again (its link target moves back), and its file changes after the
+    // build took its stamp: the bytes are not what was parsed, an error naming the file.
     settle_content(&site);
     site.build().ok();
-    let a1 = site.path("content/articles/a1.md");
-    let stamp = std::fs::metadata(&a1).unwrap().modified().unwrap();
+    site.file("content/articles/a2.md", &a2);
+    let mut build = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+        .arg("build")
+        .current_dir(site.root())
+        .env("HERALD_NOW", common::NOW)
+        .env("HERALD_PAUSE_AT", "load-parsed")
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(build.stderr.take().unwrap());
+    let mut line = String::new();
+    while line.trim() != "paused at load-parsed" {
+        line.clear();
+        let read = std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+        assert!(read > 0, "the build ended before load-parsed");
+    }
     let text = site.read_file("content/articles/a1.md");
     site.file("content/articles/a1.md", &text.replace("正文 1", "正文 9"));
-    std::fs::File::options()
-        .write(true)
-        .open(&a1)
-        .unwrap()
-        .set_modified(stamp)
-        .unwrap();
-    site.file("content/articles/a2.md", &a2);
-    let error = site.build().fails();
-    assert_contains(&error, "a1.md");
-    assert_contains(&error, "the file changed while Herald was reading the site");
+    std::io::Write::write_all(build.stdin.as_mut().unwrap(), b"\n").unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert!(!build.wait().unwrap().success(), "{rest}");
+    assert_contains(&rest, "a1.md");
+    assert_contains(&rest, "the file changed while Herald was reading the site");
     // Nothing of that build was published.
     assert_contains(&site.read("articles/a1/index.html"), "/articles/moved/");
     // Run again, as the error says: every page is read whole.

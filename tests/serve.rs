@@ -380,3 +380,35 @@ fn serve_stops_when_the_site_folder_is_moved_instead_of_dropping_pages() {
     let mut after_start = output.iter().skip_while(|l| !l.contains("Ctrl-C"));
     assert!(!after_start.any(|l| l.contains("rebuilt")), "{output:?}");
 }
+
+/// Pages a build left in the parse cache come to `serve` without their Markdown: they
+/// are served whole, and one whose link target moves is rendered again from its file.
+#[test]
+fn pages_from_the_parse_cache_are_served_whole_and_rendered_again_from_their_file() {
+    let site = site();
+    site.article(
+        "c.md",
+        "丙文",
+        "2026-03-01",
+        "",
+        "丙的正文 [见乙](@/articles/b.md)",
+    );
+    // Older than 2 s: what the parse cache keeps.
+    let minute_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    for file in common::files_with_bytes(&site.path("content")).keys() {
+        let file = std::fs::File::options()
+            .write(true)
+            .open(site.path("content").join(file));
+        file.unwrap().set_modified(minute_ago).unwrap();
+    }
+    site.build().ok();
+    assert!(site.path(".herald-cache/pages.bin").exists());
+
+    let server = Server::start(site.root(), 0, &[]);
+    let mut events = server.events();
+    events.wait_for("hello");
+    server.wait_for("/articles/c/", "丙的正文");
+    site.article("b.md", "乙文", "2026-02-01", "slug: yi\n", "乙的正文");
+    let page = server.wait_for("/articles/c/", "/articles/yi/");
+    assert_contains(&page.body, "丙的正文");
+}

@@ -220,6 +220,7 @@ pub fn inspect(options: &LoadOptions) -> Result<Report, Vec<Diagnostic>> {
     };
     // The rules read the Markdown of every page, not only of those rendered again.
     diagnostics.extend(site.read_every_body());
+    diagnostics.sort(); // a body that failed while loading fails again: reported once
     let expressions = expressions::load(&site.root).map_err(|d| vec![d])?;
     let site = Arc::new(site);
     let capture = Capture::default();

@@ -9,10 +9,9 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::fs::File;
-use std::io::{Read as _, Seek as _, SeekFrom};
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -42,7 +41,7 @@ pub struct Place {
 /// An open file of bodies (see `site::cache`): read by [`Body`] when asked.
 #[derive(Debug)]
 pub struct BodyFile {
-    file: Mutex<File>,
+    file: File,
     path: PathBuf,
     /// Set when a read found the file no longer holding what was written.
     damaged: std::sync::atomic::AtomicBool,
@@ -63,7 +62,7 @@ impl Body {
     /// A text at `place` in `file`, read when first asked for.
     pub fn stored(file: &Arc<BodyFile>, place: Place) -> Body {
         let text = OnceLock::new();
-        if place.len == 0 {
+        if place.len == 0 && place.hash == hash::of_bytes(b"") {
             let _ = text.set(String::new());
         }
         Body(Arc::new(Inner {
@@ -89,6 +88,16 @@ impl Body {
             (Some(text), _) => Cow::Borrowed(text),
             (None, Some((file, place))) => Cow::Owned(file.read_or_fail(*place)),
             (None, None) => Cow::Borrowed(""),
+        }
+    }
+
+    /// The text, or `None` when it lies in a file that no longer holds it (nothing is
+    /// noted: for copying bodies from one file of bodies to another).
+    pub fn checked_text(&self) -> Option<Cow<'_, str>> {
+        match (self.0.text.get(), &self.0.stored) {
+            (Some(text), _) => Some(Cow::Borrowed(text)),
+            (None, Some((file, place))) => file.read(*place).map(Cow::Owned),
+            (None, None) => Some(Cow::Borrowed("")),
         }
     }
 
@@ -134,7 +143,7 @@ impl BodyFile {
     /// A file of bodies opened already as `file`, found at `path`.
     pub fn new(file: File, path: &Path, generation: u64) -> BodyFile {
         BodyFile {
-            file: Mutex::new(file),
+            file,
             path: path.to_path_buf(),
             damaged: std::sync::atomic::AtomicBool::new(false),
             generation,
@@ -144,15 +153,42 @@ impl BodyFile {
     /// The text at `place`, if the file still holds it as written.
     pub fn read(&self, place: Place) -> Option<String> {
         let mut bytes = vec![0; usize::try_from(place.len).ok()?];
-        {
-            let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
-            file.seek(SeekFrom::Start(place.offset)).ok()?;
-            file.read_exact(&mut bytes).ok()?;
-        }
+        self.read_at(&mut bytes, place.offset).ok()?;
         if hash::of_bytes(&bytes) != place.hash {
             return None;
         }
         String::from_utf8(bytes).ok()
+    }
+
+    /// Fills `bytes` from `offset` with positional reads (`pread` on Unix), which move
+    /// no shared cursor: every render thread reads at once.
+    fn read_at(&self, bytes: &mut [u8], offset: u64) -> std::io::Result<()> {
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::FileExt::read_exact_at(&self.file, bytes, offset)
+        }
+        #[cfg(windows)]
+        {
+            let mut done = 0;
+            while done < bytes.len() {
+                let at = offset + done as u64;
+                match std::os::windows::fs::FileExt::seek_read(&self.file, &mut bytes[done..], at)?
+                {
+                    0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+                    n => done += n,
+                }
+            }
+            Ok(())
+        }
+        #[cfg(not(any(unix, windows)))]
+        {
+            use std::io::{Read as _, Seek as _, SeekFrom};
+            static CURSOR: std::sync::Mutex<()> = std::sync::Mutex::new(());
+            let _one_at_a_time = CURSOR.lock().unwrap_or_else(|e| e.into_inner());
+            let mut file = &self.file;
+            file.seek(SeekFrom::Start(offset))?;
+            file.read_exact(bytes)
+        }
     }
 
     /// [`BodyFile::read`], or, when the file was damaged since it was opened, an empty

@@ -145,15 +145,24 @@ impl MarkdownCache {
         root: &Path,
         pages: impl Iterator<Item = Saved<'a>>,
     ) -> Option<Vec<Place>> {
-        let places = self.write(root, pages)?;
+        let (generation, places) = self.write(root, pages)?;
         let (file, _) = open_bodies(&Self::bodies_path(root))?;
+        // Another run may have written its own file of bodies since (a build of the
+        // same site into another folder): then these bodies stay where they are.
+        if file.generation != generation {
+            return None;
+        }
         self.bodies = Some(Arc::new(file));
         self.changed = false;
         self.fresh = 0;
         Some(places)
     }
 
-    fn write<'a>(&self, root: &Path, pages: impl Iterator<Item = Saved<'a>>) -> Option<Vec<Place>> {
+    fn write<'a>(
+        &self,
+        root: &Path,
+        pages: impl Iterator<Item = Saved<'a>>,
+    ) -> Option<(u64, Vec<Place>)> {
         let pages: Vec<_> = pages.collect();
         let bodies: Vec<&Body> = pages.iter().flat_map(|p| [&p.3.html, &p.3.text]).collect();
         let path = Self::bodies_path(root);
@@ -171,7 +180,7 @@ impl MarkdownCache {
             .collect();
         let key = hash::of(&(self.key, generation));
         crate::cache_file::save_list(&Self::path(root), key, &entries).ok()?;
-        Some(places)
+        Some((generation, places))
     }
 }
 
@@ -264,8 +273,13 @@ fn write_new(path: &Path, bodies: &[&Body]) -> io::Result<(u64, Vec<Place>)> {
     let mut offset = (BODIES_MAGIC.len() + 8) as u64;
     let mut places = Vec::with_capacity(bodies.len());
     for body in bodies {
-        out.write_all(body.as_bytes())?;
-        let len = body.len() as u64;
+        // A kept body its file no longer holds is not copied as an empty one: the save
+        // fails, and the run that reads it reports the damage.
+        let text = body
+            .checked_text()
+            .ok_or_else(|| io::Error::other("a kept body is damaged"))?;
+        out.write_all(text.as_bytes())?;
+        let len = text.len() as u64;
         places.push(Place {
             offset,
             len,
@@ -346,6 +360,24 @@ mod tests {
         assert_eq!(len, places[0].offset + places[0].len);
         assert_eq!(texts(&Arc::new(file), &places), ["<p>甲</p>"]);
         assert!(grown[0].len > 1 << 20);
+    }
+
+    #[test]
+    fn a_kept_body_its_file_lost_is_not_copied_as_an_empty_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bodies.bin");
+        let (_, places) = write_new(&path, &[&Body::from("<p>甲乙</p>")]).unwrap();
+        let file = Arc::new(open_bodies(&path).unwrap().0);
+        let kept = Body::stored(&file, places[0]);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let at = places[0].offset as usize + 3;
+        bytes[at..at + 3].copy_from_slice("丙".as_bytes());
+        // In place, as a disk would: the open file sees it.
+        use std::io::Write as _;
+        let mut same = OpenOptions::new().write(true).open(&path).unwrap();
+        same.write_all(&bytes).unwrap();
+        assert!(write_new(&dir.path().join("new.bin"), &[&kept]).is_err());
+        assert!(kept.checked_text().is_none());
     }
 
     #[test]

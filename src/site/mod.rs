@@ -187,6 +187,7 @@ impl Site {
         }
         site.parse_cache = cache;
         drop(t);
+        crate::pause::point("load-parsed");
         let t = crate::timing::phase("load: organise lists");
         site.organise(pages, sections, left_out);
         drop(t);

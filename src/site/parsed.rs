@@ -21,14 +21,17 @@ use crate::content::{Page, PageMeta, SourceFile};
 use crate::markdown::Rendered;
 
 /// Bumped when what is kept changes shape.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
-/// What identifies the content of a file without reading it.
+/// What identifies the content of a file without reading it: size, modification time
+/// and, on Unix, inode and status-change time (which no program can set back, unlike
+/// the modification time: `touch -r`, `cp -p`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
     len: u64,
     modified_ns: u128,
     inode: u64,
+    changed_ns: i128,
 }
 
 impl Stamp {
@@ -36,13 +39,18 @@ impl Stamp {
     pub fn of(path: &Path) -> Option<Stamp> {
         let meta = std::fs::metadata(path).ok()?;
         #[cfg(unix)]
-        let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+        let (inode, changed_ns) = {
+            use std::os::unix::fs::MetadataExt;
+            let ns = i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec());
+            (meta.ino(), ns)
+        };
         #[cfg(not(unix))]
-        let inode = 0;
+        let (inode, changed_ns) = (0, 0);
         Some(Stamp {
             len: meta.len(),
             modified_ns: crate::output::modified_ns(&meta),
             inode,
+            changed_ns,
         })
     }
 }
@@ -147,7 +155,7 @@ impl ParseCache {
         let settled = read_at
             .checked_sub(recent())
             .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-            .is_some_and(|t| stamp.modified_ns < t.as_nanos());
+            .is_some_and(|t| stamp.modified_ns != 0 && stamp.modified_ns < t.as_nanos());
         self.changed = true;
         if !settled {
             self.entries.remove(&page.file.rel);

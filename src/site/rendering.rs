@@ -119,33 +119,34 @@ impl Site {
             .map(|(_, i)| i)
             .collect();
         let pages = &self.library.pages;
-        let bodies: Vec<(usize, Option<String>)> = pending
+        let bodies: Vec<(usize, Result<String, Diagnostic>)> = pending
             .par_iter()
             .map(|&i| {
                 let page = &pages[i];
-                let text = crate::fs::read_text(&page.file.path).ok();
-                (i, text.and_then(|t| page.body_of(&t)))
+                let body = crate::fs::read_text(&page.file.path).and_then(|text| {
+                    page.body_of(&text).ok_or_else(|| {
+                        Diagnostic::error("the file changed while Herald was reading the site")
+                            .in_file(&page.file.path)
+                            .with_help("run the command again")
+                    })
+                });
+                (i, body)
             })
             .collect();
-        let mut unreadable = Vec::new();
-        if bodies.iter().any(|(_, body)| body.is_none()) {
-            // Its stamp did not tell: the next run reads every page again.
+        if bodies.iter().any(|(_, body)| body.is_err()) {
+            // What was parsed is no longer there: the next run reads every page again.
             parsed::ParseCache::discard(&self.root);
             self.parse_cache = None;
         }
+        let mut unreadable = Vec::new();
         for (i, body) in bodies {
             let page = &mut self.library.pages[i];
             match body {
-                Some(body) => {
+                Ok(body) => {
                     page.body = body;
                     page.body_pending = false;
                 }
-                None => unreadable.push((
-                    i,
-                    Diagnostic::error("the file changed while Herald was reading the site")
-                        .in_file(&page.file.path)
-                        .with_help("run the command again"),
-                )),
+                Err(error) => unreadable.push((i, error)),
             }
         }
         unreadable
