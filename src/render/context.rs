@@ -47,48 +47,10 @@ pub struct SitemapEntry {
 impl Shared {
     /// Serialises the config (with the menu's URLs resolved) and the data files.
     pub fn new(site: &Site, plan: &[Planned]) -> (Shared, Vec<Diagnostic>) {
-        // Three parts, made at once: after an edit in `serve` they lie between the save
-        // and the page served, and the last two are O(site).
-        let (
-            (config, global_version, errors),
-            ((sitemap, sitemap_version), (site_map, site_map_version)),
-        ) = rayon::join(
-            || config_with_menu(site),
-            || {
-                rayon::join(
-                    || {
-                        let sitemap = sitemap_of(site, plan);
-                        let version = hash::of(&sitemap);
-                        (sitemap, version)
-                    },
-                    || {
-                        let site_map = super::site_map::of(site, plan);
-                        let version = hash::of(&site_map);
-                        (site_map, version)
-                    },
-                )
-            },
-        );
-        let shared = Shared {
-            config,
-            data: site.data.clone(),
-            sitemap,
-            global_version,
-            sitemap_version,
-            site_map,
-            site_map_version,
-        };
-        (shared, errors)
-    }
-}
-
-/// The config as templates see it, with the menu's URLs resolved; its version with
-/// the data's; and the menu's broken `@/` links.
-fn config_with_menu(site: &Site) -> (Value, u64, Vec<Diagnostic>) {
-    let views = Views::new(site);
-    let mut errors = Vec::new();
-    let mut config = serde_json::to_value(&site.config).unwrap_or(Value::Null);
-    let menu: Vec<Value> = site
+        let views = Views::new(site);
+        let mut errors = Vec::new();
+        let mut config = serde_json::to_value(&site.config).unwrap_or(Value::Null);
+        let menu: Vec<Value> = site
             .config
             .menu
             .iter()
@@ -118,19 +80,28 @@ fn config_with_menu(site: &Site) -> (Value, u64, Vec<Diagnostic>) {
                 json!({ "name": item.name, "url": url, "path": path, "external": path.is_none() && url != "#" })
             })
             .collect();
-    config["menu"] = Value::Array(menu);
-    let global_version = hash::of(&(config.to_string(), site.data.to_string()));
-    (config, global_version, errors)
-}
-
-/// The sitemap's pages: site path and last change.
-fn sitemap_of(site: &Site, plan: &[Planned]) -> Vec<(String, Option<DateTime<FixedOffset>>)> {
-    use rayon::prelude::*;
-    let newest = Newest::of(site);
-    plan.par_iter()
-        .filter(|p| p.is_html_page())
-        .map(|p| (p.path.clone(), newest.lastmod(site, p.job)))
-        .collect()
+        config["menu"] = Value::Array(menu);
+        let newest = Newest::of(site);
+        let sitemap: Vec<(String, Option<DateTime<FixedOffset>>)> = plan
+            .iter()
+            .filter(|p| p.is_html_page())
+            .map(|p| (p.path.clone(), newest.lastmod(site, p.job)))
+            .collect();
+        let global_version = hash::of(&(config.to_string(), site.data.to_string()));
+        let sitemap_version = hash::of(&sitemap);
+        let site_map = super::site_map::of(site, plan);
+        let site_map_version = hash::of(&site_map);
+        let shared = Shared {
+            config,
+            data: site.data.clone(),
+            sitemap,
+            global_version,
+            sitemap_version,
+            site_map,
+            site_map_version,
+        };
+        (shared, errors)
+    }
 }
 
 impl Shared {
