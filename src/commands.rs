@@ -278,7 +278,8 @@ fn build_locked(
     };
     drop(t_urls);
     drop(t);
-    if let Some(previous) = &previous {
+    // A page's text changed: the render will tell what to write, and whether anything.
+    if let Some(previous) = previous.as_ref().filter(|_| !site.pages_changed()) {
         let _t = crate::timing::phase("check for changes");
         if previous.published == beside.published
             && let Some(counts) = render::up_to_date(&site, &previous.render)

@@ -334,3 +334,23 @@ fn an_unchanged_page_comes_from_the_parse_cache_and_its_body_is_read_when_needed
         bytes(&from_scratch(&site))
     );
 }
+
+/// A file saved again with the same text is no change: the build says so and writes
+/// nothing, whether the parse cache knew the file's stamp or only its text.
+#[test]
+fn a_file_saved_again_unchanged_is_up_to_date() {
+    let site = site();
+    site.build().ok();
+    let before = tree(&site.path("public"));
+    for settle in [false, true] {
+        if settle {
+            settle_content(&site);
+            site.build().ok();
+        }
+        let text = site.read_file("content/articles/a3.md");
+        site.file("content/articles/a3.md", &text);
+        let run = site.build().ok();
+        assert!(run.stdout.starts_with("up to date"), "{}", run.stdout);
+        assert_eq!(tree(&site.path("public")), before);
+    }
+}

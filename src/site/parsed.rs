@@ -21,7 +21,7 @@ use crate::content::{Page, PageMeta, SourceFile};
 use crate::markdown::Rendered;
 
 /// Bumped when what is kept changes shape.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// What identifies the content of a file without reading it: size, modification time
 /// and, on Unix, inode and status-change time (which no program can set back, unlike
@@ -72,11 +72,15 @@ struct Kept {
 #[derive(Debug, Default)]
 pub struct ParseCache {
     key: u64,
-    entries: HashMap<String, (Stamp, Kept)>,
+    /// By content path: the page as parsed, with its file's stamp when that can be
+    /// trusted (`None`: the file had just changed; the text is known, not the stamp).
+    entries: HashMap<String, (Option<Stamp>, Kept)>,
     /// When this build began reading files: files changed just before are not kept.
     read_at: Option<SystemTime>,
     /// True when an entry was added, replaced or dropped.
     changed: bool,
+    /// True when a page is gone, or is not the text the cache knew.
+    differs: bool,
 }
 
 /// How long before it was read a file must have last changed for its parse to be
@@ -99,18 +103,27 @@ impl ParseCache {
     /// there is none (or it is damaged, or of another Herald).
     pub fn load(root: &Path, zone: FixedOffset) -> ParseCache {
         let key = crate::hash::of(&(FORMAT, zone.local_minus_utc()));
-        let entries = crate::cache_file::load_list::<(String, Stamp, Kept)>(&Self::path(root), key)
-            .map(|list| {
-                list.into_iter()
-                    .map(|(rel, stamp, kept)| (rel, (stamp, kept)))
-                    .collect()
-            });
+        let entries =
+            crate::cache_file::load_list::<(String, Option<Stamp>, Kept)>(&Self::path(root), key)
+                .map(|list| {
+                    list.into_iter()
+                        .map(|(rel, stamp, kept)| (rel, (stamp, kept)))
+                        .collect()
+                });
         ParseCache {
             key,
             changed: entries.is_none(),
             entries: entries.unwrap_or_default(),
             read_at: None,
+            differs: false,
         }
+    }
+
+    /// True when some page's text is not what the last build that kept it read, or a
+    /// page went away: the build will render something, so asking whether it would
+    /// is not worth its cost. (A page new to the cache does not count: unknown.)
+    pub fn differs(&self) -> bool {
+        self.differs
     }
 
     /// Notes that this build starts reading files now.
@@ -122,7 +135,7 @@ impl ParseCache {
     /// its body, which is read when needed.
     pub fn page(&self, file: &SourceFile, stamp: Stamp) -> Option<Page> {
         let (kept_stamp, kept) = self.entries.get(&file.rel)?;
-        (*kept_stamp == stamp).then(|| {
+        (*kept_stamp == Some(stamp)).then(|| {
             let kept = kept.clone();
             Page {
                 file: file.clone(),
@@ -141,26 +154,19 @@ impl ParseCache {
         })
     }
 
-    /// Keeps `page`, read from a file with `stamp`, unless the file changed too
-    /// recently for its stamp to be trusted.
+    /// Keeps `page`, read from a file with `stamp`; the stamp only if the file did
+    /// not change too recently for it to be trusted.
     pub fn keep(&mut self, page: &Page, stamp: Stamp) {
-        if self
-            .entries
-            .get(&page.file.rel)
-            .is_some_and(|(s, _)| *s == stamp)
-        {
+        let before = self.entries.get(&page.file.rel);
+        if before.is_some_and(|(s, _)| *s == Some(stamp)) {
             return;
         }
+        self.differs |= before.is_some_and(|(_, kept)| kept.source_hash != page.source_hash);
         let read_at = self.read_at.unwrap_or_else(SystemTime::now);
         let settled = read_at
             .checked_sub(recent())
             .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
             .is_some_and(|t| stamp.modified_ns != 0 && stamp.modified_ns < t.as_nanos());
-        self.changed = true;
-        if !settled {
-            self.entries.remove(&page.file.rel);
-            return;
-        }
         let kept = Kept {
             meta: page.meta.clone(),
             front: page.front.clone(),
@@ -171,7 +177,9 @@ impl ParseCache {
             is_article: page.is_article,
             source_hash: page.source_hash,
         };
-        self.entries.insert(page.file.rel.clone(), (stamp, kept));
+        self.changed = true;
+        self.entries
+            .insert(page.file.rel.clone(), (settled.then_some(stamp), kept));
     }
 
     /// Drops the entries of pages not in `seen` (removed, or no longer parsing).
@@ -179,6 +187,7 @@ impl ParseCache {
         let before = self.entries.len();
         self.entries.retain(|rel, _| seen.contains(rel.as_str()));
         self.changed |= self.entries.len() != before;
+        self.differs |= self.entries.len() != before;
     }
 
     /// Removes the cache of the site at `root`: a stamp was found not to tell a change.
@@ -192,7 +201,7 @@ impl ParseCache {
         if !self.changed {
             return;
         }
-        let mut list: Vec<(&String, &Stamp, &Kept)> = self
+        let mut list: Vec<(&String, &Option<Stamp>, &Kept)> = self
             .entries
             .iter()
             .map(|(rel, (stamp, kept))| (rel, stamp, kept))

@@ -164,6 +164,14 @@ impl Site {
         }
     }
 
+    /// True when the parse cache saw a page whose text changed, appeared or went away
+    /// since the build that kept it (false when there is no parse cache).
+    pub fn pages_changed(&self) -> bool {
+        self.parse_cache
+            .as_ref()
+            .is_some_and(parsed::ParseCache::differs)
+    }
+
     /// Keeps this build's parsed pages and Markdown renderings for the next build
     /// (when caching is on and anything changed).
     pub fn save_content_caches(&self) {
