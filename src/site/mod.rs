@@ -163,29 +163,8 @@ impl Site {
         site.load_files();
         drop(t);
         let t = crate::timing::phase("load: read and parse content");
-        let mut pages = Vec::new();
-        let mut sections = Vec::new();
-        let mut left_out = HashSet::new();
         let all: Vec<&SourceFile> = content.sections.iter().chain(&content.pages).collect();
-        let mut cache = options
-            .cache
-            .then(|| parsed::ParseCache::load(&site.root, site.config.timezone));
-        if let Some(cache) = &mut cache {
-            cache.start_reading();
-        }
-        let results = site.parse_with(&all, cache.as_ref());
-        for (file, (parsed, stamp)) in all.iter().zip(results) {
-            if let (Some(cache), Some(stamp), Ok(Some(Loaded::Page(page)))) =
-                (&mut cache, stamp, &parsed)
-            {
-                cache.keep(page, stamp);
-            }
-            site.keep(file, parsed, &mut pages, &mut sections, &mut left_out);
-        }
-        if let Some(cache) = &mut cache {
-            cache.keep_only(&pages.iter().map(|p| p.file.rel.as_str()).collect());
-        }
-        site.parse_cache = cache;
+        let (pages, sections, left_out) = site.read_content(&all);
         drop(t);
         crate::pause::point("load-parsed");
         let t = crate::timing::phase("load: organise lists");
@@ -254,6 +233,37 @@ impl Site {
             .unwrap_or_else(|e| e.into_inner())
             .clear();
         self.images.forget_sources();
+    }
+
+    /// The pages and sections of `files`, and the paths of pages left out (drafts,
+    /// future pages), through the parse cache when caching is on; keeps the cache for
+    /// this build to save.
+    fn read_content(
+        &mut self,
+        files: &[&SourceFile],
+    ) -> (Vec<Page>, Vec<Section>, HashSet<String>) {
+        let (mut pages, mut sections, mut left_out) = (Vec::new(), Vec::new(), HashSet::new());
+        let mut cache = self
+            .options
+            .cache
+            .then(|| parsed::ParseCache::load(&self.root, self.config.timezone));
+        if let Some(cache) = &mut cache {
+            cache.start_reading();
+        }
+        let results = self.parse_with(files, cache.as_ref());
+        for (file, (parsed, stamp)) in files.iter().zip(results) {
+            if let (Some(cache), Some(stamp), Ok(Some(Loaded::Page(page)))) =
+                (&mut cache, stamp, &parsed)
+            {
+                cache.keep(page, stamp);
+            }
+            self.keep(file, parsed, &mut pages, &mut sections, &mut left_out);
+        }
+        if let Some(cache) = &mut cache {
+            cache.keep_only(&pages.iter().map(|p| p.file.rel.as_str()).collect());
+        }
+        self.parse_cache = cache;
+        (pages, sections, left_out)
     }
 
     /// Reads and parses content files in parallel, keeping their order.
