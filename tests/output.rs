@@ -6,13 +6,13 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead as _, BufReader, Read as _};
+use std::io::Read as _;
 use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
-use common::{TestSite, assert_contains};
+use common::{TestSite, assert_contains, reaches, resume, spawn};
 
 /// One output file: its bytes, modification time and inode.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -313,54 +313,12 @@ fn herald_paused(
     args: &[&str],
     portable: bool,
     pause_at: &str,
-) -> (
-    std::process::Child,
-    std::io::Lines<BufReader<std::process::ChildStderr>>,
-) {
-    spawn(paused_command(site, args, portable, pause_at))
-}
-
-/// The command of [`herald_paused`], to add to before it is spawned.
-fn paused_command(site: &TestSite, args: &[&str], portable: bool, pause_at: &str) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_herald"));
-    command
-        .args(args)
-        .current_dir(site.root())
-        .env("HERALD_NOW", common::NOW)
-        .env("HERALD_PAUSE_AT", pause_at)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped());
+) -> (std::process::Child, common::StderrLines) {
+    let mut command = site.paused_command(args, pause_at);
     if portable {
         command.env("HERALD_PORTABLE_FS", "1");
     }
-    command
-}
-
-/// Starts `command`, with its stderr's lines.
-fn spawn(
-    mut command: Command,
-) -> (
-    std::process::Child,
-    std::io::Lines<BufReader<std::process::ChildStderr>>,
-) {
-    let mut child = command.spawn().unwrap();
-    let lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    (child, lines)
-}
-
-/// Reads stderr lines until `paused at POINT`; false if the build ended first.
-fn reaches(lines: &mut impl Iterator<Item = std::io::Result<String>>, point: &str) -> bool {
-    let expected = format!("paused at {point}");
-    lines.map_while(Result::ok).any(|line| line == expected)
-}
-
-/// Lets a paused build go on.
-fn resume(child: &mut std::process::Child) {
-    use std::io::Write as _;
-    let stdin = child.stdin.as_mut().unwrap();
-    stdin.write_all(b"\n").unwrap();
-    stdin.flush().unwrap();
+    spawn(command)
 }
 
 /// `herald ARGS`, with the portable commit path if `portable`.
@@ -735,7 +693,7 @@ fn a_build_reads_bodies_back_from_the_markdown_cache_and_damage_fails_it() {
     site.article("a.md", "甲", "2026-01-01", "", "独有的正文句子。");
     // Saved early from the first body rendered afresh (500 by default: an edit's few
     // bodies wait for the save at the end).
-    let mut command = paused_command(&site, &["build"], false, "build-staging");
+    let mut command = site.paused_command(&["build"], "build-staging");
     command.env("HERALD_SPILL_AT", "1");
     let (mut child, mut lines) = spawn(command);
     assert!(reaches(&mut lines, "build-staging"));

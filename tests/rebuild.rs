@@ -259,17 +259,6 @@ fn a_kept_page_linking_to_a_file_gone_is_still_a_broken_link() {
     );
 }
 
-/// Sets the modification time of every file under `content/` a minute back, so that
-/// the parse cache trusts their stamps (it keeps no file changed in the last 2 s).
-fn settle_content(site: &TestSite) {
-    let minute_ago = SystemTime::now() - std::time::Duration::from_secs(60);
-    for file in common::files_with_bytes(&site.path("content")).keys() {
-        let path = site.path("content").join(file);
-        let file = std::fs::File::options().write(true).open(path).unwrap();
-        file.set_modified(minute_ago).unwrap();
-    }
-}
-
 /// A page whose file kept its stamp is taken from the parse cache without reading
 /// it; its body is read when its Markdown must be rendered again (here: the page it
 /// links to moved), and checked against what was parsed.
@@ -277,7 +266,7 @@ fn settle_content(site: &TestSite) {
 fn an_unchanged_page_comes_from_the_parse_cache_and_its_body_is_read_when_needed() {
     let site = site();
     site.build().ok();
-    settle_content(&site);
+    site.settle_content();
     site.build().ok();
     assert!(site.path(".herald-cache/pages.bin").exists());
 
@@ -296,31 +285,19 @@ fn an_unchanged_page_comes_from_the_parse_cache_and_its_body_is_read_when_needed
 
     // a1 must render again (its link target moves back), and its file changes after the
     // build took its stamp: the bytes are not what was parsed, an error naming the file.
-    settle_content(&site);
+    site.settle_content();
     site.build().ok();
     site.file("content/articles/a2.md", &a2);
-    let mut build = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
-        .arg("build")
-        .current_dir(site.root())
-        .env("HERALD_NOW", common::NOW)
-        .env("HERALD_PAUSE_AT", "load-parsed")
-        .stdin(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stderr = std::io::BufReader::new(build.stderr.take().unwrap());
-    let mut line = String::new();
-    while line.trim() != "paused at load-parsed" {
-        line.clear();
-        let read = std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
-        assert!(read > 0, "the build ended before load-parsed");
-    }
+    let (mut build, mut stderr) = common::spawn(site.paused_command(&["build"], "load-parsed"));
+    assert!(
+        common::reaches(&mut stderr, "load-parsed"),
+        "the build ended before it"
+    );
     let text = site.read_file("content/articles/a1.md");
     site.file("content/articles/a1.md", &text.replace("正文 1", "正文 9"));
-    std::io::Write::write_all(build.stdin.as_mut().unwrap(), b"\n").unwrap();
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    common::resume(&mut build);
+    let rest: Vec<String> = stderr.map_while(Result::ok).collect();
+    let rest = rest.join("\n");
     assert!(!build.wait().unwrap().success(), "{rest}");
     assert_contains(&rest, "a1.md");
     assert_contains(&rest, "the file changed while Herald was reading the site");
@@ -344,7 +321,7 @@ fn a_file_saved_again_unchanged_is_up_to_date() {
     let before = tree(&site.path("public"));
     for settle in [false, true] {
         if settle {
-            settle_content(&site);
+            site.settle_content();
             site.build().ok();
         }
         let text = site.read_file("content/articles/a3.md");

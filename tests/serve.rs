@@ -393,14 +393,7 @@ fn pages_from_the_parse_cache_are_served_whole_and_rendered_again_from_their_fil
         "",
         "丙的正文 [见乙](@/articles/b.md)",
     );
-    // Older than 2 s: what the parse cache keeps.
-    let minute_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
-    for file in common::files_with_bytes(&site.path("content")).keys() {
-        let file = std::fs::File::options()
-            .write(true)
-            .open(site.path("content").join(file));
-        file.unwrap().set_modified(minute_ago).unwrap();
-    }
+    site.settle_content(); // what the parse cache keeps: files older than 2 s
     site.build().ok();
     assert!(site.path(".herald-cache/pages.bin").exists());
 

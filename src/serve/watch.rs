@@ -27,11 +27,7 @@ const SETTLE: Duration = Duration::from_millis(4);
 /// Removals are never urgent, so they may wait. `HERALD_VANISHED_GRACE_MS` changes
 /// it, so that tests of slow saves do not depend on the machine's speed.
 fn vanished_grace() -> Duration {
-    let ms = std::env::var("HERALD_VANISHED_GRACE_MS")
-        .ok()
-        .and_then(|ms| ms.parse().ok())
-        .unwrap_or(60);
-    Duration::from_millis(ms)
+    Duration::from_millis(crate::pause::setting("HERALD_VANISHED_GRACE_MS", 60))
 }
 
 /// Watches a site folder and hands out batches of changed paths.

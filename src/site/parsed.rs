@@ -87,11 +87,7 @@ pub struct ParseCache {
 /// kept: 2 s (coarser clocks than that are rare), or `HERALD_PARSE_RECENT_MS`, which
 /// tests set to 0 to keep what they have just written.
 fn recent() -> Duration {
-    let ms = std::env::var("HERALD_PARSE_RECENT_MS")
-        .ok()
-        .and_then(|ms| ms.parse().ok())
-        .unwrap_or(2000);
-    Duration::from_millis(ms)
+    Duration::from_millis(crate::pause::setting("HERALD_PARSE_RECENT_MS", 2000))
 }
 
 impl ParseCache {

@@ -101,8 +101,7 @@ impl Site {
     /// changed meanwhile.
     pub fn read_every_body(&mut self) -> Vec<Diagnostic> {
         let pages = (0..self.library.pages.len()).map(|i| (true, i));
-        let pages: Vec<(bool, usize)> = pages.collect();
-        let unreadable = self.read_pending_bodies(pages.into_iter());
+        let unreadable = self.read_pending_bodies(pages);
         unreadable.into_iter().map(|(_, error)| error).collect()
     }
 
@@ -192,22 +191,16 @@ impl Site {
         // A few bodies rendered afresh (an edit's) are not worth saving the cache for
         // now: the save at the end of the build runs beside the others. From 500, or
         // `HERALD_SPILL_AT` (tests).
-        let worth_it = std::env::var("HERALD_SPILL_AT")
-            .ok()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(500);
+        let worth_it = crate::pause::setting("HERALD_SPILL_AT", 500) as usize;
         let Some(mut cache) = self
             .markdown_cache
             .take_if(|cache| cache.changed && cache.fresh >= worth_it)
         else {
             return;
         };
-        let items: Vec<Item> = self.cached_renderings().map(|(item, _)| item).collect();
-        let entries = self.cached_renderings().map(|(_, entry)| entry);
-        let saved = cache
-            .save_and_reopen(&self.root, entries)
-            .map(|places| (items, places));
-        if let (Some((items, places)), Some(file)) = (saved, cache.bodies()) {
+        let (items, entries): (Vec<Item>, Vec<cache::Saved<'_>>) = self.cached_renderings().unzip();
+        let saved = cache.save_and_reopen(&self.root, entries.into_iter());
+        if let (Some(places), Some(file)) = (saved, cache.bodies()) {
             for (item, at) in items.into_iter().zip(places.chunks_exact(2)) {
                 let rendered = match item {
                     Item::Page(id) => &mut self.library.pages[id].rendered,
@@ -255,29 +248,38 @@ fn source_of(
     keep_text: bool,
     (is_page, i): (bool, usize),
 ) -> (markdown::Source<'_>, u64) {
-    if is_page {
-        let page = &lib.pages[i];
-        let source = markdown::Source {
-            body: &page.body,
-            file: &page.file.path,
-            rel: &page.file.rel,
-            body_offset: page.body_offset,
-            summary: page.meta.summary.as_deref(),
-            eager_first_image: page.meta.cover.is_none(),
-            keep_text,
-        };
-        (source, page.source_hash)
+    // (file, body, its offset, summary as written, cover, file hash)
+    let (file, body, body_offset, summary, cover, hash) = if is_page {
+        let p = &lib.pages[i];
+        let summary = p.meta.summary.as_deref();
+        (
+            &p.file,
+            &p.body,
+            p.body_offset,
+            summary,
+            &p.meta.cover,
+            p.source_hash,
+        )
     } else {
-        let section = &lib.sections[i];
-        let source = markdown::Source {
-            body: &section.body,
-            file: &section.file.path,
-            rel: &section.file.rel,
-            body_offset: section.body_offset,
-            summary: section.meta.description.as_deref(),
-            eager_first_image: section.meta.cover.is_none(),
-            keep_text,
-        };
-        (source, section.source_hash)
-    }
+        let s = &lib.sections[i];
+        let summary = s.meta.description.as_deref();
+        (
+            &s.file,
+            &s.body,
+            s.body_offset,
+            summary,
+            &s.meta.cover,
+            s.source_hash,
+        )
+    };
+    let source = markdown::Source {
+        body,
+        file: &file.path,
+        rel: &file.rel,
+        body_offset,
+        summary,
+        eager_first_image: cover.is_none(),
+        keep_text,
+    };
+    (source, hash)
 }

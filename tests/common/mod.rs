@@ -179,6 +179,57 @@ impl TestSite {
         copy.build().ok();
         copy
     }
+
+    /// Sets the modification time of every file under `content/` a minute back, so
+    /// that the parse cache trusts their stamps (it keeps none changed in the last 2 s).
+    pub fn settle_content(&self) {
+        let minute_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        for file in files_with_bytes(&self.path("content")).keys() {
+            let path = self.path("content").join(file);
+            let file = std::fs::File::options().write(true).open(path).unwrap();
+            file.set_modified(minute_ago).unwrap();
+        }
+    }
+
+    /// `herald ARGS` in the site folder, to be spawned with [`spawn`]: paused at
+    /// `pause_at` (`HERALD_PAUSE_AT`), stdin and stderr piped.
+    pub fn paused_command(&self, args: &[&str], pause_at: &str) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_herald"));
+        command
+            .args(args)
+            .current_dir(self.root())
+            .env("HERALD_NOW", NOW)
+            .env("HERALD_PAUSE_AT", pause_at)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        command
+    }
+}
+
+/// A child's stderr, line by line.
+pub type StderrLines = std::io::Lines<std::io::BufReader<std::process::ChildStderr>>;
+
+/// Starts `command`, with its stderr's lines.
+pub fn spawn(mut command: Command) -> (std::process::Child, StderrLines) {
+    use std::io::BufRead as _;
+    let mut child = command.spawn().unwrap();
+    let lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    (child, lines)
+}
+
+/// Reads stderr lines until `paused at POINT`; false if the run ended first.
+pub fn reaches(lines: &mut impl Iterator<Item = std::io::Result<String>>, point: &str) -> bool {
+    let expected = format!("paused at {point}");
+    lines.map_while(Result::ok).any(|line| line == expected)
+}
+
+/// Lets a paused run go on.
+pub fn resume(child: &mut std::process::Child) {
+    use std::io::Write as _;
+    let stdin = child.stdin.as_mut().unwrap();
+    stdin.write_all(b"\n").unwrap();
+    stdin.flush().unwrap();
 }
 
 /// Every file under `dir` (relative path, `/`-separated) with its bytes.
