@@ -99,6 +99,8 @@ pub struct Site {
     /// What the last build parsed of each page (see `parsed`), while loading and
     /// until this build saves it.
     parse_cache: Option<parsed::ParseCache>,
+    /// The related articles as last weighed, kept between builds and edits.
+    related: crate::content::library::RelatedMemo,
     /// Per content path: the file hash and where its links and images led when its
     /// Markdown was rendered (what the Markdown cache checks).
     resolved: HashMap<String, (u64, u64)>,
@@ -136,6 +138,7 @@ impl Site {
             problems: Problems::default(),
             markdown_cache: None,
             parse_cache: None,
+            related: Default::default(),
             resolved: HashMap::new(),
             image_sizes: Mutex::new(HashMap::new()),
             plan_memo: Mutex::new(None),
@@ -150,6 +153,8 @@ impl Site {
             ));
             let _t = crate::timing::phase("load: markdown cache");
             site.markdown_cache = Some(cache::MarkdownCache::load(&site.root, key));
+            site.related = crate::cache_file::load(&related_path(&site.root), RELATED_FORMAT)
+                .unwrap_or_default();
         }
         let t_templates = crate::timing::phase("load: templates");
         site.load_templates();
@@ -339,7 +344,8 @@ impl Site {
 
     /// Builds the library's lists from the pages and sections.
     fn organise(&mut self, pages: Vec<Page>, sections: Vec<Section>, left_out: HashSet<String>) {
-        let (library, errors) = Library::new(pages, sections, left_out, &self.broken);
+        let (library, errors) =
+            Library::new(pages, sections, left_out, &self.broken, &mut self.related);
         self.library = library;
         self.problems.library = errors;
     }
@@ -376,6 +382,14 @@ impl Site {
             .or_insert_with(|| image::image_dimensions(path).ok())
     }
 }
+
+/// Where the related articles are kept between builds.
+fn related_path(root: &Path) -> PathBuf {
+    root.join(".herald-cache").join("related.bin")
+}
+
+/// Bumped when the weighing of related articles changes.
+const RELATED_FORMAT: u64 = 1;
 
 /// A content file as parsed: a page, a section, or nothing (a draft left out).
 enum Loaded {

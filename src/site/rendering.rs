@@ -177,6 +177,10 @@ impl Site {
         if let Some(parsed) = &self.parse_cache {
             parsed.save(&self.root);
         }
+        if self.related.changed && self.options.cache {
+            let path = super::related_path(&self.root);
+            let _ = crate::cache_file::save(&path, super::RELATED_FORMAT, &self.related);
+        }
         let Some(cache) = self.markdown_cache.as_ref().filter(|c| c.changed) else {
             return;
         };

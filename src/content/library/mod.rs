@@ -8,11 +8,13 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
 use super::page::{Page, PageId};
 use super::section::{Section, SectionId, SectionKind};
 use super::slug::slugify;
 use crate::error::Diagnostic;
+use crate::hash::Seq;
 
 /// How many related articles an article gets.
 const RELATED: usize = 5;
@@ -119,6 +121,7 @@ impl Library {
         mut sections: Vec<Section>,
         left_out: HashSet<String>,
         broken: &HashSet<String>,
+        memo: &mut RelatedMemo,
     ) -> (Library, Vec<Diagnostic>) {
         pages.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
         sections.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
@@ -159,9 +162,9 @@ impl Library {
             &mut errors,
         );
         let t = crate::timing::phase("library: related articles");
-        let related = related_articles(&chronological, &links, &tags, &topics);
-        for (id, related) in related {
-            links[id].related = related;
+        memo.update(&chronological, &links, &tags, &topics);
+        for (id, related) in &memo.lists {
+            links[*id].related.clone_from(related);
         }
         drop(t);
         let mut weeks: Vec<SectionId> = (0..sections.len())
@@ -411,6 +414,44 @@ fn unknown_topic(page: &Page, name: &str, known: &[String]) -> Diagnostic {
             "create content/topics/{name}/_index.md with a `title`"
         )),
         None => d.with_help(format!("known topics: {}", known.join(", "))),
+    }
+}
+
+/// The related articles of every article, with a hash of what they were weighed
+/// from: kept between builds, so that a build after an edit that moved no article
+/// and changed no tag or topic does not weigh them again (36 ms at 10,000 articles).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct RelatedMemo {
+    inputs: u64,
+    lists: Vec<(PageId, Vec<PageId>)>,
+    /// Weighed again since it was loaded: worth saving.
+    #[serde(skip)]
+    pub changed: bool,
+}
+
+impl RelatedMemo {
+    /// Weighs the related articles again unless the lists they come from are the
+    /// ones they were weighed from. Page ids stand for the same pages only within
+    /// one site, so they are part of what is compared.
+    fn update(
+        &mut self,
+        chronological: &[PageId],
+        links: &[PageLinks],
+        tags: &[Tag],
+        topics: &[Topic],
+    ) {
+        let inputs = crate::hash::of(&(
+            chronological,
+            Seq(links.iter().map(|l| (&l.tags, &l.topics))),
+            Seq(tags.iter().map(|t| &t.pages)),
+            Seq(topics.iter().map(|t| (&t.pages, t.pinned))),
+        ));
+        if inputs == self.inputs && self.lists.len() == chronological.len() {
+            return;
+        }
+        self.inputs = inputs;
+        self.lists = related_articles(chronological, links, tags, topics);
+        self.changed = true;
     }
 }
 

@@ -65,7 +65,13 @@ fn sample() -> (Library, Vec<Diagnostic>) {
             "title: 宣传周\npinned: ['@/articles/a.md']",
         ),
     ];
-    Library::new(pages, sections, HashSet::new(), &HashSet::new())
+    Library::new(
+        pages,
+        sections,
+        HashSet::new(),
+        &HashSet::new(),
+        &mut Default::default(),
+    )
 }
 
 #[test]
@@ -151,7 +157,14 @@ fn related_are_the_most_shared_then_the_nearest_in_time() {
         .collect();
     pages.push(page("about.md", "title: 关于"));
     let sections = vec![section("topics/week/_index.md", "title: 宣传周")];
-    let lib = Library::new(pages, sections, HashSet::new(), &HashSet::new()).0;
+    let lib = Library::new(
+        pages,
+        sections,
+        HashSet::new(),
+        &HashSet::new(),
+        &mut Default::default(),
+    )
+    .0;
     let Item::Page(middle) = lib.by_rel["articles/150.md"] else {
         panic!()
     };
@@ -160,4 +173,42 @@ fn related_are_the_most_shared_then_the_nearest_in_time() {
         titles(&lib, &lib.links[middle].related),
         ["0", "151", "149", "152", "148"]
     );
+}
+
+#[test]
+fn related_articles_are_weighed_again_only_when_their_lists_change() {
+    let articles = |d_tags: &str| {
+        vec![
+            page(
+                "articles/a.md",
+                "title: A\ndate: 2025-03-01\ntags: [网络安全]",
+            ),
+            page("articles/b.md", "title: B\ndate: 2026-01-01\ntags: [反诈]"),
+            page(
+                "articles/c.md",
+                &format!("title: C\ndate: 2026-02-01\ntags: {d_tags}"),
+            ),
+        ]
+    };
+    let organise = |pages: Vec<Page>, memo: &mut RelatedMemo| {
+        Library::new(pages, Vec::new(), HashSet::new(), &HashSet::new(), memo).0
+    };
+    let mut memo = RelatedMemo::default();
+    let first = organise(articles("[网络安全]"), &mut memo);
+    assert!(memo.changed);
+    let c = 2;
+    assert_eq!(titles(&first, &first.links[c].related), ["A"]);
+
+    // The same lists: the kept weighing is used as it is.
+    memo.changed = false;
+    let again = organise(articles("[网络安全]"), &mut memo);
+    assert!(!memo.changed);
+    assert_eq!(again.links, first.links);
+
+    // A tag moved: weighed again, and the same as weighing from nothing.
+    let moved = organise(articles("[反诈]"), &mut memo);
+    assert!(memo.changed);
+    assert_eq!(titles(&moved, &moved.links[c].related), ["B"]);
+    let fresh = organise(articles("[反诈]"), &mut RelatedMemo::default());
+    assert_eq!(moved.links, fresh.links);
 }
