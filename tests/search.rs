@@ -481,3 +481,59 @@ fn a_damaged_or_missing_index_cache_is_made_again() {
     assert!(build_noting(&site).contains("1 of 70 articles tokenised"));
     assert_eq!(index_files(&site.path("public")), fresh_index(&site));
 }
+
+#[test]
+fn an_edit_saves_what_changed_beside_the_kept_index() {
+    let site = many(300);
+    site.build().ok();
+    let base = site.path(".herald-cache/search-index.bin");
+    let delta = site.path(".herald-cache/search-index-delta.bin");
+    let base_bytes = std::fs::read(&base).unwrap();
+    assert!(!delta.exists());
+
+    site.article("a7.md", "文章7", "2025-01-08", "", &body(7));
+    assert!(build_noting(&site).contains("1 of 300 articles tokenised"));
+    assert_eq!(
+        std::fs::read(&base).unwrap(),
+        base_bytes,
+        "the base is kept"
+    );
+    let delta_len = std::fs::metadata(&delta).unwrap().len() as usize;
+    assert!(delta_len * 8 < base_bytes.len(), "{delta_len} bytes");
+
+    // Read back with its delta: the next edit tokenises only its own article.
+    site.article("a9.md", "文章9", "2025-01-10", "", "网络安全 新词汇");
+    assert!(build_noting(&site).contains("1 of 300 articles tokenised"));
+    assert_eq!(
+        std::fs::read(&base).unwrap(),
+        base_bytes,
+        "the base is kept"
+    );
+    assert_eq!(index_files(&site.path("public")), fresh_index(&site));
+
+    // Changes of an eighth of the base or more: a new base, and no delta.
+    for i in 100..160 {
+        site.article(
+            &format!("a{i}.md"),
+            &format!("文章{i}"),
+            "2025-05-01",
+            "",
+            &body(i),
+        );
+    }
+    build_noting(&site);
+    assert_ne!(std::fs::read(&base).unwrap(), base_bytes, "a new base");
+    assert!(!delta.exists());
+    assert_eq!(index_files(&site.path("public")), fresh_index(&site));
+
+    // A damaged delta is left out: the base alone is an older index, brought up to
+    // date like any kept index.
+    site.article("a8.md", "文章8", "2025-01-09", "", &body(8));
+    build_noting(&site);
+    let mut bytes = std::fs::read(&delta).unwrap();
+    bytes.truncate(bytes.len() - 5);
+    std::fs::write(&delta, &bytes).unwrap();
+    site.article("a8.md", "文章8", "2025-01-09", "", "又改了一次");
+    assert!(build_noting(&site).contains("1 of 300 articles tokenised"));
+    assert_eq!(index_files(&site.path("public")), fresh_index(&site));
+}

@@ -107,6 +107,8 @@ pub struct SearchIndex {
     groups: Vec<u64>,
     /// The files (paths under [`DIR`]) the last update replaced or removed.
     gone: Vec<String>,
+    /// What the kept index's base file holds (see `store`), when there is one.
+    base: Option<store::Base>,
 }
 
 /// Index files: output paths (under [`DIR`]) and bytes, sorted by path.
@@ -325,7 +327,8 @@ impl SearchIndex {
     ) -> Result<Vec<u32>, String> {
         let _t = crate::timing::phase("search: posting lists");
         if self.postings == 0 && plan.moved.is_empty() {
-            // From nothing: every list written in one pass.
+            // From nothing: every list written in one pass, and saved whole.
+            self.base = None;
             self.postings = tokenised.encode_all(&mut self.lists);
             let changed =
                 (0..self.lists.len() as u32).filter(|&t| !self.lists[t as usize].is_empty());
@@ -372,6 +375,9 @@ impl SearchIndex {
                     .ok_or("damaged")?;
                 *list = now.list;
                 changed.push(t);
+                if let Some(base) = &mut self.base {
+                    base.lists.insert(t);
+                }
             }
         }
         Ok(changed)

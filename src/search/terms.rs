@@ -82,15 +82,24 @@ pub struct Terms {
 impl Terms {
     /// Terms numbered in the order of `names` (as [`Terms::names`] gave them).
     pub fn from_names(names: Vec<Box<str>>) -> Terms {
-        let mut lookup = Lookup::default();
-        for (id, name) in names.iter().enumerate() {
-            let key = match super::tokenizer::pack(name) {
-                Some(p) => Key::Packed(p),
-                None => Key::Long(name),
-            };
-            lookup.insert(key, id as u32);
+        let mut terms = Terms {
+            names: Vec::with_capacity(names.len()),
+            lookup: Lookup::default(),
+        };
+        for name in names {
+            terms.push(name);
         }
-        Terms { names, lookup }
+        terms
+    }
+
+    /// Numbers `name` next (a name [`Terms::names`] gave, not yet numbered here).
+    pub fn push(&mut self, name: Box<str>) {
+        let key = match super::tokenizer::pack(&name) {
+            Some(p) => Key::Packed(p),
+            None => Key::Long(&name),
+        };
+        self.lookup.insert(key, self.names.len() as u32);
+        self.names.push(name);
     }
 
     /// The number of `key`, numbering it when it is new.
