@@ -99,6 +99,13 @@ pub fn load_list<T: DeserializeOwned + Send>(path: &Path, key: u64) -> Option<Ve
     Some(decoded?.into_iter().flatten().collect())
 }
 
+/// A cache kept as a base and a delta (the build state, the search index) writes
+/// only the delta while it is smaller than the base divided by this: 8, or
+/// `HERALD_DELTA_SHARE` (tests set 1, so that short edit sequences go through deltas).
+pub fn delta_share() -> usize {
+    crate::pause::setting("HERALD_DELTA_SHARE", 8) as usize
+}
+
 /// How many pieces [`save_list`] cuts a list into: enough for any number of cores
 /// to share the decoding evenly.
 const LIST_PIECES: usize = 64;

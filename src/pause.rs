@@ -24,7 +24,7 @@ pub fn point(name: &str) {
 
 /// The number `name` holds in the environment, or `default` when it is unset or not a
 /// number: thresholds that tests shorten (`HERALD_PARSE_RECENT_MS`, `HERALD_SPILL_AT`,
-/// `HERALD_VANISHED_GRACE_MS`).
+/// `HERALD_VANISHED_GRACE_MS`, `HERALD_DELTA_SHARE`).
 pub fn setting(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()

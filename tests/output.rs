@@ -720,3 +720,75 @@ fn a_build_reads_bodies_back_from_the_markdown_cache_and_damage_fails_it() {
     site.build().ok();
     assert_contains(&site.read("articles/a/index.html"), "独有的正文句子");
 }
+
+#[test]
+fn a_build_after_an_edit_saves_its_state_beside_the_last_one() {
+    let site = big_site(80);
+    site.build().ok();
+    let base = site.path(".herald-cache/build-state.bin");
+    let delta = site.path(".herald-cache/build-state-delta.bin");
+    let base_bytes = std::fs::read(&base).unwrap();
+    assert!(!delta.exists());
+    let body = |n: usize| format!("第{n}次修改的正文。");
+    // (Compared with a copy built from nothing: a build into another folder here
+    // would replace the state, which one site keeps for one output at a time.)
+    let output_bytes = |site: &TestSite| common::files_with_bytes(&site.path("public"));
+    // A small site's search index changes in many files at each edit: the delta is
+    // let grow to the base's size (8 times smaller by default, for large sites).
+    let build_keeping_base = |site: &TestSite| {
+        let output = Command::new(env!("CARGO_BIN_EXE_herald"))
+            .arg("build")
+            .current_dir(site.root())
+            .env("HERALD_NOW", common::NOW)
+            .env("HERALD_DELTA_SHARE", "1")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+    };
+
+    // Edits of one article each: the base stays, the changes go beside it, and each
+    // build reads both back (the output is what a fresh build gives).
+    for (step, i) in [3, 40, 3].into_iter().enumerate() {
+        big_article(&site, i, &body(step));
+        build_keeping_base(&site);
+        assert!(std::fs::read(&base).unwrap() == base_bytes, "step {step}");
+        assert!(delta.is_file(), "step {step}");
+        assert_eq!(
+            output_bytes(&site),
+            output_bytes(&site.built_from_scratch())
+        );
+    }
+    // A file touched but not changed: the state read back with its delta matches
+    // the output, so the build sees nothing to do and writes nothing.
+    let before = snapshot(&site.path("public"));
+    let touched = std::fs::File::options()
+        .write(true)
+        .open(site.path("content/articles/2023/a3.md"))
+        .unwrap();
+    touched.set_modified(SystemTime::now()).unwrap();
+    let again = site.build().ok();
+    assert_contains(&format!("{}{}", again.stdout, again.stderr), "up to date");
+    assert_eq!(snapshot(&site.path("public")), before);
+
+    // A damaged delta is left out: the base describes an older output, which the
+    // output's stamp tells apart, so the next build still gives the right output.
+    let mut bytes = std::fs::read(&delta).unwrap();
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&delta, &bytes).unwrap();
+    big_article(&site, 7, &body(9));
+    build_keeping_base(&site);
+    assert_eq!(
+        output_bytes(&site),
+        output_bytes(&site.built_from_scratch())
+    );
+
+    // Changes of an eighth of the state or more: written whole as a new base.
+    big_article(&site, 8, &body(10));
+    site.build().ok();
+    assert!(std::fs::read(&base).unwrap() != base_bytes);
+    assert!(!delta.exists());
+    assert_eq!(
+        output_bytes(&site),
+        output_bytes(&site.built_from_scratch())
+    );
+}

@@ -66,6 +66,10 @@ pub struct Committed {
     /// Of those, the `.gz` files Herald made (`--compress`), as opposed to the site's
     /// own; sorted.
     pub gzipped: Vec<String>,
+    /// When the commit changed the output file by file: the paths whose entry may
+    /// differ from the manifest it expected (written or removed). `None` when the
+    /// output was made anew.
+    pub changed: Option<Vec<String>>,
 }
 
 /// A fresh folder beside the output that becomes the output on [`Staging::commit`].
@@ -199,12 +203,18 @@ impl Staging {
             }
             Mode::Whole => self.replace_whole(&beside, &committed, fresh)?,
             Mode::Changes => {
-                let removals = self
+                let removals: Vec<String> = self
                     .expected
                     .keys()
                     .filter(|p| !committed.files.contains_key(*p))
-                    .cloned();
-                self.commit_by_journal(&committed, fresh, removals.collect())?;
+                    .cloned()
+                    .collect();
+                let changed = fresh.iter().chain(&removals).cloned().collect();
+                self.commit_by_journal(&committed, fresh, removals)?;
+                return Ok(Committed {
+                    changed: Some(changed),
+                    ..committed
+                });
             }
         }
         Ok(committed)
@@ -228,6 +238,7 @@ impl Staging {
         let committed = Committed {
             files: files.collect(),
             gzipped: gz,
+            changed: None,
         };
         (committed, fresh)
     }

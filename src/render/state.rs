@@ -40,6 +40,16 @@ pub struct RenderState {
     deps: Arc<[Dep]>,
     /// Every distinct link of the records read back, numbered.
     links: Arc<[String]>,
+    /// What changed since the base the state was read from (see
+    /// `commands::build_state`); `None` for a state not read back.
+    since_base: Option<SinceBase>,
+}
+
+/// Outputs and dependencies whose records and versions changed since a base.
+#[derive(Debug, Clone, Default)]
+struct SinceBase {
+    outputs: HashSet<Arc<str>>,
+    deps: HashSet<Dep>,
 }
 
 /// A record as saved: template, dependencies by number, files, links by number.
@@ -58,6 +68,22 @@ pub type LoadedState = (
     Vec<(String, LoadedRecord)>,
     Vec<(Dep, Option<u64>)>,
     Vec<String>,
+);
+
+/// A record saved by value: template, dependencies, files, links.
+pub type DeltaRecord<'a> = (&'a str, Vec<&'a Dep>, &'a [String], Vec<&'a String>);
+/// What changed in a state since its base, saved by value: records (`None`: gone)
+/// and versions.
+pub type SavedDelta<'a> = (
+    Vec<(&'a str, Option<DeltaRecord<'a>>)>,
+    Vec<(&'a Dep, Option<u64>)>,
+);
+/// A record of a delta read back.
+type LoadedDeltaRecord = (String, Vec<Dep>, Vec<String>, Vec<String>);
+/// A delta read back.
+pub type LoadedDelta = (
+    Vec<(String, Option<LoadedDeltaRecord>)>,
+    Vec<(Dep, Option<u64>)>,
 );
 
 /// Changes to a state made by one render, applied only if the render is kept.
@@ -109,8 +135,55 @@ impl RenderState {
         (records, versions, links.items)
     }
 
-    /// A state from what [`RenderState::saved_with`] gave, read back.
-    pub fn from_saved((records, deps, links): LoadedState) -> RenderState {
+    /// What changed since the base this state was read from, with `update` applied,
+    /// in the form a delta is saved in; `None` when it was not read back or the
+    /// changes name an eighth of the records or more (the whole state is saved then).
+    pub fn delta_with<'a>(&'a self, update: &'a StateUpdate) -> Option<SavedDelta<'a>> {
+        let since = self.since_base.as_ref()?;
+        let mut now: HashMap<&str, Option<&JobRecord>> = since
+            .outputs
+            .iter()
+            .map(|output| (&**output, self.records.get(output)))
+            .collect();
+        for (output, record) in &update.records {
+            now.insert(output, record.as_ref());
+        }
+        if now.len() * crate::cache_file::delta_share() >= self.records.len() {
+            return None;
+        }
+        let records = now
+            .into_iter()
+            .map(|(output, record)| {
+                let by_value = |r: &'a JobRecord| {
+                    let deps = r.deps.iter(&self.deps).collect();
+                    (
+                        &*r.template,
+                        deps,
+                        &*r.files,
+                        r.links.iter(&self.links).collect(),
+                    )
+                };
+                (output, record.map(by_value))
+            })
+            .collect();
+        let mut deps: HashSet<&Dep> = since.deps.iter().collect();
+        deps.extend(update.versions.keys());
+        let versions = deps
+            .into_iter()
+            .map(|dep| {
+                let known = update.versions.get(dep).copied();
+                (dep, known.or_else(|| self.versions.get(dep)))
+            })
+            .collect();
+        Some((records, versions))
+    }
+
+    /// A state from what [`RenderState::saved_with`] gave, read back, with the
+    /// changes [`RenderState::delta_with`] saved since.
+    pub fn from_saved(
+        (records, deps, links): LoadedState,
+        delta: Option<LoadedDelta>,
+    ) -> RenderState {
         let versions = deps
             .iter()
             .filter_map(|(dep, version)| Some((dep.clone(), (*version)?)))
@@ -128,12 +201,39 @@ impl RenderState {
                 files,
                 links: Listed::Numbered(links),
             };
+            state.records.insert(Arc::from(output.as_str()), record);
+        }
+        let mut since = SinceBase::default();
+        let (changed, versions) = delta.unwrap_or_default();
+        for (output, record) in changed {
             let output: Arc<str> = Arc::from(output.as_str());
+            match record {
+                Some((template, deps, files, links)) => {
+                    let record = JobRecord {
+                        template,
+                        deps: Listed::Found(deps.into()),
+                        files,
+                        links: Listed::Found(links.into()),
+                    };
+                    state.records.insert(output.clone(), record)
+                }
+                None => state.records.remove(&output),
+            };
+            since.outputs.insert(output);
+        }
+        for (dep, version) in versions {
+            match version {
+                Some(version) => state.versions.insert(&dep, version),
+                None => state.versions.remove(&dep),
+            }
+            since.deps.insert(dep);
+        }
+        for record in state.records.values() {
             for file in &record.files {
                 *state.files.entry(file.clone()).or_default() += 1;
             }
-            state.records.insert(output, record);
         }
+        state.since_base = Some(since);
         state
     }
 
@@ -173,7 +273,12 @@ impl RenderState {
     /// there. (Links of pages rendered since are checked anyway.)
     pub fn leads_nowhere_into(&self, gone: &[&str], config: &crate::config::Config) -> bool {
         let gone: HashSet<&str> = gone.iter().copied().collect();
-        self.links.iter().all(
+        // Records of a delta read back hold their links by value, not in the table.
+        let found = self.records.values().filter_map(|r| match &r.links {
+            Listed::Found(links) => Some(links.iter()),
+            Listed::Numbered(_) => None,
+        });
+        self.links.iter().chain(found.flatten()).all(
             |href| match crate::check::target_from_anywhere(href, config) {
                 Some(Some(path)) => !crate::check::leads_into(&path, &gone),
                 Some(None) => true,

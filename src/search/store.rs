@@ -47,9 +47,6 @@ fn delta_key(base: u64) -> u64 {
     crate::hash::of(&(FORMAT, base))
 }
 
-/// The delta is written while it is smaller than this share of the base.
-const DELTA_SHARE: usize = 8;
-
 /// What the base file on disk holds, for saving only what changed since.
 #[derive(Debug, Default, Clone)]
 pub struct Base {
@@ -215,7 +212,7 @@ impl SearchIndex {
         lists.sort_unstable_by_key(|&(t, _)| t);
         let size = held.iter().map(|(_, h)| h.0.len()).sum::<usize>()
             + lists.iter().map(|(_, l)| l.len()).sum::<usize>();
-        if size * DELTA_SHARE >= base.size {
+        if size * crate::cache_file::delta_share() >= base.size {
             return None;
         }
         let delta = DeltaRef {

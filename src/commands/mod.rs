@@ -16,6 +16,9 @@ use crate::output::{
 use crate::render::{self, RenderCounts, RenderState};
 use crate::site::{LoadOptions, Site};
 
+mod build_state;
+use build_state::{BuildState, same_config};
+
 /// What a build or check did.
 #[derive(Debug, Clone)]
 pub struct Summary {
@@ -94,92 +97,6 @@ pub fn load_and_render(
 
 fn split_warnings(diagnostics: Diagnostics) -> Vec<Diagnostic> {
     diagnostics.into_iter().filter(|d| !d.is_error()).collect()
-}
-
-/// The saved form of a [`BuildState`]: render state, published, manifest, `.gz` made,
-/// the config's hash.
-type SavedState = (
-    render::state::LoadedState,
-    HashMap<String, u64>,
-    HashMap<String, (u64, u128)>,
-    Vec<String>,
-    u64,
-);
-
-/// What a build leaves for the next build of the same site into the same folder.
-struct BuildState {
-    render: RenderState,
-    /// Published files (static, assets, beside content) and their versions.
-    published: HashMap<String, u64>,
-    /// The output as written: path → (size, modification time).
-    manifest: HashMap<String, (u64, u128)>,
-    /// Of those, the `.gz` files Herald made (`--compress`).
-    gzipped: Vec<String>,
-    /// The hash of the config the build was made with (see [`config_hash`]).
-    config: u64,
-}
-
-/// The hash of a site's config: the link check of a page kept from a build made with
-/// another config is made again (the base URL and path say where links lead).
-fn config_hash(site: &Site) -> u64 {
-    crate::hash::of(&format!("{:?}", site.config))
-}
-
-impl BuildState {
-    fn path(root: &Path) -> PathBuf {
-        root.join(".herald-cache").join("build-state.bin")
-    }
-
-    /// What identifies a build: Herald itself, the options and the output folder.
-    fn key(options: &LoadOptions, output: &Path, compress: bool) -> u64 {
-        let output = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
-        crate::hash::of(&(
-            &options.base_url,
-            options.drafts,
-            options.fingerprint,
-            compress,
-            output,
-        ))
-    }
-
-    fn load(root: &Path, key: u64) -> Option<BuildState> {
-        let t = crate::timing::phase("build state: read");
-        let (render, published, manifest, gzipped, config): SavedState =
-            crate::cache_file::load(&Self::path(root), key)?;
-        drop(t);
-        let _t = crate::timing::phase("build state: index");
-        Some(BuildState {
-            render: RenderState::from_saved(render),
-            published,
-            manifest,
-            gzipped,
-            config,
-        })
-    }
-
-    fn save(
-        site: &Site,
-        key: u64,
-        render: render::state::SavedState<'_>,
-        published: &HashMap<String, u64>,
-        output: &Committed,
-    ) {
-        let saved = (
-            render,
-            published,
-            &output.files,
-            &output.gzipped,
-            config_hash(site),
-        );
-        let root = &site.root;
-        let _ = crate::cache_file::save(&Self::path(root), key, &saved);
-    }
-}
-
-/// Whether the link check of the last build holds for the pages this build keeps
-/// from it: it was made with the same config.
-fn same_config(site: &Site, previous: Option<&BuildState>) -> bool {
-    previous.is_some_and(|p| p.config == config_hash(site))
 }
 
 /// `herald build`: renders into a staging folder and commits it only if there was no
@@ -448,12 +365,14 @@ impl Build<'_> {
         let mut staging = Staging::begin(self.output).map_err(|d| self.fail(d.into()))?;
         crate::pause::point("build-staging");
         let same_config = same_config(site, previous.as_ref());
+        let base = previous.as_ref().map(|p| p.base.clone());
         let (state, before) = match previous {
             Some(previous) => (
                 previous.render,
                 Committed {
                     files: previous.manifest,
                     gzipped: previous.gzipped,
+                    changed: None,
                 },
             ),
             None => (RenderState::default(), Committed::default()),
@@ -503,8 +422,9 @@ impl Build<'_> {
         rayon::join(
             || {
                 let _t = crate::timing::phase("save build state");
-                let saved = state.saved_with(&outcome.update);
-                BuildState::save(site, self.key, saved, &beside.published, &committed);
+                let render = (&state, &outcome.update);
+                let (base, published) = (base.as_ref(), &beside.published);
+                BuildState::save(site, self.key, render, base, published, &committed);
             },
             || {
                 rayon::join(
