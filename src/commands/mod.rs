@@ -214,7 +214,16 @@ fn build_locked(
             build.output_differs = true;
         }
     }
-    build.write(&site, previous, search, &beside, diagnostics)
+    let written = build.write(&site, previous, search, &beside, diagnostics);
+    drop_later((site, beside));
+    written
+}
+
+/// Drops `value` on a thread of its own: the structures of a large site take tens of
+/// milliseconds to free, which `herald build` need not wait for (a process exits
+/// without waiting for such a thread).
+fn drop_later<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
 }
 
 /// What the last build into this output kept for the next one.
@@ -358,6 +367,26 @@ impl Build<'_> {
         &self,
         site: &Arc<Site>,
         previous: Option<BuildState>,
+        search: crate::search::SearchIndex,
+        beside: &Beside,
+        diagnostics: Diagnostics,
+    ) -> Result<Summary, Failure> {
+        std::thread::scope(|scope| {
+            // The parse and Markdown caches depend on the site alone: saved while the
+            // pages render, on the core the link check and the commit leave idle.
+            scope.spawn(|| {
+                let _t = crate::timing::phase("save content caches");
+                site.save_content_caches();
+            });
+            self.write_output(site, previous, search, beside, diagnostics)
+        })
+    }
+
+    /// [`Build::write`] but for the content caches.
+    fn write_output(
+        &self,
+        site: &Arc<Site>,
+        previous: Option<BuildState>,
         mut search: crate::search::SearchIndex,
         beside: &Beside,
         mut diagnostics: Diagnostics,
@@ -417,7 +446,7 @@ impl Build<'_> {
         drop(t);
         crate::aliases::write_map(self.map_path, &beside.map).map_err(|d| self.fail(d.into()))?;
         beside.urls.save(&site.root);
-        // Three files of their own: written at once, each on a core of its own when free.
+        // Two files of their own: written at once, each on a core of its own when free.
         let t = crate::timing::phase("save caches");
         rayon::join(
             || {
@@ -426,21 +455,14 @@ impl Build<'_> {
                 let (base, published) = (base.as_ref(), &beside.published);
                 BuildState::save(site, self.key, render, base, published, &committed);
             },
-            || {
-                rayon::join(
-                    || search.save(&site.root),
-                    || {
-                        let _t = crate::timing::phase("save content caches");
-                        site.save_content_caches();
-                    },
-                )
-            },
+            || search.save(&site.root),
         );
         drop(t);
         let warnings = split_warnings(diagnostics);
         let mut summary = Summary::new(site, outcome.counts, self.started, warnings);
         summary.compressed = compressed;
         self.remember(site, &summary, fingerprint_of_manifest(&committed.files));
+        drop_later((state, search, committed, outcome, built.published));
         Ok(summary)
     }
 }
