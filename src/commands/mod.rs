@@ -382,7 +382,8 @@ impl Build<'_> {
         })
     }
 
-    /// [`Build::write`] but for the content caches.
+    /// What [`Build::write`] does besides saving the content caches: the pipeline into
+    /// the staging folder, the commit, and the build state and search index saved.
     fn write_output(
         &self,
         site: &Arc<Site>,
